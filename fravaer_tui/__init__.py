@@ -1,0 +1,3 @@
+"""fravaer-tui: fraværsføring og oppfølging av bekymringsfullt fravær."""
+
+__version__ = "0.1.0"

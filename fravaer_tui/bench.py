@@ -1,0 +1,140 @@
+"""`fravaer bench`: speed and memory on a demo school with a full school year.
+
+Timed here, not in tests (timed tests are flaky on a shared 2-core machine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fravaer_tui.model import Mark, MarkType, Registration
+from fravaer_tui.schoolcalendar import school_year_start
+from fravaer_tui.services import (
+    check_window_start,
+    load_range,
+    open_school,
+    run_check,
+    save_registration,
+    write_demo,
+)
+from fravaer_tui.store import NaiveStore
+
+# (key, target, description) – a target of None is informative only
+TARGETS: list[tuple[str, float | None, str]] = [
+    ("save_p50_ms", None, "lagre én time, median"),
+    ("save_p95_ms", 20, "lagre én time, p95"),
+    ("baseline_save_p95_ms", None, "samme lagring, naiv TinyDB i én fil, p95"),
+    ("load_ms", None, "åpne lageret kaldt (skole + hele skoleåret)"),
+    ("check_ms", 500, "full terskelkontroll av alle elever"),
+    ("check_with_load_ms", None, "terskelkontroll inkludert lesing fra disk"),
+    ("peak_rss_mb", 250, "høyeste minnebruk (RSS)"),
+]
+
+SAVES = 200
+BASELINE_SAVES = 15
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[-1]
+
+
+def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | int | str]:
+    year_start = school_year_start(today)
+    until = dt.date(year_start.year + 1, 7, 31)
+    started = time.perf_counter()
+    write_demo(folder, students, seed=1, until=until)
+    demo_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    school = open_school(folder)
+    last_day = school.calendar.previous_school_day(until)
+    data = load_range(school, check_window_start(school.profile, last_day), last_day)
+    load_s = time.perf_counter() - started
+
+    check_s = _timed(lambda: run_check(school, last_day, data))
+    result = run_check(school, last_day, data)
+    check_load_s = _timed(lambda: run_check(school, last_day))
+
+    rng = random.Random(7)
+    lessons = [(r.klasse, r.dato, r.time) for r in data.registrations]
+    save_samples = []
+    for _ in range(SAVES):
+        klasse, dato, period = rng.choice(lessons)
+        members = school.roster.students_in(klasse)
+        marks = [Mark(s.id, MarkType.FRAVAER) for s in rng.sample(members, min(2, len(members)))]
+        now = dt.datetime.combine(dato, dt.time(9, 0))
+        save_samples.append(
+            _timed(
+                lambda k=klasse, d=dato, p=period, m=marks, n=now: save_registration(
+                    school, k, d, p, m, "bench", n
+                )
+            )
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    naive = NaiveStore(folder / "naiv.json")
+    naive.fill(data.registrations)
+    baseline = []
+    for _ in range(BASELINE_SAVES):
+        klasse, dato, period = rng.choice(lessons)
+        reg = Registration(klasse, dato, period, "bench", dt.datetime.combine(dato, dt.time(9)))
+        baseline.append(_timed(lambda r=reg: naive.save(r)))
+
+    return {
+        "students": len(school.roster.students),
+        "registrations": len(data.registrations),
+        "check_date": last_day.isoformat(),
+        "alerts": len(result.alerts),
+        "demo_ms": _ms(demo_s),
+        "save_p50_ms": _ms(statistics.median(save_samples)),
+        "save_p95_ms": _ms(_p95(save_samples)),
+        "baseline_save_p95_ms": _ms(_p95(baseline)),
+        "load_ms": _ms(load_s),
+        "check_ms": _ms(check_s),
+        "check_with_load_ms": _ms(check_load_s),
+        "peak_rss_mb": round(peak_mb, 1),
+    }
+
+
+def run_bench(students: int, as_json: bool, today: dt.date | None = None) -> int:
+    today = today or dt.date.today()
+    with tempfile.TemporaryDirectory(prefix="fravaer-bench-") as tmp:
+        if not as_json:
+            print(f"Bygger demoskole med {students} elever og et helt skoleår …", file=sys.stderr)
+        figures = measure(students, Path(tmp), today)
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print(
+        f"{figures['students']} elever, {figures['registrations']} førte timer, "
+        f"{figures['alerts']} varsler per {figures['check_date']} "
+        f"(demoskolen bygget på {figures['demo_ms']} ms)"
+    )
+    print()
+    print(f"{'Måling':<24} {'Verdi':>10} {'Mål':>8}  Beskrivelse")
+    for key, target, text in TARGETS:
+        value = float(figures[key])
+        unit = "MB" if key.endswith("_mb") else "ms"
+        goal = f"≤ {target:g}" if target is not None else ""
+        verdict = "" if target is None else ("  ok" if value <= target else "  OVER MÅL")
+        print(f"{key:<24} {value:>7.1f} {unit} {goal:>8}  {text}{verdict}")
+    return 0

@@ -1,0 +1,297 @@
+"""The `fravaer` command: opens the TUI by default, subcommands for scripts and admins.
+
+Exit codes: 0 ok, 1 user error (a Norwegian message, no traceback), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fravaer_tui.errors import UserError
+from fravaer_tui.model import Mark, MarkType
+from fravaer_tui.rules import Alert, CheckResult
+from fravaer_tui.schoolcalendar import format_date, parse_date
+from fravaer_tui.services import (
+    IMPORT_KINDS,
+    School,
+    default_data_dir,
+    export_absences,
+    import_file,
+    open_or_create_school,
+    open_school,
+    resolve_user,
+    run_check,
+    save_registration,
+    write_demo,
+    write_private_file,
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit code 2, as argparse, in Norwegian
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: feil i kommandoen: {message}\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="datamappen (standard: $FRAVAER_DATA, ellers ./data)",
+    )
+    common.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        help="ansatt-id eller brukernavn (standard: innlogget bruker)",
+    )
+    parser = _Parser(
+        prog="fravaer",
+        description="Fraværsføring og oppfølging av bekymringsfullt fravær. "
+        "Uten underkommando åpnes programmet i terminalen.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+
+    demo = sub.add_parser(
+        "demo", parents=[common], help="lag en syntetisk demoskole med fraværshistorikk"
+    )
+    demo.add_argument("--students", type=int, default=600, help="antall elever (standard 600)")
+    demo.add_argument("--seed", type=int, default=1, help="samme frø gir samme skole")
+    demo.add_argument(
+        "--until", type=_date, help="historikk fram til denne datoen (standard i dag)"
+    )
+
+    imp = sub.add_parser(
+        "import", parents=[common], help="importer elever, ansatte, timeplan eller fravær fra CSV"
+    )
+    imp.add_argument("kind", choices=IMPORT_KINDS, metavar="{students,staff,timetable,absences}")
+    imp.add_argument("file", type=Path, metavar="FIL.csv")
+
+    reg = sub.add_parser("register", parents=[common], help="før én time")
+    reg.add_argument("--class", dest="klasse", required=True, help="klassen, f.eks. 8A")
+    reg.add_argument("--date", type=_date, required=True, help="dato (åååå-mm-dd eller dd.mm.åååå)")
+    reg.add_argument("--period", type=int, required=True, help="timen (nummer i timeplanen)")
+    reg.add_argument("--absent", type=_ids, default=[], help="elev-id-er med fravær, kommaskilt")
+    reg.add_argument("--late", type=_ids, default=[], help="ID:MIN for elever som kom for sent")
+    reg.add_argument("--left", type=_ids, default=[], help="elev-id-er som gikk/forlot timen")
+
+    chk = sub.add_parser("check", parents=[common], help="hvilke elever har passert tersklene")
+    chk.add_argument("--date", type=_date, help="kontrolldato (standard i dag)")
+    chk.add_argument("--profile", help="strand, hole eller stien til en egen profil (TOML)")
+    chk.add_argument("--json", action="store_true", help="skriv JSON i stedet for tabell")
+
+    exp = sub.add_parser("export", parents=[common], help="eksporter data")
+    exp.add_argument("what", choices=["absences"], metavar="{absences}")
+    exp.add_argument("--out", type=Path, help="filen det skrives til (standard: skjermen)")
+
+    bench = sub.add_parser("bench", parents=[common], help="mål fart og minne på en demoskole")
+    bench.add_argument("--students", type=int, default=600)
+    bench.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir: Path = getattr(args, "data", None) or default_data_dir()
+    user: str | None = getattr(args, "user", None)
+    try:
+        return _run(args, data_dir, user)
+    except UserError as exc:
+        print(f"fravaer: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `fravaer check | head`: the reader went away, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:
+    now = dt.datetime.now().replace(microsecond=0)
+    command = args.command
+    if command is None:
+        from fravaer_tui.app import run_app
+
+        return run_app(data_dir, user, now)
+    if command == "demo":
+        until = args.until or now.date()
+        school = write_demo(data_dir, args.students, args.seed, until)
+        print(
+            f"Demoskolen «{school.config.navn}» er laget i {data_dir}: "
+            f"{len(school.roster.students)} elever, {len(school.roster.classes)} klasser, "
+            f"{len(school.roster.staff)} ansatte, fravær fram til {format_date(until)}."
+        )
+        return 0
+    if command == "import":
+        school, created = open_or_create_school(data_dir)
+        if created:
+            print(f"Opprettet en ny skole i {data_dir} (rediger navn og ferier i skole.toml).")
+        who = user or getpass.getuser()
+        result = import_file(school, args.kind, args.file, who, now)
+        print(f"Importert fra {args.file}: {result.detail}.")
+        return 0
+    if command == "register":
+        school = open_school(data_dir)
+        staff = resolve_user(school, user)
+        marks = [Mark(elev, MarkType.FRAVAER) for elev in args.absent]
+        marks += [Mark(elev, MarkType.FORLOT) for elev in args.left]
+        for item in args.late:
+            elev, _, minutes = item.partition(":")
+            if not minutes.strip().isdigit():
+                raise UserError(
+                    f"--late «{item}»: skriv ELEV-ID:MINUTTER, f.eks. E0012:10 "
+                    "(minutter som helt tall)."
+                )
+            marks.append(Mark(elev.strip(), MarkType.SENT, minutter=int(minutes)))
+        saved, old = save_registration(
+            school, args.klasse, args.date, args.period, marks, staff.id, now
+        )
+        what = "endret" if old else "ført"
+        print(
+            f"{saved.klasse} {format_date(saved.dato)} {saved.time}. time {what} av {staff.id}: "
+            f"{_summary(saved.marks)}."
+        )
+        return 0
+    if command == "check":
+        school = open_school(data_dir, args.profile)
+        result = run_check(school, args.date or now.date())
+        if args.json:
+            print(json.dumps(alerts_json(school, result), ensure_ascii=False, indent=2))
+        else:
+            print(alerts_table(school, result))
+        return 0
+    if command == "export":
+        school = open_school(data_dir)
+        text = export_absences(school)
+        if args.out:
+            write_private_file(args.out, text.encode("utf-8"))
+            print(f"Fraværet er eksportert til {args.out}.", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if command == "bench":
+        from fravaer_tui.bench import run_bench
+
+        return run_bench(args.students, args.json)
+    raise AssertionError(command)
+
+
+def _summary(marks: Sequence[Mark]) -> str:
+    counts = {kind: sum(1 for m in marks if m.kind is kind) for kind in MarkType}
+    parts = [f"{n} {kind.label}" for kind, n in counts.items() if n]
+    return ", ".join(parts) if parts else "alle til stede"
+
+
+SINGULAR = {"timer": "time", "dager": "dag", "ganger": "gang"}
+
+
+def _number(value: float, decimals: int = 2) -> str:
+    """Norwegian decimal comma, no trailing zeros: 2,5 and 5."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _amount(value: float, enhet: str) -> str:
+    return f"{_number(value)} {SINGULAR.get(enhet, enhet) if value == 1 else enhet}"
+
+
+def alerts_json(school: School, result: CheckResult) -> list[dict[str, object]]:
+    out = []
+    for alert in result.alerts:
+        student = school.roster.student(alert.elev)
+        figures = result.figures.get(alert.elev)
+        out.append(
+            {
+                "elev_id": alert.elev,
+                "navn": student.navn if student else "",
+                "klasse": alert.klasse,
+                "regel": alert.regel,
+                "tittel": alert.tittel,
+                "dato": alert.forst.isoformat(),
+                "antall": alert.antall,
+                "terskel": alert.terskel,
+                "enhet": alert.enhet,
+                "vindu_fra": alert.vindu_fra.isoformat(),
+                "tiltak": alert.tiltak,
+                "fravaer_prosent": round(figures.prosent, 1) if figures else None,
+                "bevis": [
+                    {
+                        "dato": e.dato.isoformat(),
+                        "time": e.time,
+                        "type": e.kind.value,
+                        "gyldighet": e.validity.value,
+                        "aarsak": e.reason.value if e.reason else None,
+                        "minutter": e.minutter,
+                    }
+                    for e in alert.evidence
+                ],
+            }
+        )
+    return out
+
+
+def alerts_table(school: School, result: CheckResult) -> str:
+    profile = school.profile
+    lines = [f"Varsler per {format_date(result.dato)} – {profile.navn}", ""]
+    if not result.alerts:
+        lines.append("Ingen elever har passert tersklene.")
+        return "\n".join(lines)
+    header = ("Klasse", "Elev", "Regel", "Gjelder fra", "Antall", "Fravær")
+    rows = [header]
+    for alert in result.alerts:
+        rows.append(_alert_row(school, result, alert))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for i, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    students = len(result.flagged)
+    lines += [
+        "",
+        f"{len(result.alerts)} varsler for {students} av {len(school.roster.students)} elever. "
+        "Fravær = andel av timene i semesteret så langt.",
+    ]
+    for rule in profile.rules:
+        n = sum(1 for a in result.alerts if a.regel == rule.id)
+        if n:
+            lines.append(f"  {rule.tittel}: {n} – tiltak: {rule.tiltak}")
+    return "\n".join(lines)
+
+
+def _alert_row(school: School, result: CheckResult, alert: Alert) -> tuple[str, ...]:
+    student = school.roster.student(alert.elev)
+    name = f"{student.etternavn}, {student.fornavn}" if student else "?"
+    figures = result.figures.get(alert.elev)
+    percent = f"{_number(figures.prosent, 1)} %" if figures else ""
+    return (
+        alert.klasse,
+        f"{name} ({alert.elev})",
+        alert.tittel,
+        format_date(alert.forst),
+        _amount(alert.antall, alert.enhet),
+        percent,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

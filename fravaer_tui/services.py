@@ -1,0 +1,365 @@
+"""App services: what the CLI and the screens ask for, between the domain and the store.
+
+Each function takes the moment it runs for (`now`/`dato`) from the caller, so the
+shell owns the clock and tests can pass any date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from fravaer_tui import csvio
+from fravaer_tui.demo import build_demo
+from fravaer_tui.errors import UserError
+from fravaer_tui.model import (
+    Mark,
+    MarkType,
+    Melding,
+    Registration,
+    Roster,
+    SchoolConfig,
+    Slot,
+    Staff,
+)
+from fravaer_tui.profiles import Profile, load_profile
+from fravaer_tui.rules import CheckResult, check
+from fravaer_tui.schoolcalendar import (
+    SchoolCalendar,
+    format_date,
+    months_window_start,
+    school_year_name,
+    school_year_start,
+    semester_bounds,
+)
+from fravaer_tui.store import Store, YearData, write_atomic
+
+ADMIN_USER = "admin"
+
+
+def default_data_dir() -> Path:
+    """`--data` defaults to FRAVAER_DATA, then ./data."""
+    return Path(os.environ.get("FRAVAER_DATA") or "data")
+
+
+@dataclass(frozen=True, slots=True)
+class School:
+    """A school opened from its data folder: settings, roster, calendar and rule profile."""
+
+    store: Store
+    config: SchoolConfig
+    roster: Roster
+    calendar: SchoolCalendar
+    profile: Profile
+
+    def with_profile(self, spec: str | None) -> School:
+        if not spec:
+            return self
+        return replace(self, profile=load_profile(spec, self.store.root))
+
+
+def open_school(data_dir: Path | str, profile: str | None = None) -> School:
+    store = Store(data_dir)
+    config = store.load_config()
+    return School(
+        store=store,
+        config=config,
+        roster=store.load_roster(),
+        calendar=SchoolCalendar(config.ferier),
+        profile=load_profile(profile or config.profil, store.root),
+    )
+
+
+def open_or_create_school(data_dir: Path | str) -> tuple[School, bool]:
+    """Open the school, or create an empty one with default settings (for a first import)."""
+    store = Store(data_dir)
+    created = not store.exists()
+    if created:
+        store.write_config(SchoolConfig())
+    return open_school(data_dir), created
+
+
+# ---------------------------------------------------------------------------
+# Who is at the keyboard
+
+
+def resolve_user(school: School, user: str | None) -> Staff:
+    """`--user` as staff id or brukernavn, else the OS login matched to brukernavn."""
+    wanted = user or getpass.getuser()
+    staff = school.roster.staff_member(wanted) or school.roster.staff_by_username(wanted)
+    if staff is None:
+        how = "" if user else f" (innlogget som «{wanted}»)"
+        raise UserError(
+            f"Fant ingen ansatt med id eller brukernavn «{wanted}»{how}. "
+            "Bruk --user med en ansatt-id, eller legg brukernavnet inn i ansattlisten."
+        )
+    return staff
+
+
+# ---------------------------------------------------------------------------
+# Reading absence data
+
+
+def years_between(fra: dt.date, til: dt.date) -> list[str]:
+    first, last = school_year_start(fra).year, school_year_start(til).year
+    return [f"{y}-{y + 1}" for y in range(first, last + 1)]
+
+
+def load_range(school: School, fra: dt.date, til: dt.date) -> YearData:
+    """Registrations and meldinger of every school year that overlaps fra–til."""
+    regs: list[Registration] = []
+    meldinger: list[Melding] = []
+    for year in years_between(fra, til):
+        data = school.store.load_year(year)
+        regs.extend(data.registrations)
+        meldinger.extend(data.meldinger)
+    return YearData(tuple(regs), tuple(meldinger))
+
+
+def check_window_start(profile: Profile, dato: dt.date) -> dt.date:
+    """The earliest date any rule of the profile looks at for a check on `dato`."""
+    starts = [semester_bounds(dato)[0]]
+    starts += [months_window_start(dato, r.maaneder) for r in profile.rules if r.maaneder]
+    return min(starts)
+
+
+def run_check(school: School, dato: dt.date, data: YearData | None = None) -> CheckResult:
+    if data is None:
+        data = load_range(school, check_window_start(school.profile, dato), dato)
+    return check(
+        school.roster,
+        school.calendar,
+        data.registrations,
+        data.meldinger,
+        school.profile,
+        dato,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Registering a lesson
+
+
+def lesson_slot(school: School, klasse: str, dato: dt.date, time: int) -> Slot:
+    """The timetable slot for a lesson, or a Norwegian message saying what is wrong."""
+    if klasse not in school.roster.classes:
+        known = ", ".join(school.roster.classes) or "ingen"
+        raise UserError(f"Ukjent klasse «{klasse}». Klassene er: {known}.")
+    if not school.calendar.is_school_day(dato):
+        why = school.calendar.holiday_name(dato) or (
+            "helg" if dato.isoweekday() > 5 else "ikke skoledag"
+        )
+        raise UserError(f"{format_date(dato)} er ikke en skoledag ({why}).")
+    slot = school.roster.slot(klasse, dato.isoweekday(), time)
+    if slot is None:
+        periods = [str(s.time) for s in school.roster.slots(klasse, dato.isoweekday())]
+        raise UserError(
+            f"{klasse} har ingen {time}. time på {format_date(dato)}. "
+            f"Timene den dagen: {', '.join(periods) or 'ingen'}."
+        )
+    return slot
+
+
+def keep_judgements(old: Registration | None, new: Registration) -> Registration:
+    """A corrected roll call keeps remarks and validity already set on unchanged marks."""
+    if old is None:
+        return new
+    marks = []
+    for mark in new.marks:
+        before = old.mark_for(mark.elev)
+        if before is not None and before.kind == mark.kind:
+            mark = replace(
+                mark,
+                merknad=mark.merknad or before.merknad,
+                validity=mark.validity or before.validity,
+                reason=mark.reason or before.reason,
+            )
+        marks.append(mark)
+    return replace(new, marks=tuple(marks))
+
+
+def save_registration(
+    school: School,
+    klasse: str,
+    dato: dt.date,
+    time: int,
+    marks: Iterable[Mark],
+    user: str,
+    now: dt.datetime,
+) -> tuple[Registration, Registration | None]:
+    """Validate and save one lesson's registration; returns (saved, replaced)."""
+    slot = lesson_slot(school, klasse, dato, time)
+    members = {s.id for s in school.roster.students_in(klasse)}
+    seen: set[str] = set()
+    for mark in marks:
+        if mark.elev not in members:
+            raise UserError(f"Eleven «{mark.elev}» går ikke i {klasse}.")
+        if mark.elev in seen:
+            raise UserError(f"Eleven «{mark.elev}» er ført mer enn én gang i samme time.")
+        seen.add(mark.elev)
+        if mark.kind is MarkType.SENT:
+            if mark.minutter is None or not 1 <= mark.minutter <= slot.minutes:
+                raise UserError(
+                    f"Minutter for sent må være et helt tall fra 1 til {slot.minutes} "
+                    f"(timen varer {slot.minutes} minutter); fikk «{mark.minutter}» "
+                    f"for {mark.elev}."
+                )
+        elif mark.minutter is not None:
+            raise UserError(f"Minutter kan bare føres for «sent» ({mark.elev}).")
+    reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=tuple(marks))
+    return school.store.save_registration(school_year_name(dato), reg, now, keep_judgements)
+
+
+# ---------------------------------------------------------------------------
+# Import and export
+
+
+IMPORT_KINDS = ("students", "staff", "timetable", "absences")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    kind: str
+    rows: int
+    detail: str
+
+
+def import_file(school: School, kind: str, path: Path, user: str, now: dt.datetime) -> ImportResult:
+    """Import one CSV file, all or nothing."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"Fant ikke filen {path}.") from None
+    except OSError as exc:
+        raise UserError(f"Kunne ikke lese {path}: {exc.strerror}.") from None
+    source = str(path)
+    store = school.store
+    if kind == "students":
+        students = csvio.parse_students(data, source)
+        store.write_roster(students=students)
+        detail = f"{len(students)} elever i {len({s.klasse for s in students})} klasser"
+        result = ImportResult(kind, len(students), detail)
+    elif kind == "staff":
+        staff = csvio.parse_staff(data, source)
+        store.write_roster(staff=staff)
+        result = ImportResult(kind, len(staff), f"{len(staff)} ansatte")
+    elif kind == "timetable":
+        known = {s.id for s in school.roster.staff} or None
+        slots = csvio.parse_timetable(data, source, known)
+        store.write_roster(timetable=slots)
+        detail = f"{len(slots)} timer for {len({s.klasse for s in slots})} klasser"
+        result = ImportResult(kind, len(slots), detail)
+    elif kind == "absences":
+        result = _import_absences(school, data, source, user, now)
+    else:
+        raise UserError(f"Ukjent importtype «{kind}». Bruk en av: {', '.join(IMPORT_KINDS)}.")
+    store.audit(
+        [{"hva": "import", "av": user, "type": kind, "fil": source, "rader": result.rows}], now
+    )
+    return result
+
+
+def _import_absences(
+    school: School, data: bytes, source: str, user: str, now: dt.datetime
+) -> ImportResult:
+    if not school.roster.students or not school.roster.timetable:
+        raise UserError(
+            "Importer elever og timeplan før fravær: fraværet må kunne knyttes til klasse og time."
+        )
+    rows = csvio.parse_absences(data, source, school.roster, school.calendar)
+    if not rows:
+        return ImportResult("absences", 0, "ingen rader")
+    store = school.store
+    by_partition: dict[tuple[str, str], list[csvio.AbsenceRow]] = {}
+    for row in rows:
+        student = school.roster.student(row.elev)
+        assert student is not None  # parse_absences checked it
+        by_partition.setdefault((school_year_name(row.dato), student.klasse), []).append(row)
+    paths = [store.class_path(year, klasse) for year, klasse in by_partition]
+    changed = 0
+    with store.transaction(*paths) as parts:
+        for part, (_, part_rows) in zip(parts, by_partition.items(), strict=True):
+            existing = {}
+            for row in part_rows:
+                student = school.roster.student(row.elev)
+                assert student is not None
+                for slot in _row_slots(school, student.klasse, row):
+                    reg = part.registration(row.dato, slot.time)
+                    if reg is not None:
+                        existing[(reg.klasse, reg.dato, reg.time)] = reg
+            regs = csvio.absences_to_registrations(part_rows, school.roster, existing, user, now)
+            part.put_registrations(regs)
+            changed += len(regs)
+    detail = f"{len(rows)} rader, {changed} timer oppdatert"
+    return ImportResult("absences", len(rows), detail)
+
+
+def _row_slots(school: School, klasse: str, row: csvio.AbsenceRow) -> list[Slot]:
+    slots = school.roster.slots(klasse, row.dato.isoweekday())
+    return slots if row.time is None else [s for s in slots if s.time == row.time]
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Files with personal data are created readable by their owner only (0600)."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise UserError(f"Kunne ikke skrive {path}: {exc.strerror}.") from None
+
+
+def export_absences(school: School) -> str:
+    regs: list[Registration] = []
+    for year in school.store.years():
+        regs.extend(school.store.load_year(year).registrations)
+    return csvio.format_absences_csv(csvio.registrations_to_rows(regs, school.roster))
+
+
+# ---------------------------------------------------------------------------
+# The demo school
+
+
+def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -> School:
+    """Build the synthetic demo school into `data_dir`; never over a real school's data."""
+    store = Store(data_dir)
+    if store.exists():
+        if not store.load_config().demo:
+            raise UserError(
+                f"{store.root} inneholder en ekte skole. Demoskolen lages bare i en tom mappe "
+                "eller over en tidligere demoskole."
+            )
+        for year in store.years():
+            shutil.rmtree(store.root / year)
+        for leftover in (store.roster_path, store.root / "audit"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            elif leftover.exists():
+                leftover.unlink()
+    elif store.root.is_dir() and any(p.name not in (".gitkeep",) for p in store.root.iterdir()):
+        raise UserError(
+            f"{store.root} er ikke tom. Demoskolen lages bare i en tom mappe (eller over en "
+            "tidligere demoskole), så ingen data blir overskrevet."
+        )
+    if students < 1:
+        raise UserError("--students må være minst 1.")
+    demo = build_demo(students=students, seed=seed, until=until)
+    store.write_config(demo.config)
+    store.write_roster(
+        students=demo.roster.students, staff=demo.roster.staff, timetable=demo.roster.timetable
+    )
+    klasse_of = {s.id: s.klasse for s in demo.roster.students}
+    regs: dict[tuple[str, str], list[Registration]] = {}
+    for reg in demo.registrations:
+        regs.setdefault((school_year_name(reg.dato), reg.klasse), []).append(reg)
+    meldinger: dict[tuple[str, str], list[Melding]] = {}
+    for m in demo.meldinger:
+        meldinger.setdefault((school_year_name(m.fra), klasse_of[m.elev]), []).append(m)
+    for year, klasse in sorted(set(regs) | set(meldinger)):
+        with store.class_partition(year, klasse) as part:
+            part.put_registrations(regs.get((year, klasse), []))
+            part.add_meldinger(meldinger.get((year, klasse), []))
+    return open_school(data_dir)

@@ -1,0 +1,744 @@
+"""The data folder: the only module that imports TinyDB.
+
+Layout (DESIGN, Architecture; measured in DESIGN, Known pitfalls):
+
+    <data>/skole.toml              the school's settings, edited by hand
+    <data>/skole.json              roster: students, staff, timetable
+    <data>/<skoleår>/<klasse>.json registrations and meldinger of one class in one year
+    <data>/audit/<yyyy-mm>.jsonl   append-only audit log
+    <data>/.locks/                 one lock file per data file
+
+Every change runs as a transaction on one or more partitions: under an exclusive
+`flock` per file, the file is read fresh, changed through TinyDB in memory, and
+written back atomically (temp file, fsync, rename, fsync of the folder). A crash at
+any moment leaves either the old or the new file; a reader never needs the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage, Storage
+from tinydb.table import Document
+
+from fravaer_tui.errors import (
+    CorruptFileError,
+    LockTimeoutError,
+    NewerSchemaError,
+    StoreError,
+)
+from fravaer_tui.model import (
+    Foresatt,
+    Holiday,
+    Mark,
+    MarkType,
+    Melding,
+    Reason,
+    Registration,
+    Role,
+    Roster,
+    SchoolConfig,
+    Slot,
+    Staff,
+    Student,
+    Validity,
+)
+
+SCHEMA_VERSION = 1
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+META = "_meta"
+REGISTRATIONS = "registreringer"
+MELDINGER = "meldinger"
+STUDENTS = "elever"
+STAFF = "ansatte"
+TIMETABLE = "timeplan"
+CONFIG_FILE = "skole.toml"
+ROSTER_FILE = "skole.json"
+
+
+# ---------------------------------------------------------------------------
+# Files: atomic writes, locks, reading with schema and corruption checks
+
+
+def write_atomic(path: Path, payload: bytes, mode: int = FILE_MODE) -> None:
+    """Write `payload` to `path` so that a crash leaves either the old or the new file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        os.fchmod(fd, mode)
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _check_tables(path: Path, data: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise CorruptFileError(path, "uventet innhold")
+    meta = data.get(META, {}).get("1", {})
+    schema = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else None
+    if not isinstance(schema, int):
+        raise CorruptFileError(path, "mangler dataformat")
+    if schema > SCHEMA_VERSION:
+        raise NewerSchemaError(path, schema, SCHEMA_VERSION)
+    return data
+
+
+def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
+    """The file's tables, or None if it does not exist. Never changes the file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        raise StoreError(f"Har ikke lesetilgang til {path}. Sjekk eier og rettigheter.") from None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorruptFileError(path, f"ugyldig JSON: {exc}") from None
+    return _check_tables(path, data)
+
+
+@contextlib.contextmanager
+def file_lock(lock_path: Path, timeout: float, mode: int = FILE_MODE) -> Iterator[None]:
+    """Exclusive flock on a sidecar file; waits up to `timeout` seconds, then says so."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, mode)
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.001
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+                    raise LockTimeoutError(lock_path, timeout, holder) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.02)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} ({os.environ.get('USER', '?')})".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class _Snapshot(Storage):
+    """TinyDB storage over a dict already read from disk; records whether it was written."""
+
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.dirty = True
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Codecs: domain values <-> JSON documents
+
+
+def _registration_doc(reg: Registration) -> dict[str, Any]:
+    return {
+        "klasse": reg.klasse,
+        "dato": reg.dato.isoformat(),
+        "time": reg.time,
+        "av": reg.av,
+        "tid": reg.tid.isoformat(timespec="seconds"),
+        "marks": [_mark_doc(m) for m in reg.marks],
+    }
+
+
+def _mark_doc(mark: Mark) -> dict[str, Any]:
+    doc: dict[str, Any] = {"elev": mark.elev, "type": mark.kind.value if mark.kind else None}
+    if mark.minutter is not None:
+        doc["min"] = mark.minutter
+    if mark.merknad:
+        doc["merknad"] = mark.merknad
+    if mark.validity is not None:
+        doc["gyldighet"] = mark.validity.value
+    if mark.reason is not None:
+        doc["aarsak"] = mark.reason.value
+    return doc
+
+
+def _registration(doc: dict[str, Any]) -> Registration:
+    return Registration(
+        klasse=doc["klasse"],
+        dato=dt.date.fromisoformat(doc["dato"]),
+        time=doc["time"],
+        av=doc["av"],
+        tid=dt.datetime.fromisoformat(doc["tid"]),
+        marks=tuple(
+            Mark(
+                elev=m["elev"],
+                kind=MarkType(m["type"]) if m.get("type") else None,
+                minutter=m.get("min"),
+                merknad=m.get("merknad", ""),
+                validity=Validity(m["gyldighet"]) if m.get("gyldighet") else None,
+                reason=Reason(m["aarsak"]) if m.get("aarsak") else None,
+            )
+            for m in doc["marks"]
+        ),
+    )
+
+
+def _melding_doc(m: Melding) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "elev": m.elev,
+        "fra": m.fra.isoformat(),
+        "til": m.til.isoformat(),
+        "aarsak": m.reason.value,
+        "gyldighet": m.validity.value,
+        "av": m.av,
+        "tid": m.tid.isoformat(timespec="seconds") if m.tid else None,
+    }
+
+
+def _melding(doc: dict[str, Any]) -> Melding:
+    return Melding(
+        id=doc["id"],
+        elev=doc["elev"],
+        fra=dt.date.fromisoformat(doc["fra"]),
+        til=dt.date.fromisoformat(doc["til"]),
+        reason=Reason(doc["aarsak"]),
+        validity=Validity(doc["gyldighet"]),
+        av=doc.get("av", ""),
+        tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
+    )
+
+
+def _student_doc(s: Student) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "fornavn": s.fornavn,
+        "etternavn": s.etternavn,
+        "klasse": s.klasse,
+        "foresatte": [
+            {"navn": f.navn, "telefon": f.telefon, "epost": f.epost} for f in s.foresatte
+        ],
+    }
+
+
+def _student(doc: dict[str, Any]) -> Student:
+    return Student(
+        id=doc["id"],
+        fornavn=doc["fornavn"],
+        etternavn=doc["etternavn"],
+        klasse=doc["klasse"],
+        foresatte=tuple(Foresatt(**f) for f in doc.get("foresatte", [])),
+    )
+
+
+def _staff_doc(s: Staff) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "navn": s.navn,
+        "rolle": s.rolle.value,
+        "klasser": list(s.klasser),
+        "brukernavn": s.brukernavn,
+    }
+
+
+def _staff(doc: dict[str, Any]) -> Staff:
+    return Staff(
+        id=doc["id"],
+        navn=doc["navn"],
+        rolle=Role(doc["rolle"]),
+        klasser=tuple(doc.get("klasser", [])),
+        brukernavn=doc.get("brukernavn", ""),
+    )
+
+
+def _slot_doc(s: Slot) -> dict[str, Any]:
+    return {
+        "klasse": s.klasse,
+        "ukedag": s.ukedag,
+        "time": s.time,
+        "start": s.start.strftime("%H:%M"),
+        "slutt": s.slutt.strftime("%H:%M"),
+        "fag": s.fag,
+        "laerer": s.laerer,
+    }
+
+
+def _slot(doc: dict[str, Any]) -> Slot:
+    return Slot(
+        klasse=doc["klasse"],
+        ukedag=doc["ukedag"],
+        time=doc["time"],
+        start=dt.time.fromisoformat(doc["start"]),
+        slutt=dt.time.fromisoformat(doc["slutt"]),
+        fag=doc["fag"],
+        laerer=doc["laerer"],
+    )
+
+
+def registration_key(dato: dt.date, time: int) -> int:
+    """A lesson's document id in its class file: one registration per (date, period)."""
+    return dato.toordinal() * 100 + time
+
+
+_SAFE_NAME = re.compile(r"[^0-9A-Za-zÆØÅæøå_-]")
+
+
+def safe_file_name(name: str) -> str:
+    """A class name as a file name: `8A` stays, anything odd is hex-escaped."""
+    cleaned = _SAFE_NAME.sub(lambda m: f"~{ord(m.group()):x}", name)
+    return cleaned or "~"
+
+
+# ---------------------------------------------------------------------------
+# Partitions and transactions
+
+
+class Partition:
+    """One data file opened for change inside a transaction, through TinyDB."""
+
+    def __init__(self, path: Path, data: dict[str, dict[str, Any]] | None) -> None:
+        self.path = path
+        self.created = data is None
+        self._storage_data = data or {}
+        self.db = TinyDB(storage=_Snapshot, data=self._storage_data)
+
+    @property
+    def dirty(self) -> bool:
+        return self.db.storage.dirty  # type: ignore[attr-defined]
+
+    def payload(self) -> bytes:
+        data = self.db.storage.read()
+        data[META] = {"1": {"schema": SCHEMA_VERSION}}
+        return _encode(data)
+
+    # registrations ---------------------------------------------------------
+
+    def registration(self, dato: dt.date, time: int) -> Registration | None:
+        doc = self.db.table(REGISTRATIONS).get(doc_id=registration_key(dato, time))
+        return _registration(doc) if doc else None  # type: ignore[arg-type]
+
+    def put_registration(self, reg: Registration) -> Registration | None:
+        """Insert or replace the lesson's registration; return the one it replaced."""
+        table = self.db.table(REGISTRATIONS)
+        key = registration_key(reg.dato, reg.time)
+        old = table.get(doc_id=key)
+        if old is not None:
+            table.remove(doc_ids=[key])
+        table.insert(Document(_registration_doc(reg), doc_id=key))
+        return _registration(old) if old else None  # type: ignore[arg-type]
+
+    def put_registrations(self, regs: Iterable[Registration]) -> None:
+        table = self.db.table(REGISTRATIONS)
+        docs = {registration_key(r.dato, r.time): _registration_doc(r) for r in regs}
+        table.remove(doc_ids=[k for k in docs if table.contains(doc_id=k)])
+        table.insert_multiple(Document(doc, doc_id=k) for k, doc in docs.items())
+
+    # meldinger -------------------------------------------------------------
+
+    def meldinger(self) -> list[Melding]:
+        return [_melding(d) for d in self.db.table(MELDINGER).all()]
+
+    def add_meldinger(self, meldinger: Iterable[Melding]) -> None:
+        self.db.table(MELDINGER).insert_multiple(_melding_doc(m) for m in meldinger)
+
+    def remove_melding(self, melding_id: str) -> Melding | None:
+        table = self.db.table(MELDINGER)
+        found = [d for d in table.all() if d["id"] == melding_id]
+        if not found:
+            return None
+        table.remove(doc_ids=[found[0].doc_id])
+        return _melding(found[0])
+
+    # roster ----------------------------------------------------------------
+
+    def replace_table(self, name: str, docs: list[dict[str, Any]]) -> None:
+        table = self.db.table(name)
+        table.truncate()
+        table.insert_multiple(docs)
+
+
+@dataclass(frozen=True, slots=True)
+class YearData:
+    registrations: tuple[Registration, ...]
+    meldinger: tuple[Melding, ...]
+
+
+class Store:
+    """The data folder. Create with `Store(path)`; nothing is written until a change."""
+
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        lock_timeout: float = 10.0,
+        file_mode: int = FILE_MODE,
+        dir_mode: int = DIR_MODE,
+    ) -> None:
+        self.root = Path(root)
+        self.lock_timeout = lock_timeout
+        self.file_mode = file_mode
+        self.dir_mode = dir_mode
+
+    # paths -----------------------------------------------------------------
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def roster_path(self) -> Path:
+        return self.root / ROSTER_FILE
+
+    def class_path(self, skoleaar: str, klasse: str) -> Path:
+        return self.root / skoleaar / f"{safe_file_name(klasse)}.json"
+
+    def _ensure_dir(self, path: Path) -> None:
+        if not path.is_dir():
+            if self.root in path.parents:
+                # mkdir(parents=True) ignores `mode`: make the data folder itself private too
+                self._ensure_dir(path.parent)
+            try:
+                path.mkdir(parents=True, mode=self.dir_mode, exist_ok=True)
+            except PermissionError:
+                raise StoreError(f"Har ikke skrivetilgang til {path.parent}.") from None
+            except OSError as exc:
+                raise StoreError(f"Kunne ikke lage mappen {path}: {exc.strerror}.") from None
+            os.chmod(path, self.dir_mode)
+
+    def _lock_path(self, path: Path) -> Path:
+        locks = self.root / ".locks"
+        self._ensure_dir(locks)
+        rel = path.relative_to(self.root).as_posix().replace("/", "__")
+        return locks / f"{rel}.lock"
+
+    def exists(self) -> bool:
+        return self.config_path.is_file()
+
+    # transactions ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, *paths: Path) -> Iterator[list[Partition]]:
+        """Lock the files (in a fixed order), open each fresh, write back those changed.
+
+        If the block raises, nothing is written.
+        """
+        ordered = sorted(set(paths))
+        with contextlib.ExitStack() as stack:
+            for path in ordered:
+                self._ensure_dir(path.parent)
+                stack.enter_context(
+                    file_lock(self._lock_path(path), self.lock_timeout, self.file_mode)
+                )
+            parts = {path: Partition(path, read_tables(path)) for path in ordered}
+            yield [parts[p] for p in paths]
+            for part in parts.values():
+                if part.dirty:
+                    self._write(part.path, part.payload())
+
+    def _write(self, path: Path, payload: bytes) -> None:
+        try:
+            write_atomic(path, payload, self.file_mode)
+        except PermissionError:
+            raise StoreError(
+                f"Kunne ikke lagre {path}: mangler skrivetilgang. Ingenting er endret."
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"Kunne ikke lagre {path}: {exc.strerror}. Den forrige versjonen er urørt."
+            ) from None
+
+    @contextlib.contextmanager
+    def class_partition(self, skoleaar: str, klasse: str) -> Iterator[Partition]:
+        with self.transaction(self.class_path(skoleaar, klasse)) as (part,):
+            yield part
+
+    # school settings -------------------------------------------------------
+
+    def load_config(self) -> SchoolConfig:
+        path = self.config_path
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise StoreError(
+                f"Fant ingen skole i {self.root} (mangler {CONFIG_FILE}). Lag en med "
+                f"`fravaer --data {self.root} demo` eller importer elever først."
+            ) from None
+        try:
+            doc = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            raise StoreError(f"{path}: ugyldig TOML ({exc}).") from None
+        return config_from_toml(doc, str(path))
+
+    def write_config(self, config: SchoolConfig) -> None:
+        self._ensure_dir(self.root)
+        self._write(self.config_path, config_to_toml(config).encode("utf-8"))
+
+    # roster ----------------------------------------------------------------
+
+    def load_roster(self) -> Roster:
+        data = read_tables(self.roster_path) or {}
+        try:
+            return Roster(
+                students=tuple(_student(d) for d in data.get(STUDENTS, {}).values()),
+                staff=tuple(_staff(d) for d in data.get(STAFF, {}).values()),
+                timetable=tuple(_slot(d) for d in data.get(TIMETABLE, {}).values()),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CorruptFileError(self.roster_path, f"ugyldig post: {exc}") from None
+
+    def write_roster(
+        self,
+        *,
+        students: Iterable[Student] | None = None,
+        staff: Iterable[Staff] | None = None,
+        timetable: Iterable[Slot] | None = None,
+    ) -> None:
+        """Replace the given roster tables in one atomic write."""
+        with self.transaction(self.roster_path) as (part,):
+            if students is not None:
+                part.replace_table(STUDENTS, [_student_doc(s) for s in students])
+            if staff is not None:
+                part.replace_table(STAFF, [_staff_doc(s) for s in staff])
+            if timetable is not None:
+                part.replace_table(TIMETABLE, [_slot_doc(s) for s in timetable])
+
+    # registrations and meldinger ------------------------------------------
+
+    def years(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if p.is_dir() and re.fullmatch(r"\d{4}-\d{4}", p.name)
+        )
+
+    def class_files(self, skoleaar: str) -> list[Path]:
+        folder = self.root / skoleaar
+        return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+    def load_year(self, skoleaar: str) -> YearData:
+        regs: list[Registration] = []
+        meldinger: list[Melding] = []
+        for path in self.class_files(skoleaar):
+            data = read_tables(path) or {}
+            try:
+                regs.extend(_registration(d) for d in data.get(REGISTRATIONS, {}).values())
+                meldinger.extend(_melding(d) for d in data.get(MELDINGER, {}).values())
+            except (KeyError, TypeError, ValueError) as exc:
+                raise CorruptFileError(path, f"ugyldig post: {exc}") from None
+        return YearData(tuple(regs), tuple(meldinger))
+
+    def load_class(self, skoleaar: str, klasse: str) -> YearData:
+        path = self.class_path(skoleaar, klasse)
+        data = read_tables(path) or {}
+        try:
+            return YearData(
+                tuple(_registration(d) for d in data.get(REGISTRATIONS, {}).values()),
+                tuple(_melding(d) for d in data.get(MELDINGER, {}).values()),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CorruptFileError(path, f"ugyldig post: {exc}") from None
+
+    def save_registration(
+        self,
+        skoleaar: str,
+        reg: Registration,
+        now: dt.datetime,
+        merge: Callable[[Registration | None, Registration], Registration] | None = None,
+    ) -> tuple[Registration, Registration | None]:
+        """Save one lesson's roll call, replacing an earlier one; the change is audited.
+
+        `merge(old, new)` runs inside the lock, so it sees the registration as stored now.
+        """
+        with self.class_partition(skoleaar, reg.klasse) as part:
+            old = part.registration(reg.dato, reg.time)
+            if merge is not None:
+                reg = merge(old, reg)
+            part.put_registration(reg)
+        self.audit(
+            [
+                {
+                    "hva": "registrering" if old is None else "registrering_endret",
+                    "av": reg.av,
+                    "klasse": reg.klasse,
+                    "dato": reg.dato.isoformat(),
+                    "time": reg.time,
+                    "for": _registration_doc(old) if old else None,
+                    "etter": _registration_doc(reg),
+                }
+            ],
+            now,
+        )
+        return reg, old
+
+    def add_meldinger(
+        self, skoleaar: str, klasse: str, meldinger: list[Melding], now: dt.datetime
+    ) -> None:
+        with self.class_partition(skoleaar, klasse) as part:
+            part.add_meldinger(meldinger)
+        self.audit(
+            [
+                {"hva": "melding", "av": m.av, "elev": m.elev, "etter": _melding_doc(m)}
+                for m in meldinger
+            ],
+            now,
+        )
+
+    # audit -----------------------------------------------------------------
+
+    def audit(self, entries: Iterable[dict[str, Any]], now: dt.datetime) -> None:
+        """Append entries to this month's audit log (one JSON object a line)."""
+        lines = b"".join(
+            _encode({"tid": now.isoformat(timespec="seconds"), **e}) + b"\n" for e in entries
+        )
+        if not lines:
+            return
+        folder = self.root / "audit"
+        self._ensure_dir(folder)
+        path = folder / f"{now:%Y-%m}.jsonl"
+        with file_lock(self._lock_path(path), self.lock_timeout, self.file_mode):
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, self.file_mode)
+            except OSError as exc:
+                raise StoreError(f"Kunne ikke skrive til loggen {path}: {exc.strerror}.") from None
+            size = -1
+            try:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    lines = b"\n" + lines  # a crash cut the last line: do not glue onto it
+                view = memoryview(lines)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            except OSError as exc:
+                if size >= 0:
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, size)  # all or nothing: no half entry left behind
+                raise StoreError(
+                    f"Kunne ikke skrive til loggen {path}: {exc.strerror}. Ingenting er lagret."
+                ) from None
+            finally:
+                os.close(fd)
+
+    def read_audit(self) -> list[dict[str, Any]]:
+        """All audit entries, oldest first; a line cut off by a crash is skipped."""
+        folder = self.root / "audit"
+        entries: list[dict[str, Any]] = []
+        for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+            for line in path.read_bytes().splitlines():
+                with contextlib.suppress(ValueError):
+                    entries.append(json.loads(line))
+        return entries
+
+
+# ---------------------------------------------------------------------------
+# skole.toml
+
+
+def config_from_toml(doc: dict[str, Any], source: str) -> SchoolConfig:
+    ferier = []
+    for i, item in enumerate(doc.get("ferie", []), start=1):
+        try:
+            fra, til = item["fra"], item["til"]
+            if not isinstance(fra, dt.date) or not isinstance(til, dt.date) or til < fra:
+                raise ValueError
+            ferier.append(Holiday(str(item.get("navn", "Ferie")), fra, til))
+        except (KeyError, TypeError, ValueError):
+            raise StoreError(
+                f"{source}: ferie nr. {i} må ha navn, fra og til som datoer (åååå-mm-dd), "
+                "og til kan ikke være før fra."
+            ) from None
+    return SchoolConfig(
+        navn=str(doc.get("navn", "Skolen")),
+        profil=str(doc.get("profil", "strand")),
+        ferier=tuple(ferier),
+        elevmapper=str(doc.get("elevmapper", "")),
+        demo=bool(doc.get("demo", False)),
+    )
+
+
+def _toml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def config_to_toml(config: SchoolConfig) -> str:
+    lines = [
+        "# Innstillinger for skolen i fravaer-tui. Filen kan redigeres for hånd.",
+        f"navn = {_toml_str(config.navn)}",
+        "# Regelprofil: strand, hole eller stien til en egen TOML-fil",
+        f"profil = {_toml_str(config.profil)}",
+        "# Rot for elevmappene (tom = <data>/elevmapper)",
+        f"elevmapper = {_toml_str(config.elevmapper)}",
+    ]
+    if config.demo:
+        lines.append("demo = true")
+    lines.append("")
+    lines.append("# Skolens egne ferier og fridager (offentlige helligdager kommer av seg selv)")
+    for ferie in config.ferier:
+        lines += [
+            "[[ferie]]",
+            f"navn = {_toml_str(ferie.navn)}",
+            f"fra = {ferie.fra.isoformat()}",
+            f"til = {ferie.til.isoformat()}",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# The naive design, kept only so the benchmark can measure what we avoid
+
+
+class NaiveStore:
+    """All registrations in one file with TinyDB's default JSONStorage (bench baseline)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fill(self, regs: Iterable[Registration]) -> None:
+        with TinyDB(self.path, storage=JSONStorage) as db:
+            db.table(REGISTRATIONS).insert_multiple(_registration_doc(r) for r in regs)
+
+    def save(self, reg: Registration) -> None:
+        with TinyDB(self.path, storage=JSONStorage) as db:
+            db.table(REGISTRATIONS).insert(_registration_doc(reg))

@@ -1,0 +1,33 @@
+"""Shared factories: a demo school in a temp folder, built once per session and copied."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fravaer_tui.services import School, open_school, write_demo
+
+DEMO_UNTIL = dt.date(2026, 11, 20)  # a Friday in the autumn semester
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-template") / "data"
+    write_demo(folder, students=75, seed=3, until=DEMO_UNTIL)
+    return folder
+
+
+@pytest.fixture
+def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the small demo school, safe to change."""
+    folder = tmp_path / "data"
+    shutil.copytree(demo_template, folder)
+    return folder
+
+
+@pytest.fixture
+def demo_school(demo_dir: Path) -> School:
+    return open_school(demo_dir)
