@@ -32,6 +32,7 @@ from fravaer_tui.schoolcalendar import (
     ONE_DAY,
     SchoolCalendar,
     months_window_start,
+    school_year_start,
     semester_bounds,
 )
 
@@ -236,7 +237,14 @@ class _StudentCheck:
         self.late = [e for e in entries if e.kind is MarkType.SENT]
         self.fractions = day_fractions(self.absences, lessons)
 
-    def _alert(self, rule: RuleDef, found: tuple[float, dt.date], evidence: list[_Entry]) -> Alert:
+    def _alert(
+        self,
+        rule: RuleDef,
+        found: tuple[float, dt.date],
+        evidence: list[_Entry],
+        since: dt.date | None = None,
+    ) -> Alert:
+        """`since`: evidence from this date on (default: the window's start)."""
         antall, forst = found
         start = _window_start(rule, self.dato)
         return Alert(
@@ -253,7 +261,7 @@ class _StudentCheck:
             evidence=tuple(
                 e.evidence()
                 for e in sorted(evidence, key=_entry_order)
-                if start <= e.dato <= self.dato
+                if min(start, since or start) <= e.dato <= self.dato
             ),
         )
 
@@ -278,7 +286,7 @@ class _StudentCheck:
     def hoyt_fravaer(self, rule: RuleDef) -> Alert | None:
         counted, fractions = self.absences, self.fractions
         if not rule.permisjon_teller:
-            counted = [e for e in counted if e.reason is not Reason.PERMISJON]
+            counted = [e for e in counted if not _innvilget_permisjon(e)]
             fractions = day_fractions(counted, self.lessons)
         found = _sum_rule(fractions, rule, self.dato)
         return self._alert(rule, found, counted) if found else None
@@ -286,39 +294,47 @@ class _StudentCheck:
     def sammenhengende_uten_melding(self, rule: RuleDef) -> Alert | None:
         """Whole school days absent in a row with no melding (Strand, Melding av fravær d).
 
-        A day is whole when the student is absent in every lesson registered that day;
-        a day with nothing registered is unknown and breaks the run.
+        Only school days count, so weekends and holidays (juleferie too) never break a
+        run; runs start no earlier than the school year. The rule holds when a run
+        reached the threshold inside the window. A day is whole when the student missed
+        every lesson registered that day and at least half the day's lessons were
+        registered; a day with too little registered is unknown and breaks the run.
         """
         start = _window_start(rule, self.dato)
+        year_start = school_year_start(self.dato)
         by_day: dict[dt.date, list[_Entry]] = defaultdict(list)
         for e in self.absences:
-            if start <= e.dato <= self.dato:
+            if year_start <= e.dato <= self.dato:
                 by_day[e.dato].append(e)
-        whole = {
-            d
-            for d, day in by_day.items()
-            if all(e.validity is Validity.IKKE_MELDT for e in day)
-            and len({e.time for e in day}) >= self.lessons.registered[(day[0].klasse, d)] > 0
-        }
+        whole = {d for d, day in by_day.items() if self._whole_day_without_melding(d, day)}
         threshold = int(rule.terskel)
         if len(whole) < threshold:
             return None
         run: list[dt.date] = []
         qualifying: set[dt.date] = set()
         longest, forst = 0, None
-        for d in self.lessons.calendar.school_days(start, self.dato):
+        for d in self.lessons.calendar.school_days(min(whole), self.dato):
             if d not in whole:
                 run = []
                 continue
             run.append(d)
-            longest = max(longest, len(run))
-            if len(run) >= threshold:
+            if len(run) >= threshold and run[threshold - 1] >= start:
+                longest = max(longest, len(run))
                 forst = forst or run[threshold - 1]
                 qualifying.update(run)
         if forst is None:
             return None
         evidence = [e for d in sorted(qualifying) for e in by_day[d]]
-        return self._alert(rule, (float(longest), forst), evidence)
+        return self._alert(rule, (float(longest), forst), evidence, since=min(qualifying))
+
+    def _whole_day_without_melding(self, dato: dt.date, day: list[_Entry]) -> bool:
+        if any(e.validity is not Validity.IKKE_MELDT for e in day):
+            return False
+        klasse = day[0].klasse
+        registered = self.lessons.registered[(klasse, dato)]
+        lessons = self.lessons.on(klasse, dato)
+        missed = len({e.time for e in day})
+        return registered > 0 and missed >= registered and 2 * registered >= lessons
 
     def figures(self, fra: dt.date) -> StudentFigures:
         absences = [e for e in self.absences if fra <= e.dato <= self.dato]
@@ -332,6 +348,10 @@ class _StudentCheck:
             sent=sum(1 for e in self.late if fra <= e.dato <= self.dato),
             forlot=sum(1 for e in absences if e.kind is MarkType.FORLOT),
         )
+
+
+def _innvilget_permisjon(e: _Entry) -> bool:
+    return e.reason is Reason.PERMISJON and e.validity is Validity.GYLDIG
 
 
 def _entry_order(e: _Entry) -> tuple[dt.date, int]:
