@@ -10,6 +10,7 @@ import json
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 from fravaer_tui.model import Mark, MarkType, Registration
 from fravaer_tui.schoolcalendar import school_year_start
 from fravaer_tui.services import (
+    School,
     check_window_start,
     load_range,
     open_school,
@@ -26,7 +28,7 @@ from fravaer_tui.services import (
     save_registration,
     write_demo,
 )
-from fravaer_tui.store import NaiveStore
+from fravaer_tui.store import FileCache, NaiveStore
 
 # (key, target, description) – a target of None is informative only
 TARGETS: list[tuple[str, float | None, str]] = [
@@ -36,6 +38,9 @@ TARGETS: list[tuple[str, float | None, str]] = [
     ("load_ms", None, "åpne lageret kaldt (skole + hele skoleåret)"),
     ("check_ms", 500, "full terskelkontroll av alle elever"),
     ("check_with_load_ms", None, "terskelkontroll inkludert lesing fra disk"),
+    ("checker_ms", 500, "bakgrunnskontroll etter en lagring (endrede filer leses på nytt)"),
+    ("checker_cold_ms", None, "bakgrunnskontrollens første kjøring (alt leses)"),
+    ("ready_ms", 1500, "fra oppstart til registreringsskjermen er klar"),
     ("peak_rss_mb", 250, "høyeste minnebruk (RSS)"),
 ]
 
@@ -89,7 +94,13 @@ def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | in
                 )
             )
         )
+    cache = FileCache()
+    checker_cold_s = _timed(lambda: run_check(school, last_day, cache=cache))
+    klasse, dato, period = rng.choice(lessons)
+    save_registration(school, klasse, dato, period, [], "bench", dt.datetime.combine(dato, NOON))
+    checker_s = _timed(lambda: run_check(school, last_day, cache=cache))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ready_s = _ready(folder, school, last_day)
 
     naive = NaiveStore(folder / "naiv.json")
     naive.fill(data.registrations)
@@ -111,8 +122,49 @@ def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | in
         "load_ms": _ms(load_s),
         "check_ms": _ms(check_s),
         "check_with_load_ms": _ms(check_load_s),
+        "checker_ms": _ms(checker_s),
+        "checker_cold_ms": _ms(checker_cold_s),
+        "ready_ms": _ms(ready_s),
         "peak_rss_mb": round(peak_mb, 1),
     }
+
+
+NOON = dt.time(12, 0)
+
+
+def _ready(folder: Path, school: School, dato: dt.date) -> float:
+    """Seconds from starting a new `fravaer` process to a register screen ready for keys."""
+    slot = next(s for s in school.roster.timetable if s.ukedag == dato.isoweekday())
+    moment = dt.datetime.combine(dato, slot.start) + dt.timedelta(minutes=3)
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", READY_PROBE, str(folder), slot.laerer, moment.isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1]) - started
+
+
+# Runs in a fresh interpreter: imports, opens the store, starts the app headless on the
+# teacher's current lesson and prints the moment the register has its rows.
+READY_PROBE = """
+import asyncio, datetime as dt, sys, time
+from fravaer_tui.app import FravaerApp
+from fravaer_tui.screens.register import RegisterScreen
+from fravaer_tui.services import open_school, resolve_user
+
+async def main(folder, user, moment):
+    school = open_school(folder)
+    app = FravaerApp(school, resolve_user(school, user), clock=lambda: moment)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (isinstance(app.screen, RegisterScreen) and app.screen.ready):
+            await pilot.pause(0.002)
+        print(time.time())
+        await app.workers.wait_for_complete()
+
+asyncio.run(main(sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])))
+"""
 
 
 def run_bench(students: int, as_json: bool, today: dt.date | None = None) -> int:

@@ -47,6 +47,15 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"«{text}» er ikke et tidspunkt (skriv f.eks. 2026-11-20 10:25)"
+        ) from None
+
+
 def _ids(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -69,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fraværsføring og oppfølging av bekymringsfullt fravær. "
         "Uten underkommando åpnes programmet i terminalen.",
         parents=[common],
+    )
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        help="kjør som om klokka var dette (åååå-mm-dd tt:mm), for demo og opplæring",
     )
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
 
@@ -132,7 +146,7 @@ def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:
     if command is None:
         from fravaer_tui.app import run_app
 
-        return run_app(data_dir, user, now)
+        return run_app(data_dir, user, args.now)
     if command == "demo":
         until = args.until or now.date()
         school = write_demo(data_dir, args.students, args.seed, until)

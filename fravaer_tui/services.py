@@ -37,7 +37,7 @@ from fravaer_tui.schoolcalendar import (
     school_year_start,
     semester_bounds,
 )
-from fravaer_tui.store import Store, YearData, write_atomic
+from fravaer_tui.store import FileCache, Store, YearData, write_atomic
 
 ADMIN_USER = "admin"
 
@@ -110,12 +110,14 @@ def years_between(fra: dt.date, til: dt.date) -> list[str]:
     return [f"{y}-{y + 1}" for y in range(first, last + 1)]
 
 
-def load_range(school: School, fra: dt.date, til: dt.date) -> YearData:
+def load_range(
+    school: School, fra: dt.date, til: dt.date, cache: FileCache | None = None
+) -> YearData:
     """Registrations and meldinger of every school year that overlaps fra–til."""
     regs: list[Registration] = []
     meldinger: list[Melding] = []
     for year in years_between(fra, til):
-        data = school.store.load_year(year)
+        data = school.store.load_year(year, cache)
         regs.extend(data.registrations)
         meldinger.extend(data.meldinger)
     return YearData(tuple(regs), tuple(meldinger))
@@ -128,9 +130,15 @@ def check_window_start(profile: Profile, dato: dt.date) -> dt.date:
     return min(starts)
 
 
-def run_check(school: School, dato: dt.date, data: YearData | None = None) -> CheckResult:
+def run_check(
+    school: School,
+    dato: dt.date,
+    data: YearData | None = None,
+    cache: FileCache | None = None,
+) -> CheckResult:
+    """The threshold check at `dato`; `cache` skips files unchanged since the last run."""
     if data is None:
-        data = load_range(school, check_window_start(school.profile, dato), dato)
+        data = load_range(school, check_window_start(school.profile, dato), dato, cache)
     return check(
         school.roster,
         school.calendar,
@@ -212,7 +220,7 @@ def save_registration(
         elif mark.minutter is not None:
             raise UserError(f"Minutter kan bare føres for «sent» ({mark.elev}).")
     reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=tuple(marks))
-    return school.store.save_registration(school_year_name(dato), reg, now, keep_judgements)
+    return school.store.save_registration(reg, now, keep_judgements)
 
 
 # ---------------------------------------------------------------------------
@@ -275,15 +283,14 @@ def _import_absences(
     if not rows:
         return ImportResult("absences", 0, "ingen rader")
     store = school.store
-    by_partition: dict[tuple[str, str], list[csvio.AbsenceRow]] = {}
+    by_partition: dict[Path, list[csvio.AbsenceRow]] = {}
     for row in rows:
         student = school.roster.student(row.elev)
         assert student is not None  # parse_absences checked it
-        by_partition.setdefault((school_year_name(row.dato), student.klasse), []).append(row)
-    paths = [store.class_path(year, klasse) for year, klasse in by_partition]
+        by_partition.setdefault(store.lesson_path(student.klasse, row.dato), []).append(row)
     changed = 0
-    with store.transaction(*paths) as parts:
-        for part, (_, part_rows) in zip(parts, by_partition.items(), strict=True):
+    with store.transaction(*by_partition) as parts:
+        for part, part_rows in zip(parts, by_partition.values(), strict=True):
             existing = {}
             for row in part_rows:
                 student = school.roster.student(row.elev)
@@ -352,14 +359,17 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
         students=demo.roster.students, staff=demo.roster.staff, timetable=demo.roster.timetable
     )
     klasse_of = {s.id: s.klasse for s in demo.roster.students}
-    regs: dict[tuple[str, str], list[Registration]] = {}
+    regs: dict[Path, list[Registration]] = {}
     for reg in demo.registrations:
-        regs.setdefault((school_year_name(reg.dato), reg.klasse), []).append(reg)
-    meldinger: dict[tuple[str, str], list[Melding]] = {}
+        regs.setdefault(store.lesson_path(reg.klasse, reg.dato), []).append(reg)
+    for path, part_regs in regs.items():
+        with store.transaction(path) as (part,):
+            part.put_registrations(part_regs)
+    meldinger: dict[Path, list[Melding]] = {}
     for m in demo.meldinger:
-        meldinger.setdefault((school_year_name(m.fra), klasse_of[m.elev]), []).append(m)
-    for year, klasse in sorted(set(regs) | set(meldinger)):
-        with store.class_partition(year, klasse) as part:
-            part.put_registrations(regs.get((year, klasse), []))
-            part.add_meldinger(meldinger.get((year, klasse), []))
+        path = store.meldinger_path(school_year_name(m.fra), klasse_of[m.elev])
+        meldinger.setdefault(path, []).append(m)
+    for path, part_meldinger in meldinger.items():
+        with store.transaction(path) as (part,):
+            part.add_meldinger(part_meldinger)
     return open_school(data_dir)

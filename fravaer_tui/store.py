@@ -4,7 +4,8 @@ Layout (DESIGN, Architecture; measured in DESIGN, Known pitfalls):
 
     <data>/skole.toml              the school's settings, edited by hand
     <data>/skole.json              roster: students, staff, timetable
-    <data>/<skoleår>/<klasse>.json registrations and meldinger of one class in one year
+    <data>/<skoleår>/<klasse>/<åååå-mm>.json   registrations of one class in one month
+    <data>/<skoleår>/<klasse>/meldinger.json   meldinger for the class's students that year
     <data>/audit/<yyyy-mm>.jsonl   append-only audit log
     <data>/.locks/                 one lock file per data file
 
@@ -55,6 +56,7 @@ from fravaer_tui.model import (
     Student,
     Validity,
 )
+from fravaer_tui.schoolcalendar import school_year_name
 
 SCHEMA_VERSION = 1
 FILE_MODE = 0o600
@@ -101,6 +103,13 @@ def write_atomic(path: Path, payload: bytes, mode: int = FILE_MODE) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Temp files left by a writer killed mid-save; safe to remove while holding the lock."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _check_tables(path: Path, data: Any) -> dict[str, dict[str, Any]]:
@@ -324,7 +333,7 @@ _SAFE_NAME = re.compile(r"[^0-9A-Za-zÆØÅæøå_-]")
 
 def safe_file_name(name: str) -> str:
     """A class name as a file name: `8A` stays, anything odd is hex-escaped."""
-    cleaned = _SAFE_NAME.sub(lambda m: f"~{ord(m.group()):x}", name)
+    cleaned = _SAFE_NAME.sub(lambda m: f"~{ord(m.group()):06x}", name)
     return cleaned or "~"
 
 
@@ -402,6 +411,31 @@ class YearData:
     meldinger: tuple[Melding, ...]
 
 
+class FileCache:
+    """Parsed data files, re-read only when a file was replaced (new inode or mtime).
+
+    Saves replace files atomically, so a changed file always has a new inode: the
+    background checker re-reads the one month file a save touched, not the year.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple[int, int, int], YearData]] = {}
+
+    def load(self, store: Store, path: Path) -> YearData:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._files.pop(path, None)
+            return YearData((), ())
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        known = self._files.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        data = store.load_file(path)
+        self._files[path] = (key, data)
+        return data
+
+
 class Store:
     """The data folder. Create with `Store(path)`; nothing is written until a change."""
 
@@ -428,8 +462,15 @@ class Store:
     def roster_path(self) -> Path:
         return self.root / ROSTER_FILE
 
-    def class_path(self, skoleaar: str, klasse: str) -> Path:
-        return self.root / skoleaar / f"{safe_file_name(klasse)}.json"
+    def class_dir(self, skoleaar: str, klasse: str) -> Path:
+        return self.root / skoleaar / safe_file_name(klasse)
+
+    def lesson_path(self, klasse: str, dato: dt.date) -> Path:
+        """Registrations are split per class and month, so every save stays small."""
+        return self.class_dir(school_year_name(dato), klasse) / f"{dato:%Y-%m}.json"
+
+    def meldinger_path(self, skoleaar: str, klasse: str) -> Path:
+        return self.class_dir(skoleaar, klasse) / "meldinger.json"
 
     def _ensure_dir(self, path: Path) -> None:
         if not path.is_dir():
@@ -468,6 +509,8 @@ class Store:
                 stack.enter_context(
                     file_lock(self._lock_path(path), self.lock_timeout, self.file_mode)
                 )
+            for path in ordered:
+                _remove_stale_temp_files(path)
             parts = {path: Partition(path, read_tables(path)) for path in ordered}
             yield [parts[p] for p in paths]
             for part in parts.values():
@@ -487,8 +530,14 @@ class Store:
             ) from None
 
     @contextlib.contextmanager
-    def class_partition(self, skoleaar: str, klasse: str) -> Iterator[Partition]:
-        with self.transaction(self.class_path(skoleaar, klasse)) as (part,):
+    def lesson_partition(self, klasse: str, dato: dt.date) -> Iterator[Partition]:
+        """The file holding the class's registrations for `dato`'s month."""
+        with self.transaction(self.lesson_path(klasse, dato)) as (part,):
+            yield part
+
+    @contextlib.contextmanager
+    def meldinger_partition(self, skoleaar: str, klasse: str) -> Iterator[Partition]:
+        with self.transaction(self.meldinger_path(skoleaar, klasse)) as (part,):
             yield part
 
     # school settings -------------------------------------------------------
@@ -552,45 +601,55 @@ class Store:
             if p.is_dir() and re.fullmatch(r"\d{4}-\d{4}", p.name)
         )
 
-    def class_files(self, skoleaar: str) -> list[Path]:
+    def class_files(self, skoleaar: str, klasse: str | None = None) -> list[Path]:
+        """The year's data files (of one class, or all); temp files are not data."""
         folder = self.root / skoleaar
-        return sorted(folder.glob("*.json")) if folder.is_dir() else []
+        if klasse is not None:
+            return sorted(self.class_dir(skoleaar, klasse).glob("*.json"))
+        return sorted(folder.glob("*/*.json")) if folder.is_dir() else []
 
-    def load_year(self, skoleaar: str) -> YearData:
-        regs: list[Registration] = []
-        meldinger: list[Melding] = []
-        for path in self.class_files(skoleaar):
-            data = read_tables(path) or {}
-            try:
-                regs.extend(_registration(d) for d in data.get(REGISTRATIONS, {}).values())
-                meldinger.extend(_melding(d) for d in data.get(MELDINGER, {}).values())
-            except (KeyError, TypeError, ValueError) as exc:
-                raise CorruptFileError(path, f"ugyldig post: {exc}") from None
-        return YearData(tuple(regs), tuple(meldinger))
-
-    def load_class(self, skoleaar: str, klasse: str) -> YearData:
-        path = self.class_path(skoleaar, klasse)
+    def load_file(self, path: Path) -> YearData:
+        """One data file's registrations and meldinger (empty if it does not exist)."""
         data = read_tables(path) or {}
         try:
             return YearData(
                 tuple(_registration(d) for d in data.get(REGISTRATIONS, {}).values()),
                 tuple(_melding(d) for d in data.get(MELDINGER, {}).values()),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CorruptFileError(path, f"ugyldig post: {exc}") from None
+
+    def _load(self, paths: Iterable[Path], cache: FileCache | None = None) -> YearData:
+        regs: list[Registration] = []
+        meldinger: list[Melding] = []
+        for path in paths:
+            part = cache.load(self, path) if cache is not None else self.load_file(path)
+            regs.extend(part.registrations)
+            meldinger.extend(part.meldinger)
+        return YearData(tuple(regs), tuple(meldinger))
+
+    def load_year(self, skoleaar: str, cache: FileCache | None = None) -> YearData:
+        return self._load(self.class_files(skoleaar), cache)
+
+    def month_registrations(self, klasse: str, dato: dt.date) -> tuple[Registration, ...]:
+        """The class's registrations in `dato`'s month, read without a lock."""
+        return self.load_file(self.lesson_path(klasse, dato)).registrations
+
+    def load_class(self, skoleaar: str, klasse: str) -> YearData:
+        return self._load(self.class_files(skoleaar, klasse))
 
     def save_registration(
         self,
-        skoleaar: str,
         reg: Registration,
         now: dt.datetime,
         merge: Callable[[Registration | None, Registration], Registration] | None = None,
+        audit_user: str | None = None,
     ) -> tuple[Registration, Registration | None]:
         """Save one lesson's roll call, replacing an earlier one; the change is audited.
 
         `merge(old, new)` runs inside the lock, so it sees the registration as stored now.
         """
-        with self.class_partition(skoleaar, reg.klasse) as part:
+        with self.lesson_partition(reg.klasse, reg.dato) as part:
             old = part.registration(reg.dato, reg.time)
             if merge is not None:
                 reg = merge(old, reg)
@@ -599,7 +658,7 @@ class Store:
             [
                 {
                     "hva": "registrering" if old is None else "registrering_endret",
-                    "av": reg.av,
+                    "av": audit_user or reg.av,
                     "klasse": reg.klasse,
                     "dato": reg.dato.isoformat(),
                     "time": reg.time,
@@ -614,7 +673,7 @@ class Store:
     def add_meldinger(
         self, skoleaar: str, klasse: str, meldinger: list[Melding], now: dt.datetime
     ) -> None:
-        with self.class_partition(skoleaar, klasse) as part:
+        with self.meldinger_partition(skoleaar, klasse) as part:
             part.add_meldinger(meldinger)
         self.audit(
             [

@@ -564,9 +564,7 @@ def test_permisjon_on_the_mark_itself_is_not_counted_by_hole() -> None:
 
 def test_permisjon_not_granted_counts_in_hole() -> None:
     """Hole leaves out *innvilget* permisjon only; a refused one (ugyldig) is absence."""
-    meldinger = [
-        melding("e1", D(2026, 11, 2), D(2026, 11, 6), reason=PERMISJON, validity=UGYLDIG)
-    ]
+    meldinger = [melding("e1", D(2026, 11, 2), D(2026, 11, 6), reason=PERMISJON, validity=UGYLDIG)]
     hole = alert(
         run(whole_day("e1", *MON_TO_FRI), meldinger=meldinger, profile=HOLE), "e1", "hoyt_fravaer"
     )
