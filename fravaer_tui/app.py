@@ -1,51 +1,199 @@
-"""The Textual application shell: opens the school and shows the first screen."""
+"""The Textual application: who is at the keyboard, where to start, and the checker.
+
+The clock is passed in (`clock`), so tests can open the app on any lesson without
+patching time. Blocking work runs in thread workers that only post messages.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from textual.app import App
+from textual import on, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from fravaer_tui.errors import UserError
+from fravaer_tui.lessons import LessonState, current_lesson, registration_for
 from fravaer_tui.model import Staff
-from fravaer_tui.screens.home import HomeScreen
-from fravaer_tui.services import School, open_school, resolve_user
+from fravaer_tui.rules import Alert, CheckResult
+from fravaer_tui.services import School, open_school, resolve_user, run_check
+from fravaer_tui.store import FileCache
+
+CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
+
+
+@dataclass
+class AlertsChanged(Message):
+    """The checker finished: the full result and the crossings that are new since last run."""
+
+    result: CheckResult
+    new: list[Alert]
 
 
 class FravaerApp(App[None]):
-    """fravaer-tui. The clock is passed in (`now`) so tests can freeze it."""
+    """fravaer-tui."""
 
     TITLE = "fravaer-tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Avslutt", id="quit")]
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Avslutt", id="quit"),
+        Binding("question_mark", "help", "Hjelp", id="help", key_display="?"),
+        Binding("ctrl+p", "command_palette", "Kommandoer", id="palette", show=False),
+    ]
 
-    def __init__(self, school: School, user: Staff, now: dt.datetime) -> None:
+    alerts: reactive[CheckResult | None] = reactive(None, init=False)
+
+    def __init__(
+        self,
+        school: School,
+        user: Staff | None,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        check_interval: float | None = CHECK_INTERVAL,
+    ) -> None:
         super().__init__()
         self.school = school
         self.user = user
-        self.now = now
-        self.sub_title = f"{school.config.navn} – {user.navn}"
+        self.clock = clock
+        self.check_interval = check_interval
+        self._cache = FileCache()
+        self._seen: set[tuple[str, str]] | None = None
+        self._check_lock = threading.Lock()
+        self._check_started = 0
+        self._check_posted = 0
+        self.sub_title = school.config.navn
+
+    # -- start ---------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
+        self.theme = "textual-dark"
+        if self.user is None:
+            from fravaer_tui.screens.user_picker import UserPickerScreen
+
+            self.push_screen(UserPickerScreen(), callback=self._picked)
+        else:
+            self._start()
+
+    def _picked(self, user: Staff | None) -> None:
+        if user is None:
+            self.exit()
+            return
+        self.user = user
+        self._start()
+
+    def _start(self) -> None:
+        from fravaer_tui.screens.lessons import LessonsScreen
+
+        assert self.user is not None
+        self.sub_title = f"{self.school.config.navn} – {self.user.navn}"
+        now = self.clock()
+        self.push_screen(LessonsScreen(now.date()))
+        slot = current_lesson(self.school, self.user, now)
+        if slot is not None:
+            reg = registration_for(self.school, slot.klasse, now.date(), slot.time)
+            self.open_register(LessonState(now.date(), slot, reg, own=True))
+        if self.check_interval:
+            self.set_interval(self.check_interval, self.run_checker)
+        self.call_after_refresh(self.run_checker)
+
+    def open_register(self, lesson: LessonState) -> None:
+        from fravaer_tui.screens.register import RegisterScreen
+
+        self.push_screen(RegisterScreen(lesson))
+
+    # -- the background checker ----------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checker")
+    def run_checker(self) -> None:
+        """Re-run the threshold check off the UI thread; only posts the result."""
+        with self._check_lock:
+            self._check_started += 1
+            started = self._check_started
+        result = run_check(self.school, self.clock().date(), cache=self._cache)
+        with self._check_lock:
+            if started < self._check_posted:
+                return  # a later run already reported newer data
+            self._check_posted = started
+        seen = self._seen
+        new = [a for a in result.alerts if seen is not None and (a.elev, a.regel) not in seen]
+        self._seen = {(a.elev, a.regel) for a in result.alerts}
+        self.post_message(AlertsChanged(result, new))
+
+    def on_alerts_changed(self, message: AlertsChanged) -> None:
+        self.alerts = message.result
+        for alert in message.new:
+            student = self.school.roster.student(alert.elev)
+            name = student.navn if student else alert.elev
+            self.notify(
+                f"{name} ({alert.klasse}): {alert.tittel}. {alert.tiltak}",
+                title="Nytt varsel",
+                severity="warning",
+                timeout=10,
+            )
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "checker":
+            error = event.worker.error
+            text = error.message if isinstance(error, UserError) else repr(error)
+            self.notify(f"Terskelkontrollen feilet: {text}", severity="error", timeout=15)
+
+    def flagged(self, elev: str) -> list[Alert]:
+        return self.alerts.alerts_for(elev) if self.alerts else []
+
+    # -- help and the command palette ----------------------------------------
+
+    def action_help(self) -> None:
+        from fravaer_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_lessons(self) -> None:
+        from fravaer_tui.screens.lessons import LessonsScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, LessonsScreen):
+            self.pop_screen()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Hjelp", "Tastene på denne skjermen", self.action_help)
+        yield SystemCommand("Dagens timer", "Listen over dagens timer", self.action_lessons)
+        yield SystemCommand(
+            "Kjør terskelkontroll nå", "Sjekk tersklene for alle elever", self.run_checker
+        )
+        commands = getattr(screen, "commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand("Bytt fargetema", "Velg et annet tema", self.action_change_theme)
+        yield SystemCommand("Avslutt", "Lukk fravaer-tui", self.action_quit)
 
 
-def run_app(data_dir: Path, user: str | None, now: dt.datetime) -> int:
+def run_app(data_dir: Path, user: str | None, now: dt.datetime | None = None) -> int:
+    """Open the TUI. On the demo school an unknown user gets a picker, elsewhere a message."""
     try:
         school = open_school(data_dir)
-        staff = resolve_user(school, user or _demo_user(school))
+        staff = _who(school, user)
     except UserError as exc:
         print(f"fravaer: {exc.message}", file=sys.stderr)
         return 1
-    FravaerApp(school, staff, now).run()
+    clock = (lambda: now) if now is not None else dt.datetime.now
+    FravaerApp(school, staff, clock=clock).run()
     return 0
 
 
-def _demo_user(school: School) -> str | None:
-    """On the demo school, start as its first kontaktlærer until the user picker lands."""
-    if not school.config.demo:
-        return None
-    teachers = [s for s in school.roster.staff if s.rolle.value == "kontaktlaerer"]
-    return teachers[0].id if teachers else None
+def _who(school: School, user: str | None) -> Staff | None:
+    if user is None and school.config.demo:
+        login = getpass.getuser()
+        return school.roster.staff_member(login) or school.roster.staff_by_username(login)
+    return resolve_user(school, user)

@@ -1,21 +1,26 @@
-"""The app opens on the demo school (the registration screens come with the TUI issue)."""
+"""Starting the app: who may start it, and where it starts."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from textual.widgets import Static
+import pytest
 
-from fravaer_tui.app import FravaerApp
-from fravaer_tui.services import School
+from fravaer_tui.app import run_app
 
 
-async def test_app_opens_on_the_school_and_quits(demo_school: School) -> None:
-    user = demo_school.roster.staff[0]
-    app = FravaerApp(demo_school, user, dt.datetime(2026, 11, 20, 8, 35))
-    async with app.run_test(size=(80, 24)) as pilot:
-        text = str(app.screen.query_one("#home", Static).render())
-        assert demo_school.config.navn in text
-        assert "20.11.2026" in text
-        await pilot.press("ctrl+q")
-    assert app.return_code == 0
+def test_an_unknown_user_on_a_real_school_gets_a_message_not_the_app(
+    demo_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = demo_dir / "skole.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("demo = true", ""), "utf-8")
+    code = run_app(demo_dir, "ukjent.person", dt.datetime(2026, 11, 23, 9, 0))
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "Fant ingen ansatt" in err and "ukjent.person" in err
+
+
+def test_a_missing_school_gets_a_message(tmp_path: Path, capsys) -> None:
+    assert run_app(tmp_path / "ingen", None) == 1
+    assert "Fant ingen skole" in capsys.readouterr().err

@@ -1,0 +1,194 @@
+"""Services for the start of a lesson and the contact teacher's follow-up.
+
+Today's lessons and their state, the lesson going on now, earlier marks of the day,
+meldinger from foresatte and judgements on single absences. Who may do what is
+enforced here, not only hidden in the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, replace
+
+from fravaer_tui.errors import UserError
+from fravaer_tui.model import (
+    Mark,
+    Melding,
+    Reason,
+    Registration,
+    Role,
+    Slot,
+    Staff,
+    Student,
+    Validity,
+    class_sort_key,
+)
+from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.services import School, years_between
+
+EARLY_MINUTES = 10  # a lesson is "now" from 10 minutes before it starts until it ends
+MAX_MELDING_DAYS = 366
+
+
+@dataclass(frozen=True, slots=True)
+class LessonState:
+    dato: dt.date
+    slot: Slot
+    registration: Registration | None
+    own: bool
+
+    @property
+    def registered(self) -> bool:
+        return self.registration is not None
+
+
+def lessons_on(school: School, dato: dt.date, user: Staff) -> list[LessonState]:
+    """Every lesson of the day, the user's own first, each with its registration if any."""
+    if not school.calendar.is_school_day(dato):
+        return []
+    states = []
+    for klasse in school.roster.classes:
+        slots = school.roster.slots(klasse, dato.isoweekday())
+        if not slots:
+            continue
+        month = school.store.month_registrations(klasse, dato)
+        saved = {r.time: r for r in month if r.dato == dato}
+        states += [LessonState(dato, s, saved.get(s.time), s.laerer == user.id) for s in slots]
+    return sorted(
+        states,
+        key=lambda ls: (not ls.own, ls.slot.start, class_sort_key(ls.slot.klasse)),
+    )
+
+
+def current_lesson(school: School, user: Staff, now: dt.datetime) -> Slot | None:
+    """The lesson the user teaches right now (from a little before it starts), if any."""
+    if not school.calendar.is_school_day(now.date()):
+        return None
+    for slot in sorted(school.roster.timetable, key=lambda s: s.start):
+        if slot.laerer != user.id or slot.ukedag != now.isoweekday():
+            continue
+        opens = dt.datetime.combine(now.date(), slot.start) - dt.timedelta(minutes=EARLY_MINUTES)
+        if opens <= now < dt.datetime.combine(now.date(), slot.slutt):
+            return slot
+    return None
+
+
+def registration_for(school: School, klasse: str, dato: dt.date, time: int) -> Registration | None:
+    for reg in school.store.month_registrations(klasse, dato):
+        if reg.dato == dato and reg.time == time:
+            return reg
+    return None
+
+
+def marks_on_day(school: School, klasse: str, dato: dt.date) -> dict[str, list[tuple[int, Mark]]]:
+    """Each student's marks registered that day, by period (context on the register)."""
+    marks: dict[str, list[tuple[int, Mark]]] = {}
+    for reg in sorted(school.store.month_registrations(klasse, dato), key=lambda r: r.time):
+        if reg.dato != dato:
+            continue
+        for mark in reg.marks:
+            marks.setdefault(mark.elev, []).append((reg.time, mark))
+    return marks
+
+
+def default_late_minutes(slot: Slot, now: dt.datetime) -> int:
+    """Minutes since the lesson started (at least 1, at most the lesson), else 5."""
+    started = dt.datetime.combine(now.date(), slot.start)
+    minutes = int((now - started).total_seconds() // 60)
+    if minutes < 1 or minutes > slot.minutes:
+        return min(5, slot.minutes)
+    return minutes
+
+
+# ---------------------------------------------------------------------------
+# Meldinger and judgements (kontaktlærer and ledelse)
+
+
+def can_follow_up(user: Staff, klasse: str) -> bool:
+    """A kontaktlærer for their own classes; avdelingsleder and rektor for all."""
+    return user.rolle.is_ledelse or (user.rolle is Role.KONTAKTLAERER and klasse in user.klasser)
+
+
+def _require_follow_up(school: School, user: Staff, elev: str) -> Student:
+    student = school.roster.student(elev)
+    if student is None:
+        raise UserError(f"Ukjent elev «{elev}».")
+    if not can_follow_up(user, student.klasse):
+        raise UserError(
+            f"Bare kontaktlærer i {student.klasse} og ledelsen kan føre meldinger og "
+            "vurdere fravær for denne eleven."
+        )
+    return student
+
+
+def school_year_bounds_of(year: str) -> tuple[dt.date, dt.date]:
+    first = int(year[:4])
+    return dt.date(first, 8, 1), dt.date(first + 1, 7, 31)
+
+
+def add_melding(
+    school: School,
+    user: Staff,
+    elev: str,
+    fra: dt.date,
+    til: dt.date,
+    reason: Reason,
+    validity: Validity,
+    now: dt.datetime,
+) -> Melding:
+    """A melding from foresatte (or innvilget permisjon ahead of time) for a date range.
+
+    It decides the validity of every absence in the range that has no judgement of
+    its own, also absences registered after the melding.
+    """
+    student = _require_follow_up(school, user, elev)
+    if til < fra:
+        raise UserError(f"Til-dato {format_date(til)} er før fra-dato {format_date(fra)}.")
+    if (til - fra).days >= MAX_MELDING_DAYS:
+        raise UserError("En melding kan gjelde høyst ett år om gangen. Del den opp.")
+    if validity is Validity.IKKE_MELDT:
+        raise UserError("En melding må gjøre fraværet gyldig eller ugyldig.")
+    melding = Melding(
+        id=f"M{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}",
+        elev=elev,
+        fra=fra,
+        til=til,
+        reason=reason,
+        validity=validity,
+        av=user.id,
+        tid=now,
+    )
+    for year in years_between(fra, til):  # one piece per school year file
+        start, end = school_year_bounds_of(year)
+        piece = replace(melding, fra=max(fra, start), til=min(til, end))
+        school.store.add_meldinger(year, student.klasse, [piece], now)
+    return melding
+
+
+def judge_absence(
+    school: School,
+    user: Staff,
+    klasse: str,
+    dato: dt.date,
+    time: int,
+    elev: str,
+    validity: Validity | None,
+    reason: Reason | None,
+    now: dt.datetime,
+) -> Registration:
+    """Set (or with None, clear) the judgement on one absence, e.g. mark it ugyldig."""
+    _require_follow_up(school, user, elev)
+
+    def judged(old: Registration | None, _: Registration) -> Registration:
+        mark = old.mark_for(elev) if old else None
+        if old is None or mark is None or not mark.is_absence:
+            raise UserError(f"{elev} har ikke fravær i {klasse} {format_date(dato)} {time}. time.")
+        marks = tuple(
+            replace(m, validity=validity, reason=reason) if m.elev == elev else m for m in old.marks
+        )
+        return replace(old, marks=marks)
+
+    placeholder = Registration(klasse, dato, time, user.id, now)
+    saved, _ = school.store.save_registration(placeholder, now, judged, audit_user=user.id)
+    return saved
