@@ -17,6 +17,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -48,7 +49,7 @@ class FravaerApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Avslutt", id="quit"),
+        Binding("ctrl+q", "quit", "Avslutt", id="quit", show=False),
         Binding("question_mark", "help", "Hjelp", id="help", key_display="?"),
         Binding("ctrl+p", "command_palette", "Kommandoer", id="palette", show=False),
     ]
@@ -153,6 +154,15 @@ class FravaerApp(App[None]):
         return self.alerts.alerts_for(elev) if self.alerts else []
 
     # -- help and the command palette ----------------------------------------
+
+    def action_command_palette(self) -> None:
+        """The command palette, with a Norwegian prompt."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(
+                    placeholder="Søk etter kommandoer og skjermer…", id="--command-palette"
+                )
+            )
 
     def action_help(self) -> None:
         from fravaer_tui.screens.help import HelpScreen

@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
 
-import holidays
-
 from fravaer_tui.model import Holiday
 
 ONE_DAY = dt.timedelta(days=1)
@@ -55,10 +53,14 @@ def months_window_start(dato: dt.date, months: int) -> dt.date:
 
 @lru_cache(maxsize=64)
 def public_holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # ~0.1 s to import: only when a calendar is first asked
+
     return frozenset(holidays.Norway(years=year, include_sundays=False))
 
 
 def public_holiday_name(dato: dt.date) -> str | None:
+    import holidays
+
     return holidays.Norway(years=dato.year, include_sundays=False, language="no").get(dato)
 
 

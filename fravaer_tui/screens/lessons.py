@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,9 +26,9 @@ class LessonsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Før timen", id="open", priority=True),
-        Binding("left,h", "day(-1)", "Forrige dag", id="previous_day"),
-        Binding("right,l", "day(1)", "Neste dag", id="next_day"),
-        Binding("i", "today", "I dag", id="today"),
+        Binding("left,h", "day(-1)", "Forrige dag", id="previous_day", key_display="←"),
+        Binding("right,l", "day(1)", "Neste dag", id="next_day", key_display="→"),
+        Binding("i", "today", "I dag", id="today", show=False),
         Binding("j", "cursor(1)", "Ned", show=False),
         Binding("k", "cursor(-1)", "Opp", show=False),
     ]
@@ -42,7 +43,7 @@ class LessonsScreen(Screen[None]):
         yield Static(id="title", classes="title")
         yield DataTable(id="lessons", cursor_type="row", zebra_stripes=True)
         yield Static(id="empty", classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -67,7 +68,12 @@ class LessonsScreen(Screen[None]):
         self.states = states
         school = self.app.school  # type: ignore[attr-defined]
         own = sum(1 for s in states if s.own)
-        missing = sum(1 for s in states if s.own and not s.registered)
+        now = self.app.clock()  # type: ignore[attr-defined]
+        missing = sum(
+            1
+            for s in states
+            if s.own and not s.registered and dt.datetime.combine(s.dato, s.slot.start) <= now
+        )
         title = f"Timer {day_title(self.dato)}"
         if own:
             title += f" – dine timer: {own}, ikke ført: {missing}"
@@ -75,6 +81,8 @@ class LessonsScreen(Screen[None]):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
+        now = self.app.clock()  # type: ignore[attr-defined]
+        warning = f"bold {self.app.get_css_variables().get('warning', 'yellow')}"
         for i, state in enumerate(states):
             slot = state.slot
             teacher = school.roster.staff_member(slot.laerer)
@@ -84,8 +92,10 @@ class LessonsScreen(Screen[None]):
                     f"✓ ført {state.registration.tid:%H:%M} av "
                     f"{who.initials if who else state.registration.av}"
                 )
+            elif dt.datetime.combine(state.dato, slot.start) > now:
+                status = "· kommer"
             else:
-                status = "✗ ikke ført"
+                status = Text("✗ ikke ført", style=warning if state.own else "")
             table.add_row(
                 "★" if state.own else "",
                 f"{slot.start:%H:%M}–{slot.slutt:%H:%M}",

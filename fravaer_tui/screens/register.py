@@ -51,10 +51,10 @@ class RegisterScreen(Screen[None]):
         Binding("f", "mark('fravaer')", "Fravær", id="fravaer"),
         Binding("s", "late", "Sent", id="sent"),
         Binding("g", "mark('forlot')", "Gikk", id="forlot"),
-        Binding("space", "present", "Til stede", id="present", key_display="mellomrom"),
+        Binding("space", "present", "Til stede", id="present", key_display="␣"),
         Binding("n", "remark", "Merknad", id="remark"),
         Binding("ctrl+s", "save", "Lagre", id="save", priority=True),
-        Binding("escape", "leave", "Tilbake", id="leave"),
+        Binding("escape", "leave", "Tilbake", id="leave", show=False),
         Binding("m", "melding", "Melding", id="melding"),
         Binding("u", "ugyldig", "Ugyldig", id="ugyldig", show=False),
         Binding("slash", "search", "Søk navn", id="search", key_display="/", show=False),
@@ -93,15 +93,15 @@ class RegisterScreen(Screen[None]):
         with Horizontal(id="inline"):
             yield Label(id="inline-label")
             yield Input(id="inline-input")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         school = self.app.school  # type: ignore[attr-defined]
         self.students = school.roster.students_in(self.lesson.slot.klasse)
         table = self.query_one(DataTable)
         table.add_column("Nr", key="nr", width=3)
-        table.add_column("Elev", key="elev", width=30)
-        table.add_column("Føring", key="mark", width=14)
+        table.add_column("Elev", key="elev", width=26)
+        table.add_column("Føring", key="mark", width=13)
         table.add_column("I dag", key="earlier", width=12)
         table.add_column("Merknad", key="remark")
         self.query_one("#inline").display = False
@@ -170,9 +170,8 @@ class RegisterScreen(Screen[None]):
             if mark.kind is not None:
                 counts[mark.kind] += 1
         present = len(self.students) - counts[MarkType.FRAVAER] - counts[MarkType.FORLOT]
-        summary = (
-            f"{present} til stede, {counts[MarkType.FRAVAER]} fravær, "
-            f"{counts[MarkType.SENT]} sent, {counts[MarkType.FORLOT]} gikk"
+        summary = " · ".join(
+            [f"{present} til stede"] + [f"{n} {kind.label}" for kind, n in counts.items() if n]
         )
         if self.saved is None:
             state = "Ikke ført"
@@ -184,7 +183,7 @@ class RegisterScreen(Screen[None]):
                 when = f"{format_date(self.saved.tid.date())} {when}"
             state = f"Ført {when} av {initials}"
         if self.dirty:
-            state += " · endringer ikke lagret"
+            state += " · ikke lagret"
         flagged = sum(1 for s in self.students if self.app.flagged(s.id))  # type: ignore[attr-defined]
         warn = f" · ⚠ {flagged} over terskel" if flagged else ""
         status = self.query_one("#status", Static)

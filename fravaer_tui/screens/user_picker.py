@@ -29,7 +29,7 @@ class UserPickerScreen(Screen[Staff | None]):
             classes="title",
         )
         yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         school = self.app.school  # type: ignore[attr-defined]

@@ -8,11 +8,12 @@ from fravaer_tui.model import Mark, MarkType, Staff
 from fravaer_tui.rules import Alert
 
 ALERT_SYMBOL = "⚠"
-SYMBOLS = {MarkType.FRAVAER: "✗", MarkType.SENT: "⏱", MarkType.FORLOT: "↗"}
+# narrow symbols found in common terminal fonts (no emoji: their width varies)
+SYMBOLS = {MarkType.FRAVAER: "✗", MarkType.SENT: "◷", MarkType.FORLOT: "↗"}
 
 
 def mark_text(mark: Mark | None) -> str:
-    """The mark in words, with a symbol: `✗ fravær`, `⏱ sent 10 min`, `↗ forlot`."""
+    """The mark in words, with a symbol: `✗ fravær`, `◷ sent 10 min`, `↗ gikk`."""
     if mark is None or mark.kind is None:
         return "til stede"
     if mark.kind is MarkType.SENT:
@@ -21,11 +22,11 @@ def mark_text(mark: Mark | None) -> str:
 
 
 def short_mark(time: int, mark: Mark) -> str:
-    """Earlier marks of the day, compact: `1.✗ 2.⏱5`."""
+    """Earlier marks of the day, compact: `1.✗ 2.◷5`."""
     if mark.kind is None:
         return f"{time}.✎"
     if mark.kind is MarkType.SENT:
-        return f"{time}.⏱{mark.minutter}"
+        return f"{time}.◷{mark.minutter}"
     return f"{time}.{SYMBOLS[mark.kind]}"
 
 
