@@ -99,7 +99,10 @@ class FravaerApp(App[None]):
         assert self.user is not None
         self.sub_title = f"{self.school.config.navn} – {self.user.navn}"
         now = self.clock()
-        self.push_screen(LessonsScreen(now.date()))
+        day = now.date()
+        if not self.school.calendar.is_school_day(day):
+            day = self.school.calendar.previous_school_day(day)  # weekend: show the last day
+        self.push_screen(LessonsScreen(day))
         slot = current_lesson(self.school, self.user, now)
         if slot is not None:
             reg = registration_for(self.school, slot.klasse, now.date(), slot.time)

@@ -24,7 +24,7 @@ from fravaer_tui.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.schoolcalendar import format_date, school_year_name
 from fravaer_tui.services import School, years_between
 
 EARLY_MINUTES = 10  # a lesson is "now" from 10 minutes before it starts until it ends
@@ -90,6 +90,18 @@ def marks_on_day(school: School, klasse: str, dato: dt.date) -> dict[str, list[t
         for mark in reg.marks:
             marks.setdefault(mark.elev, []).append((reg.time, mark))
     return marks
+
+
+def meldinger_on(school: School, klasse: str, dato: dt.date) -> dict[str, Melding]:
+    """The melding that decides each student's absence on `dato` (latest registered wins)."""
+    year = school_year_name(dato)
+    covering = [
+        m
+        for m in school.store.load_file(school.store.meldinger_path(year, klasse)).meldinger
+        if m.fra <= dato <= m.til
+    ]
+    covering.sort(key=lambda m: (m.tid or dt.datetime.min, m.id))
+    return {m.elev: m for m in covering}
 
 
 def default_late_minutes(slot: Slot, now: dt.datetime) -> int:

@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from fravaer_tui.lessons import LessonState, lessons_on
+from fravaer_tui.lessons import LessonState, can_follow_up, lessons_on
+from fravaer_tui.model import Student, class_sort_key
 from fravaer_tui.schoolcalendar import format_date
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -29,6 +30,7 @@ class LessonsScreen(Screen[None]):
         Binding("left,h", "day(-1)", "Forrige dag", id="previous_day", key_display="←"),
         Binding("right,l", "day(1)", "Neste dag", id="next_day", key_display="→"),
         Binding("i", "today", "I dag", id="today", show=False),
+        Binding("m", "melding", "Melding", id="melding"),
         Binding("j", "cursor(1)", "Ned", show=False),
         Binding("k", "cursor(-1)", "Opp", show=False),
     ]
@@ -75,6 +77,9 @@ class LessonsScreen(Screen[None]):
             if s.own and not s.registered and dt.datetime.combine(s.dato, s.slot.start) <= now
         )
         title = f"Timer {day_title(self.dato)}"
+        today = self.app.clock().date()  # type: ignore[attr-defined]
+        if self.dato != today:
+            title += " (ikke i dag)"
         if own:
             title += f" – dine timer: {own}, ikke ført: {missing}"
         self.query_one("#title", Static).update(title)
@@ -137,6 +142,39 @@ class LessonsScreen(Screen[None]):
     def action_today(self) -> None:
         self.dato = self.app.clock().date()  # type: ignore[attr-defined]
         self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "melding":
+            return bool(self._followed_students())
+        return True
+
+    def _followed_students(self) -> list[Student]:
+        """The students whose meldinger this user may register (own classes, or all)."""
+        app = self.app
+        roster = app.school.roster  # type: ignore[attr-defined]
+        user = app.user  # type: ignore[attr-defined]
+        return [
+            s
+            for s in sorted(roster.students, key=lambda s: (class_sort_key(s.klasse), s.sort_key))
+            if can_follow_up(user, s.klasse)
+        ]
+
+    def action_melding(self) -> None:
+        """A melding or innvilget permisjon for any of the user's students, not only today."""
+        from fravaer_tui.screens.dialogs import MeldingDialog
+        from fravaer_tui.screens.student_picker import StudentPicker
+
+        def picked(student: Student | None) -> None:
+            if student is not None:
+                self.app.push_screen(
+                    MeldingDialog(student, self.app.clock().date()),  # type: ignore[attr-defined]
+                    callback=lambda saved: self.app.run_checker() if saved else None,  # type: ignore[attr-defined]
+                )
+
+        self.app.push_screen(
+            StudentPicker(self._followed_students(), "Melding eller permisjon for hvilken elev?"),
+            callback=picked,
+        )
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)

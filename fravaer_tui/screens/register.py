@@ -26,6 +26,7 @@ from fravaer_tui.lessons import (
     can_follow_up,
     default_late_minutes,
     marks_on_day,
+    meldinger_on,
     registration_for,
 )
 from fravaer_tui.model import Mark, MarkType, Registration, Student
@@ -44,6 +45,7 @@ REMARKS = ["mangler utstyr", "uten lekser", "hjemmekontor", "på tur med klassen
 class _Loaded:
     registration: Registration | None
     earlier: dict[str, list[tuple[int, Mark]]]
+    meldt: set[str]  # students with a melding for the day: absent unless they turn up
 
 
 class RegisterScreen(Screen[None]):
@@ -71,6 +73,7 @@ class RegisterScreen(Screen[None]):
         self.marks: dict[str, Mark] = {}
         self.saved: Registration | None = lesson.registration
         self.earlier: dict[str, list[tuple[int, Mark]]] = {}
+        self.meldt: set[str] = set()
         self.dirty = False
         self.ready = False
         self._digits = ""
@@ -100,8 +103,8 @@ class RegisterScreen(Screen[None]):
         self.students = school.roster.students_in(self.lesson.slot.klasse)
         table = self.query_one(DataTable)
         table.add_column("Nr", key="nr", width=3)
-        table.add_column("Elev", key="elev", width=26)
-        table.add_column("Føring", key="mark", width=13)
+        table.add_column("Elev", key="elev", width=24)
+        table.add_column("Føring", key="mark", width=16)
         table.add_column("I dag", key="earlier", width=12)
         table.add_column("Merknad", key="remark")
         self.query_one("#inline").display = False
@@ -111,9 +114,11 @@ class RegisterScreen(Screen[None]):
     def load(self) -> None:
         school = self.app.school  # type: ignore[attr-defined]
         slot, dato = self.lesson.slot, self.lesson.dato
+        meldinger = meldinger_on(school, slot.klasse, dato)
         loaded = _Loaded(
             registration_for(school, slot.klasse, dato, slot.time),
             marks_on_day(school, slot.klasse, dato),
+            {elev for elev, m in meldinger.items() if m.reason is not None},
         )
         self.app.call_from_thread(self._show, loaded)
 
@@ -123,7 +128,13 @@ class RegisterScreen(Screen[None]):
             elev: [(t, m) for t, m in marks if t != self.lesson.slot.time]
             for elev, marks in loaded.earlier.items()
         }
-        self.marks = {m.elev: m for m in self.saved.marks} if self.saved else {}
+        self.meldt = loaded.meldt
+        if self.saved:
+            self.marks = {m.elev: m for m in self.saved.marks}
+        else:  # not registered yet: foresatte have said these students are away today
+            self.marks = {
+                s.id: Mark(s.id, MarkType.FRAVAER) for s in self.students if s.id in self.meldt
+            }
         self.dirty = False
         table = self.query_one(DataTable)
         table.clear()
@@ -142,7 +153,7 @@ class RegisterScreen(Screen[None]):
         return (
             str(nr),
             flagged_name(f"{student.etternavn}, {student.fornavn}", alerts, f"bold {warning}"),
-            mark_text(mark),
+            mark_text(mark) + (" (meldt)" if student.id in self.meldt and mark else ""),
             earlier,
             mark.merknad if mark else "",
         )

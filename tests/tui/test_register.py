@@ -6,8 +6,8 @@ import datetime as dt
 
 from textual.widgets import DataTable, Input
 
-from fravaer_tui.lessons import registration_for
-from fravaer_tui.model import MarkType, Validity
+from fravaer_tui.lessons import add_melding, registration_for
+from fravaer_tui.model import MarkType, Reason, Validity
 from fravaer_tui.rules import effective_validity
 from fravaer_tui.screens.dialogs import MeldingDialog, UnsavedDialog
 from fravaer_tui.screens.help import HelpScreen
@@ -48,10 +48,11 @@ async def test_opens_on_the_current_lesson_and_saves_two_absent_one_late(
         await settle(app, pilot)
         assert not screen.dirty
         assert "Ført" in str(screen.query_one("#status").render())
+        meldt = {(elev, MarkType.FRAVAER, None) for elev in screen.meldt}
 
     saved = registration_for(open_school(app.school.store.root), slot.klasse, MONDAY, slot.time)
     assert saved is not None and saved.av == teacher.id
-    assert {(m.elev, m.kind, m.minutter) for m in saved.marks} == {
+    assert {(m.elev, m.kind, m.minutter) for m in saved.marks} == meldt | {
         (students[2].id, MarkType.FRAVAER, None),
         (students[6].id, MarkType.FRAVAER, None),
         (students[11].id, MarkType.SENT, 4),  # offered: minutes since the lesson started
@@ -64,10 +65,12 @@ async def test_an_all_present_lesson_is_saved_in_one_key(demo_school: School, ma
     async with app.run_test() as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, RegisterScreen)
+        meldt = app.screen.meldt  # students foresatte reported away start absent
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     saved = registration_for(demo_school, slot.klasse, MONDAY, slot.time)
-    assert saved is not None and saved.marks == ()
+    assert saved is not None
+    assert {(m.elev, m.kind) for m in saved.marks} == {(e, MarkType.FRAVAER) for e in meldt}
 
 
 async def test_fast_typing_is_handled_in_order(demo_school: School, make_app) -> None:
@@ -92,6 +95,7 @@ async def test_reopen_and_correct_is_audited(demo_school: School, make_app) -> N
     students = demo_school.roster.students_in(slot.klasse)
     async with app.run_test() as pilot:
         await settle(app, pilot)
+        meldt = set(app.screen.meldt)
         await pilot.press("3", "f", "ctrl+s")
         await settle(app, pilot)
         await pilot.press("escape")
@@ -110,10 +114,13 @@ async def test_reopen_and_correct_is_audited(demo_school: School, make_app) -> N
         await settle(app, pilot)
     saved = registration_for(demo_school, slot.klasse, MONDAY, slot.time)
     assert saved is not None
-    assert [(m.elev, m.kind) for m in saved.marks] == [(students[3].id, MarkType.FORLOT)]
+    assert {(m.elev, m.kind) for m in saved.marks} == {(students[3].id, MarkType.FORLOT)} | {
+        (e, MarkType.FRAVAER) for e in meldt
+    }
     audit = demo_school.store.read_audit()
     assert audit[-1]["hva"] == "registrering_endret"
-    assert audit[-1]["for"]["marks"][0]["elev"] == students[2].id
+    assert students[2].id in {m["elev"] for m in audit[-1]["for"]["marks"]}
+    assert students[2].id not in {m["elev"] for m in audit[-1]["etter"]["marks"]}
 
 
 async def test_leaving_with_unsaved_changes_asks_first(demo_school: School, make_app) -> None:
@@ -141,7 +148,7 @@ async def test_unsaved_dialog_can_save_and_leave(demo_school: School, make_app) 
         await settle(app, pilot)
         assert isinstance(app.screen, LessonsScreen)
     saved = registration_for(demo_school, slot.klasse, MONDAY, slot.time)
-    assert saved is not None and len(saved.marks) == 1
+    assert saved is not None and saved.mark_for(demo_school.roster.students_in(slot.klasse)[4].id)
 
 
 async def test_late_minutes_must_be_a_sensible_number(demo_school: School, make_app) -> None:
@@ -155,7 +162,7 @@ async def test_late_minutes_must_be_a_sensible_number(demo_school: School, make_
         assert field.value == "4"
         await pilot.press("9", "9", "9", "enter")  # replaces the offered value; too long
         assert "Skriv et helt tall" in str(screen.query_one("#inline-label").render())
-        assert not screen.marks
+        assert screen.students[0].id not in screen.marks
         await pilot.press("backspace", "backspace", "backspace", *"x1", "2", "enter")
         student = screen.students[0]
         assert screen.marks[student.id].minutter == 12  # letters are not accepted at all
@@ -274,3 +281,59 @@ async def test_the_demo_school_offers_a_picker(demo_school: School, make_app) ->
         await settle(app, pilot)
         assert isinstance(app.screen, LessonsScreen)
         assert app.user is not None
+
+
+async def test_permisjon_ahead_of_time_from_the_day_list(demo_school: School, make_app) -> None:
+    klasse = demo_school.roster.classes[0]
+    teacher = kontaktlaerer(demo_school, klasse)
+    student = demo_school.roster.students_in(klasse)[4]
+    app = make_app(teacher, dt.datetime.combine(MONDAY, dt.time(7, 30)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonsScreen)
+        await pilot.press("m", *f"{student.fornavn} {student.etternavn}", "enter")
+        assert isinstance(app.screen, MeldingDialog)
+        assert app.screen.student == student
+        await pilot.press(*"01.12.2026", "tab", *"03.12.2026", "tab", "down", "down", "enter")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LessonsScreen)
+    saved = [
+        m
+        for m in demo_school.store.load_class("2026-2027", klasse).meldinger
+        if m.elev == student.id and m.tid == dt.datetime.combine(MONDAY, dt.time(7, 30))
+    ]
+    assert [(m.fra, m.til, m.reason, m.validity) for m in saved] == [
+        (dt.date(2026, 12, 1), dt.date(2026, 12, 3), Reason.PERMISJON, Validity.GYLDIG)
+    ]
+
+
+async def test_a_student_with_a_melding_starts_absent_on_the_register(
+    demo_school: School, make_app
+) -> None:
+    klasse = demo_school.roster.classes[0]
+    teacher = kontaktlaerer(demo_school, klasse)
+    student = demo_school.roster.students_in(klasse)[1]
+    add_melding(
+        demo_school,
+        teacher,
+        student.id,
+        MONDAY,
+        MONDAY,
+        Reason.SYKDOM,
+        Validity.GYLDIG,
+        dt.datetime.combine(MONDAY, dt.time(7, 40)),
+    )
+    slot = lesson_at(demo_school, MONDAY, 3, klasse)
+    app = make_app(demo_school.roster.staff_member(slot.laerer), during(slot, MONDAY))
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        assert screen.marks[student.id].kind is MarkType.FRAVAER
+        assert "meldt" in row_text(screen, student.id)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    saved = registration_for(demo_school, klasse, MONDAY, slot.time)
+    assert (student.id, MarkType.FRAVAER) in {(m.elev, m.kind) for m in saved.marks}
+    assert set(screen.meldt) == {m.elev for m in saved.marks}  # only students with a melding
