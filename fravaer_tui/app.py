@@ -17,7 +17,6 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -160,6 +159,8 @@ class FravaerApp(App[None]):
 
     def action_command_palette(self) -> None:
         """The command palette, with a Norwegian prompt."""
+        from textual.command import CommandPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
                 CommandPalette(

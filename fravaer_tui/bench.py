@@ -71,7 +71,7 @@ def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | in
 
     started = time.perf_counter()
     school = open_school(folder)
-    last_day = school.calendar.previous_school_day(until)
+    last_day = school.calendar.previous_school_day(until)  # also loads the public holidays
     data = load_range(school, check_window_start(school.profile, last_day), last_day)
     load_s = time.perf_counter() - started
 

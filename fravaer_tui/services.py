@@ -13,9 +13,8 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fravaer_tui import csvio
-from fravaer_tui.demo import build_demo
 from fravaer_tui.errors import UserError
 from fravaer_tui.model import (
     Mark,
@@ -39,7 +38,8 @@ from fravaer_tui.schoolcalendar import (
 )
 from fravaer_tui.store import FileCache, Store, YearData, write_atomic
 
-ADMIN_USER = "admin"
+if TYPE_CHECKING:
+    from fravaer_tui.csvio import AbsenceRow
 
 
 def default_data_dir() -> Path:
@@ -245,6 +245,8 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
         raise UserError(f"Fant ikke filen {path}.") from None
     except OSError as exc:
         raise UserError(f"Kunne ikke lese {path}: {exc.strerror}.") from None
+    from fravaer_tui import csvio  # imported when needed: keeps the app's start quick
+
     source = str(path)
     store = school.store
     if kind == "students":
@@ -275,6 +277,8 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
 def _import_absences(
     school: School, data: bytes, source: str, user: str, now: dt.datetime
 ) -> ImportResult:
+    from fravaer_tui import csvio
+
     if not school.roster.students or not school.roster.timetable:
         raise UserError(
             "Importer elever og timeplan før fravær: fraværet må kunne knyttes til klasse og time."
@@ -283,7 +287,7 @@ def _import_absences(
     if not rows:
         return ImportResult("absences", 0, "ingen rader")
     store = school.store
-    by_partition: dict[Path, list[csvio.AbsenceRow]] = {}
+    by_partition: dict[Path, list[AbsenceRow]] = {}
     for row in rows:
         student = school.roster.student(row.elev)
         assert student is not None  # parse_absences checked it
@@ -306,7 +310,7 @@ def _import_absences(
     return ImportResult("absences", len(rows), detail)
 
 
-def _row_slots(school: School, klasse: str, row: csvio.AbsenceRow) -> list[Slot]:
+def _row_slots(school: School, klasse: str, row: AbsenceRow) -> list[Slot]:
     slots = school.roster.slots(klasse, row.dato.isoweekday())
     return slots if row.time is None else [s for s in slots if s.time == row.time]
 
@@ -320,6 +324,8 @@ def write_private_file(path: Path, data: bytes) -> None:
 
 
 def export_absences(school: School) -> str:
+    from fravaer_tui import csvio
+
     regs: list[Registration] = []
     for year in school.store.years():
         regs.extend(school.store.load_year(year).registrations)
@@ -353,6 +359,8 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
         )
     if students < 1:
         raise UserError("--students må være minst 1.")
+    from fravaer_tui.demo import build_demo
+
     demo = build_demo(students=students, seed=seed, until=until)
     store.write_config(demo.config)
     store.write_roster(

@@ -56,9 +56,9 @@ class LessonsScreen(Screen[None]):
         table.add_column("Fag", key="fag")
         table.add_column("Lærer", key="laerer")
         table.add_column("Status", key="status")
-        self.load()
 
     def on_screen_resume(self) -> None:
+        """Load when shown (also the first time), so a register opened on top starts first."""
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lessons")
