@@ -6,11 +6,13 @@ shell owns the clock and tests can pass any date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import getpass
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,7 +119,8 @@ def load_range(
     regs: list[Registration] = []
     meldinger: list[Melding] = []
     for year in years_between(fra, til):
-        data = school.store.load_year(year, cache)
+        with _without_gc():
+            data = school.store.load_year(year, cache)
         regs.extend(data.registrations)
         meldinger.extend(data.meldinger)
     return YearData(tuple(regs), tuple(meldinger))
@@ -139,14 +142,28 @@ def run_check(
     """The threshold check at `dato`; `cache` skips files unchanged since the last run."""
     if data is None:
         data = load_range(school, check_window_start(school.profile, dato), dato, cache)
-    return check(
-        school.roster,
-        school.calendar,
-        data.registrations,
-        data.meldinger,
-        school.profile,
-        dato,
-    )
+    with _without_gc():
+        return check(
+            school.roster,
+            school.calendar,
+            data.registrations,
+            data.meldinger,
+            school.profile,
+            dato,
+        )
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Loading and checking make many small objects and no cycles; collecting meanwhile
+    only walks the whole loaded year again and again (check: 330 ms against 330–590 ms)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------
