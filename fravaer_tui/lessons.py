@@ -202,5 +202,7 @@ def judge_absence(
         return replace(old, marks=marks)
 
     placeholder = Registration(klasse, dato, time, user.id, now)
-    saved, _ = school.store.save_registration(placeholder, now, judged, audit_user=user.id)
+    saved, _ = school.store.save_registration(
+        placeholder, now, judged, audit_user=user.id, what="vurdering"
+    )
     return saved

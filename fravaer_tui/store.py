@@ -644,6 +644,7 @@ class Store:
         now: dt.datetime,
         merge: Callable[[Registration | None, Registration], Registration] | None = None,
         audit_user: str | None = None,
+        what: str | None = None,
     ) -> tuple[Registration, Registration | None]:
         """Save one lesson's roll call, replacing an earlier one; the change is audited.
 
@@ -657,7 +658,7 @@ class Store:
         self.audit(
             [
                 {
-                    "hva": "registrering" if old is None else "registrering_endret",
+                    "hva": what or ("registrering" if old is None else "registrering_endret"),
                     "av": audit_user or reg.av,
                     "klasse": reg.klasse,
                     "dato": reg.dato.isoformat(),

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from fravaer_tui.model import Student
+from fravaer_tui.widgets.labels import flagged_name
 
 
 class StudentPicker(ModalScreen[Student | None]):
@@ -40,8 +41,11 @@ class StudentPicker(ModalScreen[Student | None]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        warning = f"bold {self.app.get_css_variables().get('warning', 'yellow')}"
         for student in self.shown:
-            table.add_row(student.klasse, f"{student.etternavn}, {student.fornavn}", key=student.id)
+            alerts = self.app.flagged(student.id)  # type: ignore[attr-defined]
+            name = flagged_name(f"{student.etternavn}, {student.fornavn}", alerts, warning)
+            table.add_row(student.klasse, name, key=student.id)
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
