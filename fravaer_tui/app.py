@@ -24,9 +24,10 @@ from textual.worker import Worker, WorkerState
 
 from fravaer_tui.errors import UserError
 from fravaer_tui.lessons import LessonState, current_lesson, registration_for
-from fravaer_tui.model import Staff
+from fravaer_tui.model import Role, Staff, Student, class_sort_key
 from fravaer_tui.rules import Alert, CheckResult
 from fravaer_tui.services import School, open_school, resolve_user, run_check
+from fravaer_tui.session import Session
 from fravaer_tui.store import FileCache
 
 CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
@@ -51,6 +52,8 @@ class FravaerApp(App[None]):
         Binding("ctrl+q", "quit", "Avslutt", id="quit", show=False),
         Binding("question_mark", "help", "Hjelp", id="help", key_display="?"),
         Binding("ctrl+p", "command_palette", "Kommandoer", id="palette", show=False),
+        Binding("o", "overview", "Oversikt", id="overview"),
+        Binding("e", "find_student", "Elev", id="find_student"),
     ]
 
     alerts: reactive[CheckResult | None] = reactive(None, init=False)
@@ -68,6 +71,7 @@ class FravaerApp(App[None]):
         self.clock = clock
         self.check_interval = check_interval
         self._cache = FileCache()
+        self.session: Session | None = None
         self._seen: set[tuple[str, str]] | None = None
         self._check_lock = threading.Lock()
         self._check_started = 0
@@ -96,6 +100,7 @@ class FravaerApp(App[None]):
         from fravaer_tui.screens.lessons import LessonsScreen
 
         assert self.user is not None
+        self.session = Session(self.school, self.user, self._cache)
         self.sub_title = f"{self.school.config.navn} – {self.user.navn}"
         now = self.clock()
         day = now.date()
@@ -106,9 +111,65 @@ class FravaerApp(App[None]):
         if slot is not None:
             reg = registration_for(self.school, slot.klasse, now.date(), slot.time)
             self.open_register(LessonState(now.date(), slot, reg, own=True))
+        elif self._morning_first(now):
+            from fravaer_tui.screens.overview import MorningScreen
+
+            self.push_screen(MorningScreen(now.date()))
         if self.check_interval:
             self.set_interval(self.check_interval, self.run_checker)
         self.call_after_refresh(self.run_checker)
+
+    def _morning_first(self, now: dt.datetime) -> bool:
+        """A kontaktlærer on a school day before their first lesson starts on the overview."""
+        user = self.user
+        if user is None or user.rolle is not Role.KONTAKTLAERER or not user.klasser:
+            return False
+        if not self.school.calendar.is_school_day(now.date()):
+            return False
+        own = [
+            s.start
+            for s in self.school.roster.timetable
+            if s.laerer == user.id and s.ukedag == now.isoweekday()
+        ]
+        return not own or now.time() < min(own)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("overview", "find_student"):
+            return self.session is not None and bool(
+                self.user and (self.user.rolle.is_ledelse or self.session.followed_classes())
+            )
+        return True
+
+    def action_overview(self) -> None:
+        """The morning overview for a kontaktlærer, ledelsens oversikt for ledelsen."""
+        from fravaer_tui.screens.leaders import LeaderScreen
+        from fravaer_tui.screens.overview import MorningScreen
+
+        if self.user is None:
+            return
+        today = self.clock().date()
+        target = LeaderScreen if self.user.rolle.is_ledelse else MorningScreen
+        if not isinstance(self.screen, target):
+            self.push_screen(target(today))
+
+    def action_find_student(self) -> None:
+        from fravaer_tui.screens.student import StudentScreen
+        from fravaer_tui.screens.student_picker import StudentPicker
+
+        if self.session is None:
+            return
+        roster = self.school.roster
+        students = sorted(
+            (s for s in roster.students if self.session.follows_up(s.klasse)),
+            key=lambda s: (class_sort_key(s.klasse), s.sort_key),
+        )
+        today = self.clock().date()
+
+        def picked(student: Student | None) -> None:
+            if student is not None:
+                self.push_screen(StudentScreen(student.id, today))
+
+        self.push_screen(StudentPicker(students, "Hvilken elev?"), callback=picked)
 
     def open_register(self, lesson: LessonState) -> None:
         from fravaer_tui.screens.register import RegisterScreen
@@ -183,6 +244,11 @@ class FravaerApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Hjelp", "Tastene på denne skjermen", self.action_help)
         yield SystemCommand("Dagens timer", "Listen over dagens timer", self.action_lessons)
+        if self.check_action("overview", ()):
+            yield SystemCommand(
+                "Oversikt", "Morgenoversikt / ledelsens oversikt (o)", self.action_overview
+            )
+            yield SystemCommand("Finn elev", "Elevens side (e)", self.action_find_student)
         yield SystemCommand(
             "Kjør terskelkontroll nå", "Sjekk tersklene for alle elever", self.run_checker
         )

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fravaer_tui.model import Mark, MarkType, Registration
+from fravaer_tui.model import Mark, MarkType, Registration, Role
 from fravaer_tui.schoolcalendar import school_year_start
 from fravaer_tui.services import (
     School,
@@ -28,6 +28,7 @@ from fravaer_tui.services import (
     save_registration,
     write_demo,
 )
+from fravaer_tui.session import Session
 from fravaer_tui.store import FileCache, NaiveStore
 
 # (key, target, description) – a target of None is informative only
@@ -41,6 +42,8 @@ TARGETS: list[tuple[str, float | None, str]] = [
     ("checker_ms", 500, "bakgrunnskontroll etter en lagring (endrede filer leses på nytt)"),
     ("checker_cold_ms", None, "bakgrunnskontrollens første kjøring (alt leses)"),
     ("ready_ms", 1500, "fra oppstart til registreringsskjermen er klar"),
+    ("overview_ms", 300, "morgenoversikten for en kontaktlærer (data og kontroll lastet)"),
+    ("leaders_ms", None, "ledelsens oversikt (data og kontroll lastet)"),
     ("peak_rss_mb", 250, "høyeste minnebruk (RSS)"),
 ]
 
@@ -99,6 +102,11 @@ def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | in
     klasse, dato, period = rng.choice(lessons)
     save_registration(school, klasse, dato, period, [], "bench", dt.datetime.combine(dato, NOON))
     checker_s = _timed(lambda: run_check(school, last_day, cache=cache))
+    latest = run_check(school, last_day, cache=cache)
+    kontakt = next(s for s in school.roster.staff if s.rolle is Role.KONTAKTLAERER)
+    rektor = next(s for s in school.roster.staff if s.rolle is Role.REKTOR)
+    overview_s = _timed(lambda: Session(school, kontakt, cache).morning(last_day, latest))
+    leaders_s = _timed(lambda: Session(school, rektor, cache).leader_overview(last_day, latest))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ready_s = _ready(folder, school, last_day)
 
@@ -125,6 +133,8 @@ def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | in
         "checker_ms": _ms(checker_s),
         "checker_cold_ms": _ms(checker_cold_s),
         "ready_ms": _ms(ready_s),
+        "overview_ms": _ms(overview_s),
+        "leaders_ms": _ms(leaders_s),
         "peak_rss_mb": round(peak_mb, 1),
     }
 

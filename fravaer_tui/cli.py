@@ -22,6 +22,7 @@ from fravaer_tui.services import (
     IMPORT_KINDS,
     School,
     default_data_dir,
+    due_steps,
     export_absences,
     import_file,
     open_or_create_school,
@@ -188,11 +189,13 @@ def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:
         return 0
     if command == "check":
         school = open_school(data_dir, args.profile)
-        result = run_check(school, args.date or now.date())
+        dato = args.date or now.date()
+        result = run_check(school, dato)
         if args.json:
             print(json.dumps(alerts_json(school, result), ensure_ascii=False, indent=2))
         else:
             print(alerts_table(school, result))
+            print(due_table(school, due_steps(school, dato)))
         return 0
     if command == "export":
         school = open_school(data_dir)
@@ -289,6 +292,22 @@ def alerts_table(school: School, result: CheckResult) -> str:
         n = sum(1 for a in result.alerts if a.regel == rule.id)
         if n:
             lines.append(f"  {rule.tittel}: {n} – tiltak: {rule.tiltak}")
+    return "\n".join(lines)
+
+
+def due_table(school: School, due: list) -> str:
+    """The follow-up steps due today or overdue: the same list the overviews show."""
+    lines = ["", "Oppfølging som forfaller (frist i dag eller passert):"]
+    for step in due:
+        student = school.roster.student(step.case.elev)
+        name = f"{student.etternavn}, {student.fornavn}" if student else "?"
+        late = " – FORFALT" if step.overdue else ""
+        lines.append(
+            f"  {step.case.klasse:<6} {name} ({step.case.elev}) {step.step.tittel}, "
+            f"frist {format_date(step.frist)}{late}"
+        )
+    if not due:
+        lines.append("  ingen")
     return "\n".join(lines)
 
 

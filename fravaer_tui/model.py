@@ -282,3 +282,25 @@ def class_sort_key(klasse: str) -> tuple[int, str]:
     """8A < 9A < 10A: grade numerically, then the letters."""
     digits = "".join(ch for ch in klasse if ch.isdigit())
     return (int(digits) if digits else 0, klasse)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A contact with home, logged by the kontaktlærer ("ringt foresatte", outcome, note)."""
+
+    id: str
+    elev: str
+    tid: dt.datetime
+    av: str
+    hva: str = "ringt foresatte"
+    utfall: str = ""
+    notat: str = ""
+
+
+CONTACT_KINDS = (
+    "ringt foresatte",
+    "melding til foresatte",
+    "møte med foresatte",
+    "samtale med elev",
+)
+CONTACT_OUTCOMES = ("snakket med foresatte", "ikke svar", "la igjen beskjed", "avtalt møte")

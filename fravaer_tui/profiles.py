@@ -24,6 +24,7 @@ RULE_IDS = (
 )
 BUILTIN = ("strand", "hole")
 ROLES = ("kontaktlaerer", "ledelse", "faglaerer")
+NAAR = ("innen", "etter")  # a step's deadline: done by then, or happens after then
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class StepDef:
     frist_dager: int | None
     vedlegg: tuple[int, ...]
     beskrivelse: str
+    naar: str = "innen"  # "innen": must be done by the deadline; "etter": takes place then
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,9 @@ def parse_profile(doc: dict[str, Any], source: str) -> Profile:
             raise ProfileError(f"{where}: frist_dager må være et helt tall ≥ 0.")
         if spec.get("hvem", "kontaktlaerer") not in ROLES:
             raise ProfileError(f"{where}: hvem må være en av {', '.join(ROLES)}.")
+        naar = spec.get("naar", "innen")
+        if naar not in NAAR:
+            raise ProfileError(f"{where}: naar må være «innen» eller «etter» (fant «{naar}»).")
         steps.append(
             StepDef(
                 id=step_id,
@@ -139,6 +144,7 @@ def parse_profile(doc: dict[str, Any], source: str) -> Profile:
                 frist_dager=frist,
                 vedlegg=tuple(int(v) for v in spec.get("vedlegg", [])),
                 beskrivelse=str(spec.get("beskrivelse", "")),
+                naar=naar,
             )
         )
         known_steps.add(step_id)

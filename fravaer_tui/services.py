@@ -42,6 +42,7 @@ from fravaer_tui.store import FileCache, Store, YearData, write_atomic
 
 if TYPE_CHECKING:
     from fravaer_tui.csvio import AbsenceRow
+    from fravaer_tui.followup import DueStep
 
 
 def default_data_dir() -> Path:
@@ -164,6 +165,14 @@ def _without_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def due_steps(school: School, dato: dt.date) -> list[DueStep]:
+    """Follow-up steps due on `dato` or overdue, in every case of the school (admin view)."""
+    from fravaer_tui import followup
+
+    cases, _ = school.store.load_followup(school_year_name(dato))
+    return followup.due_steps(cases, school.profile, school.calendar, dato)
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Layout (DESIGN, Architecture; measured in DESIGN, Known pitfalls):
     <data>/skole.json              roster: students, staff, timetable
     <data>/<skoleår>/<klasse>/<åååå-mm>.json   registrations of one class in one month
     <data>/<skoleår>/<klasse>/meldinger.json   meldinger for the class's students that year
+    <data>/<skoleår>/<klasse>/saker.json       follow-up cases and the contact log
     <data>/audit/<yyyy-mm>.jsonl   append-only audit log
     <data>/.locks/                 one lock file per data file
 
@@ -40,7 +41,9 @@ from fravaer_tui.errors import (
     NewerSchemaError,
     StoreError,
 )
+from fravaer_tui.followup import Case, CaseEvent, CaseStatus, Effect, StepRecord, Tiltak
 from fravaer_tui.model import (
+    Contact,
     Foresatt,
     Holiday,
     Mark,
@@ -64,6 +67,8 @@ DIR_MODE = 0o700
 META = "_meta"
 REGISTRATIONS = "registreringer"
 MELDINGER = "meldinger"
+CASES = "saker"
+CONTACTS = "kontaktlogg"
 STUDENTS = "elever"
 STAFF = "ansatte"
 TIMETABLE = "timeplan"
@@ -320,6 +325,151 @@ def _slot(doc: dict[str, Any]) -> Slot:
         slutt=dt.time.fromisoformat(doc["slutt"]),
         fag=doc["fag"],
         laerer=doc["laerer"],
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _effect_doc(e: Effect | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {
+        "for_fra": e.for_fra.isoformat(),
+        "for_til": e.for_til.isoformat(),
+        "etter_fra": e.etter_fra.isoformat(),
+        "etter_til": e.etter_til.isoformat(),
+        "for_prosent": e.for_prosent,
+        "etter_prosent": e.etter_prosent,
+        "for_dager": e.for_dager,
+        "etter_dager": e.etter_dager,
+    }
+
+
+def _effect(doc: dict[str, Any] | None) -> Effect | None:
+    if not doc:
+        return None
+    return Effect(
+        for_fra=dt.date.fromisoformat(doc["for_fra"]),
+        for_til=dt.date.fromisoformat(doc["for_til"]),
+        etter_fra=dt.date.fromisoformat(doc["etter_fra"]),
+        etter_til=dt.date.fromisoformat(doc["etter_til"]),
+        for_prosent=doc["for_prosent"],
+        etter_prosent=doc["etter_prosent"],
+        for_dager=doc["for_dager"],
+        etter_dager=doc["etter_dager"],
+    )
+
+
+def _case_doc(c: Case) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "elev": c.elev,
+        "klasse": c.klasse,
+        "profil": c.profil,
+        "regel": c.regel,
+        "varsel_dato": c.varsel_dato.isoformat(),
+        "opprettet": c.opprettet.isoformat(),
+        "av": c.av,
+        "status": c.status.value,
+        "steps": [
+            {
+                "step": r.step,
+                "dato": r.dato.isoformat(),
+                "av": r.av,
+                "notat": r.notat,
+                "effect": _effect_doc(r.effect),
+            }
+            for r in c.steps
+        ],
+        "tiltak": [
+            {
+                "id": t.id,
+                "hva": t.hva,
+                "hvem": t.hvem,
+                "fra": t.fra.isoformat(),
+                "uker": t.uker,
+                "fra_vedlegg5": t.fra_vedlegg5,
+            }
+            for t in c.tiltak
+        ],
+        "events": [
+            {"hva": e.hva, "dato": e.dato.isoformat(), "av": e.av, "notat": e.notat}
+            for e in c.events
+        ],
+        "svar": [list(pair) for pair in c.svar],
+        "felt": [list(pair) for pair in c.felt],
+    }
+
+
+def _case(doc: dict[str, Any]) -> Case:
+    return Case(
+        id=doc["id"],
+        elev=doc["elev"],
+        klasse=doc["klasse"],
+        profil=doc["profil"],
+        regel=doc["regel"],
+        varsel_dato=dt.date.fromisoformat(doc["varsel_dato"]),
+        opprettet=dt.date.fromisoformat(doc["opprettet"]),
+        av=doc["av"],
+        status=CaseStatus(doc["status"]),
+        steps=tuple(
+            StepRecord(
+                step=r["step"],
+                dato=dt.date.fromisoformat(r["dato"]),
+                av=r["av"],
+                notat=r.get("notat", ""),
+                effect=_effect(r.get("effect")),
+            )
+            for r in doc.get("steps", [])
+        ),
+        tiltak=tuple(
+            Tiltak(
+                id=t["id"],
+                hva=t["hva"],
+                hvem=t["hvem"],
+                fra=dt.date.fromisoformat(t["fra"]),
+                uker=t["uker"],
+                fra_vedlegg5=t.get("fra_vedlegg5", False),
+            )
+            for t in doc.get("tiltak", [])
+        ),
+        events=tuple(
+            CaseEvent(
+                hva=e["hva"],
+                dato=dt.date.fromisoformat(e["dato"]),
+                av=e["av"],
+                notat=e.get("notat", ""),
+            )
+            for e in doc.get("events", [])
+        ),
+        svar=tuple((k, v) for k, v in doc.get("svar", [])),
+        felt=tuple((k, v) for k, v in doc.get("felt", [])),
+    )
+
+
+def _contact_doc(c: Contact) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "elev": c.elev,
+        "tid": c.tid.isoformat(timespec="seconds"),
+        "av": c.av,
+        "hva": c.hva,
+        "utfall": c.utfall,
+        "notat": c.notat,
+    }
+
+
+def _contact(doc: dict[str, Any]) -> Contact:
+    return Contact(
+        id=doc["id"],
+        elev=doc["elev"],
+        tid=dt.datetime.fromisoformat(doc["tid"]),
+        av=doc["av"],
+        hva=doc.get("hva", ""),
+        utfall=doc.get("utfall", ""),
+        notat=doc.get("notat", ""),
     )
 
 
@@ -605,8 +755,10 @@ class Store:
         """The year's data files (of one class, or all); temp files are not data."""
         folder = self.root / skoleaar
         if klasse is not None:
-            return sorted(self.class_dir(skoleaar, klasse).glob("*.json"))
-        return sorted(folder.glob("*/*.json")) if folder.is_dir() else []
+            found = sorted(self.class_dir(skoleaar, klasse).glob("*.json"))
+        else:
+            found = sorted(folder.glob("*/*.json")) if folder.is_dir() else []
+        return [p for p in found if p.name != "saker.json"]  # cases are read on their own
 
     def load_file(self, path: Path) -> YearData:
         """One data file's registrations and meldinger (empty if it does not exist)."""
@@ -683,6 +835,70 @@ class Store:
             ],
             now,
         )
+
+    # follow-up: cases and the contact log ------------------------------------
+
+    def cases_path(self, skoleaar: str, klasse: str) -> Path:
+        return self.class_dir(skoleaar, klasse) / "saker.json"
+
+    def put_case(self, skoleaar: str, case: Case, user: str, now: dt.datetime) -> Case | None:
+        """Insert or replace a case (by id); returns the version it replaced. Audited."""
+        with self.transaction(self.cases_path(skoleaar, case.klasse)) as (part,):
+            table = part.db.table(CASES)
+            found = [d for d in table.all() if d["id"] == case.id]
+            if found:
+                table.remove(doc_ids=[found[0].doc_id])
+            table.insert(_case_doc(case))
+        old = _case(found[0]) if found else None
+        self.audit(
+            [
+                {
+                    "hva": "sak" if old is None else "sak_endret",
+                    "av": user,
+                    "elev": case.elev,
+                    "sak": case.id,
+                    "for": _case_doc(old) if old else None,
+                    "etter": _case_doc(case),
+                }
+            ],
+            now,
+        )
+        return old
+
+    def add_contact(self, skoleaar: str, klasse: str, contact: Contact, now: dt.datetime) -> None:
+        with self.transaction(self.cases_path(skoleaar, klasse)) as (part,):
+            part.db.table(CONTACTS).insert(_contact_doc(contact))
+        self.audit(
+            [
+                {
+                    "hva": "kontakt",
+                    "av": contact.av,
+                    "elev": contact.elev,
+                    "etter": _contact_doc(contact),
+                }
+            ],
+            now,
+        )
+
+    def load_followup(
+        self, skoleaar: str, klasse: str | None = None
+    ) -> tuple[list[Case], list[Contact]]:
+        """Cases and contacts of one class (or all classes) in a school year."""
+        folder = self.root / skoleaar
+        if klasse is not None:
+            paths = [self.cases_path(skoleaar, klasse)]
+        else:
+            paths = sorted(folder.glob("*/saker.json")) if folder.is_dir() else []
+        cases: list[Case] = []
+        contacts: list[Contact] = []
+        for path in paths:
+            data = read_tables(path) or {}
+            try:
+                cases.extend(_case(d) for d in data.get(CASES, {}).values())
+                contacts.extend(_contact(d) for d in data.get(CONTACTS, {}).values())
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise CorruptFileError(path, f"ugyldig post: {exc}") from None
+        return cases, contacts
 
     # audit -----------------------------------------------------------------
 

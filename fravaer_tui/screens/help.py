@@ -17,6 +17,7 @@ EXTRA = {
         ("u", "vurder fraværet som ugyldig (kontaktlærer)"),
     ],
     "LessonsScreen": [("↑ ↓ j k", "flytt"), ("← →", "forrige / neste skoledag")],
+    "MorningScreen": [("↑ ↓ j k", "flytt"), ("enter", "åpne eleven på raden")],
 }
 
 

@@ -12,6 +12,7 @@ from fravaer_tui.rules import effective_validity
 from fravaer_tui.screens.dialogs import MeldingDialog, UnsavedDialog
 from fravaer_tui.screens.help import HelpScreen
 from fravaer_tui.screens.lessons import LessonsScreen
+from fravaer_tui.screens.overview import MorningScreen
 from fravaer_tui.screens.register import RegisterScreen
 from fravaer_tui.screens.user_picker import UserPickerScreen
 from fravaer_tui.services import School, open_school
@@ -261,8 +262,11 @@ async def test_help_lists_the_keys_in_norwegian(demo_school: School, make_app) -
 
 
 async def test_outside_lessons_the_app_opens_on_the_day_list(demo_school: School, make_app) -> None:
-    slot = lesson_at(demo_school, MONDAY, 1)
-    teacher = demo_school.roster.staff_member(slot.laerer)
+    teacher = next(  # a faglærer: a kontaktlærer starts the morning on the overview
+        demo_school.roster.staff_member(s.laerer)
+        for s in demo_school.roster.timetable
+        if s.ukedag == 1 and demo_school.roster.staff_member(s.laerer).rolle.value == "faglaerer"
+    )
     app = make_app(teacher, dt.datetime.combine(MONDAY, dt.time(7, 0)))
     async with app.run_test() as pilot:
         await settle(app, pilot)
@@ -281,7 +285,7 @@ async def test_the_demo_school_offers_a_picker(demo_school: School, make_app) ->
         assert isinstance(app.screen, UserPickerScreen)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, LessonsScreen)
+        assert isinstance(app.screen, LessonsScreen | MorningScreen)
         assert app.user is not None
 
 
@@ -291,6 +295,9 @@ async def test_permisjon_ahead_of_time_from_the_day_list(demo_school: School, ma
     student = demo_school.roster.students_in(klasse)[4]
     app = make_app(teacher, dt.datetime.combine(MONDAY, dt.time(7, 30)))
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, MorningScreen)  # a kontaktlærer's morning starts there
+        await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LessonsScreen)
         await pilot.press("m", *f"{student.fornavn} {student.etternavn}", "enter")

@@ -40,8 +40,11 @@ def test_register_screen(snap_compare, demo_school: School, size: tuple[int, int
 
 @SIZES
 def test_lesson_list(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
-    slot = lesson_at(demo_school, MONDAY, 1)
-    teacher = demo_school.roster.staff_member(slot.laerer)
+    teacher = next(
+        demo_school.roster.staff_member(s.laerer)
+        for s in demo_school.roster.timetable
+        if s.ukedag == 1 and demo_school.roster.staff_member(s.laerer).rolle.value == "faglaerer"
+    )
     app = FravaerApp(
         demo_school,
         teacher,
@@ -50,6 +53,52 @@ def test_lesson_list(snap_compare, demo_school: School, size: tuple[int, int]) -
     )
 
     async def run_before(pilot) -> None:
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+MORNING = dt.datetime(2026, 11, 20, 7, 30)  # before the first lesson, demo data up to this day
+
+
+@SIZES
+def test_morning_overview(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
+    teacher = kontaktlaerer(demo_school, demo_school.roster.classes[0])
+    app = FravaerApp(demo_school, teacher, clock=lambda: MORNING, check_interval=None)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_student_page(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
+    klasse = demo_school.roster.classes[0]
+    teacher = kontaktlaerer(demo_school, klasse)
+    app = FravaerApp(demo_school, teacher, clock=lambda: MORNING, check_interval=None)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        flagged = sorted(
+            app.alerts.flagged & {s.id for s in demo_school.roster.students_in(klasse)}
+        )
+        from fravaer_tui.screens.student import StudentScreen
+
+        app.push_screen(StudentScreen(flagged[0], MORNING.date()))
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_leaders_overview(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
+    rektor = next(s for s in demo_school.roster.staff if s.rolle.value == "rektor")
+    app = FravaerApp(demo_school, rektor, clock=lambda: MORNING, check_interval=None)
+
+    async def run_before(pilot) -> None:
+        await settle(app, pilot)
+        await pilot.press("o")
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

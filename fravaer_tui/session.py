@@ -1,0 +1,412 @@
+"""A staff member's session: what they may see and do, enforced here, not only in the UI.
+
+A faglærer registers and sees marks for the lessons they teach, but not reasons,
+meldinger, the contact log or cases; a kontaktlærer sees all of that for their own
+classes; avdelingsleder and rektor see everything (issue 4, "Who sees what").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field, replace
+
+from fravaer_tui import analysis, followup
+from fravaer_tui.errors import UserError
+from fravaer_tui.followup import Case, DueStep, Effect, Tiltak
+from fravaer_tui.lessons import can_follow_up
+from fravaer_tui.model import Contact, Melding, Registration, Staff, Student
+from fravaer_tui.rules import Alert, CheckResult
+from fravaer_tui.schoolcalendar import (
+    format_date,
+    school_year_bounds,
+    school_year_name,
+    semester_bounds,
+)
+from fravaer_tui.services import School, load_range, run_check
+from fravaer_tui.store import FileCache
+
+RECENT_DAYS = 5  # school days back for "ikke ført" lessons on the morning overview
+
+
+class AccessDenied(UserError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ClassMorning:
+    klasse: str
+    yesterday: dt.date
+    absence_yesterday: list[analysis.DayAbsence]
+    absence_today: list[analysis.DayAbsence]
+    ikke_meldt: list[analysis.Unreported]
+    unregistered: list[analysis.Missing]
+    alerts: list[Alert]
+    due: list[DueStep]
+
+
+@dataclass(frozen=True, slots=True)
+class StudentPage:
+    student: Student
+    fra: dt.date
+    til: dt.date
+    heatmap: analysis.Heatmap
+    trend: list[analysis.WeekPoint]
+    semester: analysis.Totals
+    year: analysis.Totals
+    marks: list[analysis.MarkRow]
+    patterns: list[analysis.Pattern]
+    alerts: list[Alert]
+    follows_up: bool
+    meldinger: list[Melding] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderOverview:
+    dato: dt.date
+    open_cases: list[Case]
+    due: list[DueStep]
+    reports: list[tuple[Case, dt.date]]  # Vedlegg 3 reports received (melding_ledelsen done)
+    evaluations: list[DueStep]  # plans due for evaluation
+    school: analysis.ClassFigures
+    classes: list[analysis.ClassFigures]
+    unregistered: list[tuple[str, int]]
+
+
+class Session:
+    """One user at the keyboard. Every read and write of follow-up data goes through here."""
+
+    def __init__(self, school: School, user: Staff, cache: FileCache | None = None) -> None:
+        self.school = school
+        self.user = user
+        self.cache = cache or FileCache()
+
+    # -- who may see what -------------------------------------------------------
+
+    @property
+    def is_ledelse(self) -> bool:
+        return self.user.rolle.is_ledelse
+
+    def follows_up(self, klasse: str) -> bool:
+        return can_follow_up(self.user, klasse)
+
+    def followed_classes(self) -> list[str]:
+        return [k for k in self.school.roster.classes if self.follows_up(k)]
+
+    def teaches(self, klasse: str) -> bool:
+        return any(
+            s.laerer == self.user.id and s.klasse == klasse for s in self.school.roster.timetable
+        )
+
+    def _student(self, elev: str) -> Student:
+        student = self.school.roster.student(elev)
+        if student is None:
+            raise UserError(f"Ukjent elev «{elev}».")
+        return student
+
+    def _require_follow_up(self, klasse: str, what: str) -> None:
+        if not self.follows_up(klasse):
+            raise AccessDenied(
+                f"{self.user.navn} har ikke tilgang til {what} i {klasse}: bare klassens "
+                "kontaktlærer og ledelsen har det."
+            )
+
+    def _require_ledelse(self, what: str) -> None:
+        if not self.is_ledelse:
+            raise AccessDenied(f"Bare avdelingsleder og rektor har tilgang til {what}.")
+
+    # -- reading ------------------------------------------------------------------
+
+    def _data(self, fra: dt.date, til: dt.date) -> tuple[list[Registration], list[Melding]]:
+        data = load_range(self.school, fra, til, self.cache)
+        return list(data.registrations), list(data.meldinger)
+
+    def marks(self, elev: str, fra: dt.date, til: dt.date) -> list[analysis.MarkRow]:
+        """A faglærer sees only the lessons they teach, and no reasons."""
+        student = self._student(elev)
+        regs, meldinger = self._data(fra, til)
+        if self.follows_up(student.klasse):
+            return analysis.mark_rows(elev, self.school.roster, regs, meldinger, fra, til, True)
+        mine = [r for r in regs if self._taught_by_me(r)]
+        if not mine and not self.teaches(student.klasse):
+            raise AccessDenied(f"{self.user.navn} underviser ikke {student.navn}.")
+        return analysis.mark_rows(elev, self.school.roster, mine, [], fra, til, False)
+
+    def _taught_by_me(self, reg: Registration) -> bool:
+        slot = self.school.roster.slot(reg.klasse, reg.dato.isoweekday(), reg.time)
+        return (slot is not None and slot.laerer == self.user.id) or reg.av == self.user.id
+
+    def meldinger(self, elev: str, dato: dt.date) -> list[Melding]:
+        student = self._student(elev)
+        self._require_follow_up(student.klasse, "meldinger")
+        year = self.school.store.load_class(school_year_name(dato), student.klasse)
+        return sorted(
+            (m for m in year.meldinger if m.elev == elev), key=lambda m: m.fra, reverse=True
+        )
+
+    def contacts(self, elev: str, dato: dt.date) -> list[Contact]:
+        student = self._student(elev)
+        self._require_follow_up(student.klasse, "kontaktloggen")
+        _, contacts = self.school.store.load_followup(school_year_name(dato), student.klasse)
+        return sorted((c for c in contacts if c.elev == elev), key=lambda c: c.tid, reverse=True)
+
+    def cases(self, dato: dt.date, klasse: str | None = None) -> list[Case]:
+        """Cases the user may see (own classes, or all for ledelse), newest first."""
+        year = school_year_name(dato)
+        if klasse is not None:
+            self._require_follow_up(klasse, "saker")
+            found, _ = self.school.store.load_followup(year, klasse)
+        else:
+            found = [
+                c
+                for k in self.followed_classes()
+                for c in self.school.store.load_followup(year, k)[0]
+            ]
+        return sorted(found, key=lambda c: (c.opprettet, c.id), reverse=True)
+
+    def case(self, case_id: str, dato: dt.date) -> Case:
+        year = school_year_name(dato)
+        all_cases, _ = self.school.store.load_followup(year)
+        case = next((c for c in all_cases if c.id == case_id), None)
+        if case is None:
+            raise UserError(f"Fant ingen sak «{case_id}».")
+        self._require_follow_up(case.klasse, "saker")
+        return case
+
+    def due_steps(self, dato: dt.date, horizon_days: int = 0) -> list[DueStep]:
+        cases = self.cases(dato)
+        return followup.due_steps(
+            cases, self.school.profile, self.school.calendar, dato, horizon_days
+        )
+
+    # -- changing follow-up data ---------------------------------------------------
+
+    def open_case(self, alert: Alert, dato: dt.date, now: dt.datetime) -> Case:
+        self._require_follow_up(alert.klasse, "saker")
+        existing = [
+            c
+            for c in self.cases(dato, alert.klasse)
+            if c.elev == alert.elev and c.status is followup.CaseStatus.AAPEN
+        ]
+        if existing:
+            return existing[0]
+        case = followup.open_case(
+            alert.elev,
+            alert.klasse,
+            alert.regel,
+            alert.forst,
+            self.school.profile,
+            dato,
+            self.user.id,
+            f"S{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}",
+        )
+        self.school.store.put_case(school_year_name(dato), case, self.user.id, now)
+        return case
+
+    def _save(self, case: Case, dato: dt.date, now: dt.datetime) -> Case:
+        self._require_follow_up(case.klasse, "saker")
+        self.school.store.put_case(school_year_name(dato), case, self.user.id, now)
+        return case
+
+    def record_step(
+        self,
+        case: Case,
+        step_id: str,
+        dato: dt.date,
+        now: dt.datetime,
+        notat: str = "",
+        effect: Effect | None = None,
+    ) -> Case:
+        self._require_follow_up(case.klasse, "saker")
+        try:
+            changed = followup.record_step(
+                case, self.school.profile, step_id, dato, self.user.id, notat, effect
+            )
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        return self._save(changed, dato, now)
+
+    def add_tiltak(self, case: Case, tiltak: Tiltak, dato: dt.date, now: dt.datetime) -> Case:
+        self._require_follow_up(case.klasse, "saker")
+        try:
+            changed = followup.add_tiltak(case, tiltak)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        return self._save(changed, dato, now)
+
+    def close_case(self, case: Case, dato: dt.date, now: dt.datetime, notat: str = "") -> Case:
+        self._require_follow_up(case.klasse, "saker")
+        try:
+            changed = followup.close_case(case, dato, self.user.id, notat)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        return self._save(changed, dato, now)
+
+    def reopen_case(self, case: Case, dato: dt.date, now: dt.datetime, notat: str = "") -> Case:
+        self._require_follow_up(case.klasse, "saker")
+        try:
+            changed = followup.reopen_case(case, dato, self.user.id, notat)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        return self._save(changed, dato, now)
+
+    def set_fields(self, case: Case, svar: dict[str, str], dato: dt.date, now: dt.datetime) -> Case:
+        """Answers and form fields typed in the app (saved as they are typed)."""
+        self._require_follow_up(case.klasse, "saker")
+        merged = dict(case.svar) | svar
+        return self._save(replace(case, svar=tuple(sorted(merged.items()))), dato, now)
+
+    def effect(self, case: Case, skille: dt.date, dager: int, til: dt.date) -> Effect:
+        self._require_follow_up(case.klasse, "saker")
+        regs, _ = self._data(skille - dt.timedelta(days=dager), til)
+        try:
+            return followup.effect_of(
+                case.elev,
+                case.klasse,
+                self.school.roster,
+                self.school.calendar,
+                regs,
+                skille,
+                dager,
+                til,
+            )
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+
+    def log_contact(
+        self, elev: str, hva: str, utfall: str, notat: str, now: dt.datetime
+    ) -> Contact:
+        student = self._student(elev)
+        self._require_follow_up(student.klasse, "kontaktloggen")
+        contact = Contact(
+            id=f"K{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}",
+            elev=elev,
+            tid=now,
+            av=self.user.id,
+            hva=hva,
+            utfall=utfall,
+            notat=notat.strip(),
+        )
+        self.school.store.add_contact(school_year_name(now.date()), student.klasse, contact, now)
+        return contact
+
+    # -- the overviews -------------------------------------------------------------
+
+    def check(self, dato: dt.date) -> CheckResult:
+        return run_check(self.school, dato, cache=self.cache)
+
+    def morning(
+        self, dato: dt.date, result: CheckResult | None = None, now: dt.datetime | None = None
+    ) -> list[ClassMorning]:
+        """The kontaktlærer's ten minutes: one block per class the user follows up."""
+        classes = [k for k in self.followed_classes() if k in self.user.klasser] or (
+            self.followed_classes()
+        )
+        if not classes:
+            raise AccessDenied(f"{self.user.navn} er ikke kontaktlærer for noen klasse.")
+        calendar = self.school.calendar
+        yesterday = calendar.previous_school_day(dato)
+        first = dato
+        for _ in range(RECENT_DAYS):
+            first = calendar.previous_school_day(first)
+        regs: list[Registration] = []
+        meldinger: list[Melding] = []
+        year = school_year_name(dato)
+        months = {(first.year, first.month), (dato.year, dato.month)}
+        for klasse in classes:
+            for y, m in sorted(months):
+                regs.extend(self.school.store.month_registrations(klasse, dt.date(y, m, 1)))
+            meldinger.extend(
+                self.school.store.load_file(
+                    self.school.store.meldinger_path(year, klasse)
+                ).meldinger
+            )
+        due = self.due_steps(dato)
+        blocks = []
+        roster = self.school.roster
+        for klasse in classes:
+            alerts = [a for a in (result.alerts if result else ()) if a.klasse == klasse]
+            alerts.sort(key=lambda a: (a.forst, a.elev), reverse=True)
+            blocks.append(
+                ClassMorning(
+                    klasse=klasse,
+                    yesterday=yesterday,
+                    absence_yesterday=analysis.absence_on(klasse, roster, regs, yesterday),
+                    absence_today=analysis.absence_on(klasse, roster, regs, dato),
+                    ikke_meldt=analysis.ikke_meldt(klasse, roster, regs, meldinger, first, dato),
+                    unregistered=analysis.unregistered(
+                        roster, calendar, regs, first, dato, klasser=[klasse], ended_by=now
+                    ),
+                    alerts=alerts,
+                    due=[d for d in due if d.case.klasse == klasse],
+                )
+            )
+        return blocks
+
+    def student_page(
+        self, elev: str, dato: dt.date, result: CheckResult | None = None
+    ) -> StudentPage:
+        student = self._student(elev)
+        follows = self.follows_up(student.klasse)
+        if not follows and not self.teaches(student.klasse):
+            raise AccessDenied(f"{self.user.navn} har ikke tilgang til {student.navn}.")
+        fra, _ = semester_bounds(dato)
+        year_fra, _ = school_year_bounds(dato)
+        regs, meldinger = self._data(year_fra, dato)
+        roster, calendar = self.school.roster, self.school.calendar
+        visible = regs if follows else [r for r in regs if self._taught_by_me(r)]
+        page = StudentPage(
+            student=student,
+            fra=fra,
+            til=dato,
+            heatmap=analysis.heatmap(elev, student.klasse, roster, calendar, visible, fra, dato),
+            trend=analysis.weekly_trend(elev, student.klasse, roster, calendar, visible, fra, dato),
+            semester=analysis.totals(elev, student.klasse, roster, calendar, visible, fra, dato),
+            year=analysis.totals(elev, student.klasse, roster, calendar, visible, year_fra, dato),
+            marks=analysis.mark_rows(
+                elev, roster, visible, meldinger if follows else [], fra, dato, follows
+            ),
+            patterns=analysis.patterns(elev, student.klasse, roster, calendar, visible, fra, dato)
+            if follows
+            else [],
+            alerts=result.alerts_for(elev) if result else [],
+            follows_up=follows,
+        )
+        if not follows:
+            return page
+        return replace(
+            page,
+            meldinger=self.meldinger(elev, dato),
+            contacts=self.contacts(elev, dato),
+            cases=[c for c in self.cases(dato, student.klasse) if c.elev == elev],
+        )
+
+    def leader_overview(self, dato: dt.date, result: CheckResult | None = None) -> LeaderOverview:
+        self._require_ledelse("ledelsens oversikt")
+        result = result or self.check(dato)
+        cases = self.cases(dato)
+        open_cases = [c for c in cases if c.status is followup.CaseStatus.AAPEN]
+        due = self.due_steps(dato, horizon_days=7)
+        reports = [(c, r.dato) for c in open_cases for r in c.steps if r.step == "melding_ledelsen"]
+        evaluations = [d for d in due if d.step.naar == "etter"]
+        rules = [r.id for r in self.school.profile.rules]
+        fra, _ = semester_bounds(dato)
+        regs, _ = self._data(fra, dato)
+        missing = analysis.unregistered(self.school.roster, self.school.calendar, regs, fra, dato)
+        return LeaderOverview(
+            dato=dato,
+            open_cases=open_cases,
+            due=[d for d in due if d.frist <= dato],
+            reports=sorted(reports, key=lambda cr: cr[1], reverse=True),
+            evaluations=evaluations,
+            school=analysis.school_figures(self.school.roster, result, rules),
+            classes=analysis.class_figures(self.school.roster, result, rules),
+            unregistered=analysis.unregistered_by_teacher(missing),
+        )
+
+
+def describe_due(step: DueStep) -> str:
+    when = "forfalt" if step.overdue else "i dag"
+    return f"{step.step.tittel} – frist {format_date(step.frist)} ({when})"

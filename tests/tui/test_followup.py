@@ -1,0 +1,168 @@
+"""The contact teacher's morning and a case walked through every step of each profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from fravaer_tui.app import FravaerApp
+from fravaer_tui.followup import CaseStatus
+from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.screens.case import CaseScreen
+from fravaer_tui.screens.followup_dialogs import ContactDialog, StepDialog, TiltakDialog
+from fravaer_tui.screens.leaders import LeaderScreen
+from fravaer_tui.screens.overview import MorningScreen
+from fravaer_tui.screens.student import StudentScreen
+from fravaer_tui.services import open_school
+from tests.tui.conftest import kontaktlaerer
+from tests.tui.test_register import settle
+
+TODAY = dt.date(2026, 11, 20)  # the demo's last day; høstferie 28.09–02.10, planleggingsdag 13.11
+BEFORE_SCHOOL = dt.datetime.combine(TODAY, dt.time(7, 30))
+D = dt.date
+
+# (step, the date we record it, the deadline the NEXT step must get) — hand-computed
+STRAND = [
+    ("kontakt_hjem", D(2026, 9, 21), D(2026, 9, 25)),  # +7 = 28.09 in høstferie: back to Fri
+    ("kartleggingssamtale", D(2026, 9, 24), None),  # melding til ledelsen has no deadline
+    ("melding_ledelsen", D(2026, 10, 5), D(2026, 10, 19)),  # within 14 days
+    ("skolenaervaersplan", D(2026, 10, 30), D(2026, 11, 16)),  # +14 = 13.11 planleggingsdag: on
+    ("evaluering_1", D(2026, 11, 16), D(2026, 11, 30)),  # after 2 more weeks
+    ("evaluering_2", D(2026, 11, 18), D(2026, 11, 18)),  # then BTI, the same day
+    ("bti", D(2026, 11, 19), None),
+]
+HOLE = [
+    ("telefon_hjem", D(2026, 9, 4), None),  # kartleggingsmøte: no fixed deadline
+    ("kartleggingsmote", D(2026, 9, 7), D(2026, 10, 5)),  # +21 = 28.09 høstferie: on to Mon
+    ("evaluering", D(2026, 10, 5), D(2026, 10, 26)),  # a new 3-week period
+    ("ny_plan_eller_aktiv_oppfolging", D(2026, 10, 26), None),
+]
+
+
+def use_profile(data: Path, profile: str) -> None:
+    config = data / "skole.toml"
+    text = config.read_text(encoding="utf-8").replace('profil = "strand"', f'profil = "{profile}"')
+    config.write_text(text, encoding="utf-8")
+
+
+def row_of(screen: MorningScreen, prefix: str) -> int:
+    return next(i for i, key in enumerate(screen.keys) if key.startswith(prefix))
+
+
+@pytest.mark.parametrize(("profile", "walk"), [("strand", STRAND), ("hole", HOLE)])
+async def test_a_case_from_an_alert_through_every_step(
+    demo_dir: Path, profile: str, walk: list
+) -> None:
+    use_profile(demo_dir, profile)
+    school = open_school(demo_dir)
+    klasse = school.roster.classes[0]
+    teacher = kontaktlaerer(school, klasse)
+    app = FravaerApp(school, teacher, clock=lambda: BEFORE_SCHOOL, check_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        morning = app.screen
+        assert isinstance(morning, MorningScreen)  # a kontaktlærer before the first lesson
+        # the student whose alert held first, so every step date lies after it
+        alert = min(
+            (a for a in app.alerts.alerts if a.klasse == klasse), key=lambda a: (a.forst, a.elev)
+        )
+        assert alert.forst < walk[0][1]
+        row = row_of(morning, f"varsel|{alert.elev}|{alert.regel}")
+        morning.query_one(DataTable).move_cursor(row=row)
+        await pilot.press("s")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CaseScreen)
+        case = screen.case
+        assert (case.elev, case.regel, case.varsel_dato) == (alert.elev, alert.regel, alert.forst)
+        first_step = school.profile.steps[0]
+        assert f"frist {format_date(alert.forst)}" in str(screen.query_one("#stairs").render())
+        assert [s.id for s in school.profile.steps] == [step for step, _, _ in walk]
+
+        for step_id, done, next_deadline in walk:
+            await pilot.press("t")
+            dialog = app.screen
+            assert isinstance(dialog, StepDialog) and dialog.step.id == step_id
+            await pilot.press("shift+tab", *format_date(done), "tab", *f"notat {step_id}")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert app.screen is screen
+            stairs = str(screen.query_one("#stairs").render())
+            assert f"{format_date(done)}" in stairs
+            upcoming = [line for line in stairs.splitlines() if line.startswith("▶")]
+            if next_deadline is not None:  # "frist" for within, "planlagt" for evaluations
+                assert format_date(next_deadline) in upcoming[0], stairs
+        assert "✓" in stairs and "▶" not in stairs
+
+    stored = app.session.case(case.id, TODAY)
+    assert [(r.step, r.dato) for r in stored.steps] == [(s, d) for s, d, _ in walk]
+    evaluations = [r for r in stored.steps if "evaluering" in r.step]
+    assert evaluations and all(r.effect is not None for r in evaluations)
+    assert first_step.id == walk[0][0]
+    audit = [e for e in school.store.read_audit() if e.get("sak") == case.id]
+    assert len(audit) == 1 + len(walk)  # opened, then one entry per step
+
+
+async def test_tiltak_contact_and_closing_a_case(demo_dir: Path) -> None:
+    school = open_school(demo_dir)
+    klasse = school.roster.classes[0]
+    teacher = kontaktlaerer(school, klasse)
+    app = FravaerApp(school, teacher, clock=lambda: BEFORE_SCHOOL, check_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        morning = app.screen
+        index = row_of(morning, "varsel|")
+        elev = morning.keys[index].split("|")[1]
+        morning.query_one(DataTable).move_cursor(row=index)
+
+        await pilot.press("r")  # ringt foresatte
+        assert isinstance(app.screen, ContactDialog)
+        await pilot.press(*"mor sier hun kommer i morgen", "ctrl+s")
+        await settle(app, pilot)
+        assert app.session.contacts(elev, TODAY)[0].notat == "mor sier hun kommer i morgen"
+
+        await pilot.press("s")
+        await settle(app, pilot)
+        case_screen = app.screen
+        assert isinstance(case_screen, CaseScreen)
+        await pilot.press("a")
+        assert isinstance(app.screen, TiltakDialog)
+        await pilot.press("down", "enter")  # the first tiltak of vedlegg 5's list
+        await pilot.press(*"Kontaktlærer", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is case_screen
+        assert len(case_screen.case.tiltak) == 1 and case_screen.case.tiltak[0].fra_vedlegg5
+        assert "Kontaktlærer" in str(case_screen.query_one("#tiltak").render())
+
+        await pilot.press("l")  # lukk
+        await settle(app, pilot)
+        assert case_screen.case.status is CaseStatus.LUKKET
+        await pilot.press("l")  # gjenåpne
+        await settle(app, pilot)
+        assert case_screen.case.status is CaseStatus.AAPEN
+        assert [e.hva for e in case_screen.case.events][-2:] == ["lukket", "gjenapnet"]
+
+        await pilot.press("escape", "enter")  # back to the overview, open the student
+        await settle(app, pilot)
+        page = app.screen
+        assert isinstance(page, StudentScreen)
+        text = str(page.query_one("#content").render())
+        for words in ("Fravær dette semesteret", "uke", "Totalt", "Mønster", "Kontakt med hjemmet"):
+            assert words in text
+
+
+async def test_ledelsen_sees_the_schools_figures(demo_dir: Path) -> None:
+    school = open_school(demo_dir)
+    rektor = next(s for s in school.roster.staff if s.rolle.value == "rektor")
+    app = FravaerApp(school, rektor, clock=lambda: BEFORE_SCHOOL, check_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LeaderScreen)
+        text = str(app.screen.query_one("#content").render())
+        for words in ("Åpne saker", "Tall for semesteret", "Hele skolen", "ikke er ført"):
+            assert words in text

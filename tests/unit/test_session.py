@@ -1,0 +1,128 @@
+"""Who sees what, enforced in the service layer (not only hidden in the UI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fravaer_tui.errors import UserError
+from fravaer_tui.lessons import add_melding
+from fravaer_tui.model import Reason, Role, Validity
+from fravaer_tui.services import School, run_check
+from fravaer_tui.session import AccessDenied, Session
+
+TODAY = dt.date(2026, 11, 20)
+NOW = dt.datetime(2026, 11, 20, 12, 0)
+
+
+def staff(school: School, role: Role, klasse: str | None = None):
+    return next(
+        s
+        for s in school.roster.staff
+        if s.rolle is role and (klasse is None or klasse in s.klasser)
+    )
+
+
+@pytest.fixture
+def setup(demo_school: School):
+    school = demo_school
+    own, other = school.roster.classes[0], school.roster.classes[1]
+    kontakt = staff(school, Role.KONTAKTLAERER, own)
+    result = run_check(school, TODAY)
+    alert = next(a for a in result.alerts if a.klasse == own)
+    other_alert = next(a for a in result.alerts if a.klasse == other)
+    case = Session(school, kontakt).open_case(alert, TODAY, NOW)
+    Session(school, kontakt).log_contact(alert.elev, "ringt foresatte", "ikke svar", "", NOW)
+    other_case = Session(school, staff(school, Role.KONTAKTLAERER, other)).open_case(
+        other_alert, TODAY, NOW
+    )
+    # a faglærer who teaches the class but is not its kontaktlærer
+    teacher_id = next(
+        s.laerer
+        for s in school.roster.timetable
+        if s.klasse == own
+        and s.laerer != kontakt.id
+        and school.roster.staff_member(s.laerer).rolle is Role.FAGLAERER
+    )
+    faglaerer = school.roster.staff_member(teacher_id)
+    return school, own, other, kontakt, faglaerer, alert, case, other_case, result
+
+
+def test_a_faglaerer_cannot_read_reasons_meldinger_contacts_or_cases(setup) -> None:
+    school, own, _, _, faglaerer, alert, case, _, result = setup
+    session = Session(school, faglaerer)
+    elev = alert.elev
+    fra = dt.date(2026, 8, 1)
+    rows = session.marks(elev, fra, TODAY)
+    assert all(r.validity is None and r.reason is None for r in rows)
+    assert all(
+        school.roster.slot(own, r.dato.isoweekday(), r.time).laerer == faglaerer.id for r in rows
+    )
+    for call in (
+        lambda: session.meldinger(elev, TODAY),
+        lambda: session.contacts(elev, TODAY),
+        lambda: session.cases(TODAY, own),
+        lambda: session.case(case.id, TODAY),
+        lambda: session.open_case(alert, TODAY, NOW),
+        lambda: session.record_step(case, "kontakt_hjem", TODAY, NOW),
+        lambda: session.log_contact(elev, "ringt foresatte", "", "", NOW),
+        lambda: session.morning(TODAY, result),
+        lambda: session.leader_overview(TODAY, result),
+    ):
+        with pytest.raises(AccessDenied):
+            call()
+    assert session.cases(TODAY) == []  # nothing visible, not an error
+    page = session.student_page(elev, TODAY, result)
+    assert page.follows_up is False
+    assert (page.meldinger, page.contacts, page.cases, page.patterns) == ([], [], [], [])
+    assert all(r.reason is None and r.validity is None for r in page.marks)
+    with pytest.raises(UserError):
+        add_melding(school, faglaerer, elev, TODAY, TODAY, Reason.SYKDOM, Validity.GYLDIG, NOW)
+
+
+def test_a_kontaktlaerer_cannot_open_another_classs_cases(setup) -> None:
+    school, own, other, kontakt, _, alert, case, other_case, result = setup
+    session = Session(school, kontakt)
+    assert [c.id for c in session.cases(TODAY)] == [case.id]
+    assert session.case(case.id, TODAY).elev == alert.elev
+    assert session.contacts(alert.elev, TODAY)[0].utfall == "ikke svar"
+    with pytest.raises(AccessDenied):
+        session.case(other_case.id, TODAY)
+    with pytest.raises(AccessDenied):
+        session.cases(TODAY, other)
+    other_alert = next(a for a in result.alerts if a.klasse == other)
+    with pytest.raises(AccessDenied):
+        session.open_case(other_alert, TODAY, NOW)
+    with pytest.raises(AccessDenied):
+        session.meldinger(other_alert.elev, TODAY)
+    with pytest.raises(AccessDenied):
+        session.leader_overview(TODAY, result)
+    assert [b.klasse for b in session.morning(TODAY, result)] == [own]
+
+
+def test_ledelsen_sees_every_class(setup) -> None:
+    school, own, other, _, _, _, case, other_case, result = setup
+    rektor = staff(school, Role.REKTOR)
+    session = Session(school, rektor)
+    assert {c.id for c in session.cases(TODAY)} == {case.id, other_case.id}
+    overview = session.leader_overview(TODAY, result)
+    assert {c.id for c in overview.open_cases} == {case.id, other_case.id}
+    assert overview.school.elever == len(school.roster.students)
+
+
+def test_check_and_the_overviews_agree(setup, capsys) -> None:
+    """`fravaer check` lists the same alerts and the same due steps as the overviews."""
+    from fravaer_tui.cli import main
+
+    school, own, _, kontakt, _, _, _, _, result = setup
+    code = main(["--data", str(school.store.root), "check", "--date", TODAY.isoformat()])
+    out = capsys.readouterr().out
+    assert code == 0
+    morning = Session(school, kontakt).morning(TODAY, result)[0]
+    for alert in morning.alerts:
+        assert alert.elev in out
+    rektor = Session(school, staff(school, Role.REKTOR))
+    for due in rektor.due_steps(TODAY):
+        assert f"{due.case.elev}) {due.step.tittel}" in out
+    assert len(rektor.due_steps(TODAY)) >= 2  # both opened cases: contact home is due today
