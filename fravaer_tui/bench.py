@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fravaer_tui.model import Mark, MarkType, Registration, Role
+from fravaer_tui.rules import CheckResult
 from fravaer_tui.schoolcalendar import school_year_start
 from fravaer_tui.services import (
     School,
@@ -44,6 +45,7 @@ TARGETS: list[tuple[str, float | None, str]] = [
     ("ready_ms", 1500, "fra oppstart til registreringsskjermen er klar"),
     ("overview_ms", 300, "morgenoversikten for en kontaktlærer (data og kontroll lastet)"),
     ("leaders_ms", None, "ledelsens oversikt (data og kontroll lastet)"),
+    ("vedlegg_ms", 300, "eksport av vedlegg 1 for en elev med sak, svar og tiltak, median"),
     ("peak_rss_mb", 250, "høyeste minnebruk (RSS)"),
 ]
 
@@ -107,6 +109,7 @@ def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | in
     rektor = next(s for s in school.roster.staff if s.rolle is Role.REKTOR)
     overview_s = _timed(lambda: Session(school, kontakt, cache).morning(last_day, latest))
     leaders_s = _timed(lambda: Session(school, rektor, cache).leader_overview(last_day, latest))
+    vedlegg_s = _vedlegg(school, latest, last_day, folder / "eksport")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ready_s = _ready(folder, school, last_day)
 
@@ -135,11 +138,39 @@ def measure(students: int, folder: Path, today: dt.date) -> dict[str, float | in
         "ready_ms": _ms(ready_s),
         "overview_ms": _ms(overview_s),
         "leaders_ms": _ms(leaders_s),
+        "vedlegg_ms": _ms(vedlegg_s),
         "peak_rss_mb": round(peak_mb, 1),
     }
 
 
 NOON = dt.time(12, 0)
+VEDLEGG_RUNS = 5
+
+
+def _vedlegg(school: School, result: CheckResult, dato: dt.date, out: Path) -> float:
+    """Median seconds to export Vedlegg 1 for a flagged student whose case has answers and
+    a tiltak, as the kontaktlærer would from the case screen (a new file each run)."""
+    from fravaer_tui.exports import export_vedlegg
+    from fravaer_tui.followup import Tiltak
+
+    alert = result.alerts[0]
+    kontakt = school.roster.kontaktlaerere(alert.klasse)[0]
+    session = Session(school, kontakt)
+    now = dt.datetime.combine(dato, NOON)
+    case = session.open_case(alert, dato, now)
+    answers = {
+        f"v1_q{n:02d}": f"Svar på spørsmål {n}: det går litt bedre nå." for n in range(1, 15)
+    }
+    case = session.set_fields(case, answers, dato, now)
+    tiltak = Tiltak("T1", "Møte eleven i skolegården om morgenen", kontakt.id, dato, 2, True)
+    case = session.add_tiltak(case, tiltak, dato, now)
+    samples = [
+        _timed(
+            lambda: export_vedlegg(school, session, alert.elev, 1, dato, out, case=case, now=now)
+        )
+        for _ in range(VEDLEGG_RUNS)
+    ]
+    return statistics.median(samples)
 
 
 def _ready(folder: Path, school: School, dato: dt.date) -> float:

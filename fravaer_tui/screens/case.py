@@ -93,7 +93,7 @@ class CaseScreen(Screen[None]):
         )
         states = followup.staircase(case, school.profile, school.calendar, self.dato)
         lines = ["[b]Skolenærværstrappa[/b] – " + school.profile.navn, ""]
-        lines += followup.staircase_text(states)
+        lines += followup.staircase_text(states, {s.id: s.initials for s in school.roster.staff})
         for record in case.steps:
             if record.effect is not None:
                 lines.append(f"    Effekt: {record.effect.sentence()}")

@@ -7,7 +7,7 @@ import datetime as dt
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
@@ -28,7 +28,7 @@ class UnsavedDialog(ModalScreen[str | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static("Du har endringer som ikke er lagret.", classes="dialog-title")
             with Horizontal(classes="buttons"):
                 yield Button("Lagre (l)", id="lagre", variant="primary")
@@ -68,7 +68,7 @@ class MeldingDialog(ModalScreen[bool]):
         self.dato = dato
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="melding"):
+        with VerticalScroll(classes="dialog", id="melding"):
             yield Static(
                 f"Melding for {self.student.navn} ({self.student.klasse})", classes="dialog-title"
             )

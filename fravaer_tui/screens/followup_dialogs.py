@@ -8,7 +8,7 @@ import uuid
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
@@ -81,7 +81,7 @@ class ContactDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         phones = ", ".join(f"{f.navn} ☎ {f.telefon}" for f in self.student.foresatte) or "ingen"
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(f"Kontakt med hjemmet: {self.student.navn}", classes="dialog-title")
             yield Static(f"Foresatte: {phones}")
             yield Label("Hva")
@@ -122,7 +122,7 @@ class StepDialog(_Dialog):
         self.student = student
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(f"{self.step.tittel}: {self.student.navn}", classes="dialog-title")
             yield Static(self.step.beskrivelse)
             yield Label("Dato utført")
@@ -171,7 +171,7 @@ class TiltakDialog(_Dialog):
         for heading, items in VEDLEGG5_TILTAK:
             options.append(Option(heading, disabled=True))
             options += [Option(f"  {text}", id=f"v5|{text}") for text in items]
-        with Vertical(classes="dialog", id="tiltak-dialog"):
+        with VerticalScroll(classes="dialog", id="tiltak-dialog"):
             yield Static(f"Tiltak for {self.student.navn}", classes="dialog-title")
             yield Label("Velg fra vedlegg 5, eller skriv eget tiltak under")
             yield OptionList(*options, id="vedlegg5")
@@ -181,6 +181,9 @@ class TiltakDialog(_Dialog):
                 yield Input(format_date(self.now.date()), id="fra", max_length=10)
                 yield Input("2", id="uker", restrict=r"[0-9]{0,2}", max_length=2)
             yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#vedlegg5", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#vedlegg5")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -11,11 +11,20 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from fravaer_tui.analysis import Unreported
 from fravaer_tui.rules import CheckResult
 from fravaer_tui.schoolcalendar import format_date
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.session import ClassMorning, Session
 from fravaer_tui.widgets.labels import ALERT_SYMBOL, short_mark
+
+
+def group_unreported(items: list[Unreported]) -> list[tuple[str, dt.date, list[int]]]:
+    """One line per student and day ("hele dagen" or the periods), newest day first."""
+    grouped: dict[tuple[str, dt.date], list[int]] = {}
+    for item in items:
+        grouped.setdefault((item.elev, item.dato), []).append(item.time)
+    return [(elev, dato, sorted(times)) for (elev, dato), times in grouped.items()]
 
 
 class MorningScreen(Screen[None]):
@@ -109,17 +118,19 @@ class MorningScreen(Screen[None]):
                 Text(f"── {k}", style=heading),
                 Text("ikke meldt – ring foresatte", style=heading),
             )
-            for item in block.ikke_meldt:
-                student = roster.student(item.elev)
+            for elev, dato, times in group_unreported(block.ikke_meldt):
+                student = roster.student(elev)
                 phone = ""
                 if student and student.foresatte:
                     f = student.foresatte[0]
                     phone = f"  ☎ {f.telefon} ({f.navn})"
-                add(
-                    f"elev|{item.elev}",
-                    f"  {name(item.elev)}",
-                    f"{format_date(item.dato)} {item.time}. time {item.kind.label}{phone}",
+                lessons = roster.slots(k, dato.isoweekday())
+                what = (
+                    "hele dagen"
+                    if len(times) >= len(lessons)
+                    else ", ".join(f"{t}." for t in times) + " time"
                 )
+                add(f"elev|{elev}", f"  {name(elev)}", f"{format_date(dato)} {what}{phone}")
             if not block.ikke_meldt:
                 add("", "  alt er meldt")
             add("", Text(f"── {k}", style=heading), Text("timer som ikke er ført", style=heading))

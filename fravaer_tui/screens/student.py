@@ -145,7 +145,12 @@ class StudentScreen(Screen[None]):
             for case in page.cases[:3]:
                 states = followup.staircase(case, school.profile, school.calendar, self.dato)
                 lines.append(f"  {case.status.value} sak fra {format_date(case.opprettet)}:")
-                lines += [f"    {line}" for line in followup.staircase_text(states)]
+                lines += [
+                    f"    {line}"
+                    for line in followup.staircase_text(
+                        states, {s.id: s.initials for s in school.roster.staff}
+                    )
+                ]
             if not page.cases:
                 lines.append("  ingen sak (s: opprett fra et varsel)")
         self.query_one("#content", Static).update("\n".join(lines))
