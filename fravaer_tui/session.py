@@ -252,11 +252,23 @@ class Session:
             raise UserError(str(exc)) from None
         return self._save(changed, dato, now)
 
-    def set_fields(self, case: Case, svar: dict[str, str], dato: dt.date, now: dt.datetime) -> Case:
-        """Answers and form fields typed in the app (saved as they are typed)."""
+    def set_fields(
+        self,
+        case: Case,
+        values: dict[str, str],
+        dato: dt.date,
+        now: dt.datetime,
+        target: str = "svar",
+    ) -> Case:
+        """Answers (`svar`, vedlegg 1–2) or form fields (`felt`, vedlegg 3–4) as typed.
+
+        Read fresh inside the save so two screens typing into one case lose nothing.
+        """
         self._require_follow_up(case.klasse, "saker")
-        merged = dict(case.svar) | svar
-        return self._save(replace(case, svar=tuple(sorted(merged.items()))), dato, now)
+        current = self.case(case.id, dato)
+        merged = dict(getattr(current, target)) | values
+        changed = replace(current, **{target: tuple(sorted(merged.items()))})
+        return self._save(changed, dato, now)
 
     def effect(self, case: Case, skille: dt.date, dager: int, til: dt.date) -> Effect:
         self._require_follow_up(case.klasse, "saker")

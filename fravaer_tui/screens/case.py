@@ -51,6 +51,10 @@ class CaseScreen(Screen[None]):
         Binding("t", "step", "Neste trinn utført", id="step"),
         Binding("a", "tiltak", "Tiltak", id="tiltak"),
         Binding("l", "close_or_reopen", "Lukk/gjenåpne", id="close"),
+        Binding("1", "form(1)", "Vedlegg", id="form", key_display="1–4"),
+        Binding("2", "form(2)", "Vedlegg 2", show=False),
+        Binding("3", "form(3)", "Vedlegg 3", show=False),
+        Binding("4", "form(4)", "Vedlegg 4", show=False),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
@@ -154,6 +158,14 @@ class CaseScreen(Screen[None]):
         else:
             changed = self.session.reopen_case(case, self.dato, now)
         self.app.call_from_thread(self._show, changed)
+
+    def action_form(self, nr: int) -> None:
+        """Fill in vedlegg `nr` question by question (answers saved as typed)."""
+        if self.case is None:
+            return
+        from fravaer_tui.screens.form import FormScreen
+
+        self.app.push_screen(FormScreen(self.case, nr, self.dato))
 
     def action_back(self) -> None:
         self.dismiss()

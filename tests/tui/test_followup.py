@@ -166,3 +166,43 @@ async def test_ledelsen_sees_the_schools_figures(demo_dir: Path) -> None:
         text = str(app.screen.query_one("#content").render())
         for words in ("Åpne saker", "Tall for semesteret", "Hele skolen", "ikke er ført"):
             assert words in text
+
+
+async def test_the_kartleggingssamtale_is_saved_as_it_is_typed(demo_dir: Path) -> None:
+    from fravaer_tui.documents import FORMS
+    from fravaer_tui.screens.form import FormScreen
+
+    school = open_school(demo_dir)
+    klasse = school.roster.classes[0]
+    teacher = kontaktlaerer(school, klasse)
+    app = FravaerApp(school, teacher, clock=lambda: BEFORE_SCHOOL, check_interval=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        morning = app.screen
+        morning.query_one(DataTable).move_cursor(row=row_of(morning, "varsel|"))
+        await pilot.press("s")
+        await settle(app, pilot)
+        case_id = app.screen.case.id
+        await pilot.press("1")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        question = FORMS[1].questions[0]
+        assert question.text in str(form.query_one("#question").render())
+        await pilot.press(*"Hun liker gym, men ikke friminuttene")
+        await pilot.pause(0.6)  # a short pause after typing: saved without any key
+        await settle(app, pilot)
+        stored = dict(app.session.case(case_id, TODAY).svar)
+        assert stored[question.id] == "Hun liker gym, men ikke friminuttene"
+        await pilot.press("ctrl+n", *"Venner", "ctrl+n")  # moving on saves at once
+        await settle(app, pilot)
+        stored = dict(app.session.case(case_id, TODAY).svar)
+        assert stored[FORMS[1].questions[1].id] == "Venner"
+        await pilot.press("ctrl+b", "ctrl+b")
+        assert form.query_one("#answer").text == "Hun liker gym, men ikke friminuttene"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("4", *"Skoleporten", "escape")  # vedlegg 4's fields go to `felt`
+        await settle(app, pilot)
+        felt = dict(app.session.case(case_id, TODAY).felt)
+        assert felt[FORMS[4].questions[0].id] == "Skoleporten"

@@ -1,0 +1,139 @@
+"""Vedlegg 1–4 in the app: the questions one by one, with the form's guidance at hand.
+
+Every answer is saved as it is typed (a short pause after the last key, and when
+moving to another question), so a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static, TextArea
+
+from fravaer_tui.documents import FORMS
+from fravaer_tui.followup import Case
+from fravaer_tui.session import Session
+
+SAVE_PAUSE = 0.4  # seconds after the last key
+
+
+def target_of(nr: int) -> str:
+    """Conversation answers live in the case's `svar`, the forms' fields in `felt`."""
+    return "svar" if nr in (1, 2) else "felt"
+
+
+class FormScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+n,pagedown", "move(1)", "Neste spørsmål", id="next", priority=True),
+        Binding("ctrl+b,pageup", "move(-1)", "Forrige", id="previous", priority=True),
+        Binding("escape", "back", "Tilbake", id="back"),
+    ]
+
+    def __init__(self, case: Case, nr: int, dato: dt.date) -> None:
+        super().__init__()
+        self.case = case
+        self.nr = nr
+        self.form = FORMS[nr]
+        self.dato = dato
+        self.index = 0
+        self.values: dict[str, str] = dict(getattr(case, target_of(nr)))
+        self._pending: dict[str, str] = {}
+        self._timer: Timer | None = None
+        self.saved_at: str = ""
+        self._version = 0
+        self._saved_version = 0
+        self._lock = threading.Lock()
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="title", classes="title")
+        yield Static(id="question")
+        yield Static(id="guidance", classes="hint")
+        yield TextArea(id="answer", soft_wrap=True)
+        yield Static(id="status", classes="status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        question = self.form.questions[self.index]
+        student = self.app.school.roster.student(self.case.elev)  # type: ignore[attr-defined]
+        self.query_one("#title", Static).update(
+            f"Vedlegg {self.nr} – {self.form.title} · {student.navn if student else ''} · "
+            f"{self.index + 1} av {len(self.form.questions)}"
+        )
+        number = f"{question.number}. " if question.number else ""
+        section = f"[dim]{question.section}[/dim]\n" if question.section else ""
+        self.query_one("#question", Static).update(f"{section}[b]{number}{question.text}[/b]")
+        self.query_one("#guidance", Static).update("\n".join(question.guidance))
+        area = self.query_one("#answer", TextArea)
+        with area.prevent(TextArea.Changed):
+            area.text = self.values.get(question.id, "")
+        area.focus()
+        self._status()
+
+    def _status(self) -> None:
+        state = (
+            "lagrer …" if self._pending else (f"lagret {self.saved_at}" if self.saved_at else "")
+        )
+        self.query_one("#status", Static).update(
+            f"Svarene lagres mens du skriver. {state}  ctrl+n neste · ctrl+b forrige · esc tilbake"
+        )
+
+    @on(TextArea.Changed, "#answer")
+    def _typed(self, event: TextArea.Changed) -> None:
+        question = self.form.questions[self.index]
+        self.values[question.id] = event.text_area.text
+        self._pending[question.id] = event.text_area.text
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_PAUSE, self.flush)
+        self._status()
+
+    def flush(self) -> None:
+        """Save what was typed since the last save (in a worker, off the UI thread)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._pending:
+            self._pending = {}
+            self._version += 1
+            self._save(dict(self.values), self._version)
+
+    @work(thread=True, exit_on_error=False, group="form-save")
+    def _save(self, values: dict[str, str], version: int) -> None:
+        """Each save carries everything typed here, so an older save arriving late is skipped."""
+        app = self.app
+        with self._lock:
+            if version <= self._saved_version:
+                return
+            now = app.clock().replace(microsecond=0)  # type: ignore[attr-defined]
+            self.case = self.session.set_fields(
+                self.case, values, self.dato, now, target_of(self.nr)
+            )
+            self._saved_version = version
+        app.call_from_thread(self._saved, now)
+
+    def _saved(self, now: dt.datetime) -> None:
+        self.saved_at = f"{now:%H:%M:%S}"
+        self._status()
+
+    def action_move(self, step: int) -> None:
+        self.flush()
+        self.index = max(0, min(len(self.form.questions) - 1, self.index + step))
+        self._show()
+
+    def action_back(self) -> None:
+        self.flush()
+        self.dismiss()
