@@ -19,12 +19,17 @@ class StoreError(UserError):
 
 
 class CorruptFileError(StoreError):
-    def __init__(self, path: object, detail: str = "") -> None:
+    def __init__(self, path: object, detail: str = "", backup: str = "") -> None:
         extra = f" ({detail})" if detail else ""
+        where = (
+            f"Nyeste sikkerhetskopi er {backup}: gjenopprett med `fravaer restore "
+            f"{backup.rsplit('/', 1)[-1]}`, eller kontakt den som drifter fravaer-tui."
+            if backup
+            else "Hent den tilbake fra siste sikkerhetskopi, eller kontakt den som drifter "
+            "fravaer-tui."
+        )
         super().__init__(
-            f"Datafilen {path} er skadet og kan ikke leses{extra}. "
-            "Filen er ikke endret. Hent den tilbake fra siste sikkerhetskopi, "
-            "eller kontakt den som drifter fravaer-tui."
+            f"Datafilen {path} er skadet og kan ikke leses{extra}. Filen er ikke endret. {where}"
         )
         self.path = path
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
 import re
+import shutil
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
@@ -73,11 +75,26 @@ STUDENTS = "elever"
 STAFF = "ansatte"
 TIMETABLE = "timeplan"
 CONFIG_FILE = "skole.toml"
+BACKUP_DIR = "sikkerhetskopier"
+KEEP_BACKUP_DAYS = 30
+NOT_BACKED_UP = {BACKUP_DIR, ".locks", "elevmapper"}  # exports are copies already
 ROSTER_FILE = "skole.json"
 
 
 # ---------------------------------------------------------------------------
 # Files: atomic writes, locks, reading with schema and corruption checks
+
+
+def _why(exc: OSError) -> str:
+    """An OS error in Norwegian words for the common cases."""
+    return {
+        errno.ENOSPC: "disken er full",
+        errno.EDQUOT: "diskkvoten er brukt opp",
+        errno.EROFS: "mappen er skrivebeskyttet",
+        errno.EACCES: "mangler tilgang",
+        errno.EPERM: "mangler tilgang",
+        errno.EFBIG: "filen er for stor",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def write_atomic(path: Path, payload: bytes, mode: int = FILE_MODE) -> None:
@@ -140,8 +157,21 @@ def read_tables(path: Path) -> dict[str, dict[str, Any]] | None:
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CorruptFileError(path, f"ugyldig JSON: {exc}") from None
-    return _check_tables(path, data)
+        raise CorruptFileError(path, f"ugyldig JSON: {exc}", newest_backup_near(path)) from None
+    try:
+        return _check_tables(path, data)
+    except CorruptFileError as exc:
+        raise CorruptFileError(path, "uventet innhold", newest_backup_near(path)) from exc
+
+
+def newest_backup_near(path: Path) -> str:
+    """The newest snapshot of the data folder `path` lies in, for error messages."""
+    for folder in path.parents:
+        backups = folder / BACKUP_DIR
+        if backups.is_dir():
+            names = sorted(p.name for p in backups.iterdir() if not p.name.startswith("."))
+            return str(backups / names[-1]) if names else ""
+    return ""
 
 
 @contextlib.contextmanager
@@ -596,11 +626,15 @@ class Store:
         lock_timeout: float = 10.0,
         file_mode: int = FILE_MODE,
         dir_mode: int = DIR_MODE,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        keep_backup_days: int = KEEP_BACKUP_DAYS,
     ) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
         self.file_mode = file_mode
         self.dir_mode = dir_mode
+        self.clock = clock  # backups follow the wall clock, not the school's dates
+        self.keep_backup_days = keep_backup_days
 
     # paths -----------------------------------------------------------------
 
@@ -632,7 +666,7 @@ class Store:
             except PermissionError:
                 raise StoreError(f"Har ikke skrivetilgang til {path.parent}.") from None
             except OSError as exc:
-                raise StoreError(f"Kunne ikke lage mappen {path}: {exc.strerror}.") from None
+                raise StoreError(f"Kunne ikke lage mappen {path}: {_why(exc)}.") from None
             os.chmod(path, self.dir_mode)
 
     def _lock_path(self, path: Path) -> Path:
@@ -653,6 +687,7 @@ class Store:
         If the block raises, nothing is written.
         """
         ordered = sorted(set(paths))
+        self.ensure_daily_backup()
         with contextlib.ExitStack() as stack:
             for path in ordered:
                 self._ensure_dir(path.parent)
@@ -676,7 +711,7 @@ class Store:
             ) from None
         except OSError as exc:
             raise StoreError(
-                f"Kunne ikke lagre {path}: {exc.strerror}. Den forrige versjonen er urørt."
+                f"Kunne ikke lagre {path}: {_why(exc)}. Den forrige versjonen er urørt."
             ) from None
 
     @contextlib.contextmanager
@@ -708,6 +743,7 @@ class Store:
         return config_from_toml(doc, str(path))
 
     def write_config(self, config: SchoolConfig) -> None:
+        self.ensure_daily_backup()
         self._ensure_dir(self.root)
         self._write(self.config_path, config_to_toml(config).encode("utf-8"))
 
@@ -836,6 +872,111 @@ class Store:
             now,
         )
 
+    # backups -----------------------------------------------------------------
+
+    @property
+    def backup_root(self) -> Path:
+        return self.root / BACKUP_DIR
+
+    def backups(self) -> list[str]:
+        """Snapshot names, oldest first (daily: `åååå-mm-dd`, others with a time)."""
+        if not self.backup_root.is_dir():
+            return []
+        return sorted(p.name for p in self.backup_root.iterdir() if not p.name.startswith("."))
+
+    def ensure_daily_backup(self) -> str | None:
+        """Before the first write of each day, snapshot the data as it stood."""
+        name = self.clock().date().isoformat()
+        if not self.exists() or (self.backup_root / name).exists():
+            return None
+        with file_lock(self._lock_path(self.backup_root / "snapshot"), self.lock_timeout):
+            if (self.backup_root / name).exists():  # another process made it meanwhile
+                return None
+            self._snapshot(name)
+            self._prune()
+        return name
+
+    def snapshot(self, label: str) -> str:
+        """A snapshot on request (`fravaer backup`), named with the time and `label`."""
+        name = f"{self.clock():%Y-%m-%d_%H%M%S}-{label}"
+        with file_lock(self._lock_path(self.backup_root / "snapshot"), self.lock_timeout):
+            self._snapshot(name)
+        return name
+
+    def _data_entries(self) -> list[Path]:
+        return sorted(
+            p
+            for p in self.root.iterdir()
+            if p.name not in NOT_BACKED_UP and not p.name.endswith(".tmp")
+        )
+
+    def _snapshot(self, name: str) -> None:
+        self._ensure_dir(self.backup_root)
+        tmp = self.backup_root / f".{name}.{os.getpid()}.tmp"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        try:
+            tmp.mkdir(mode=self.dir_mode)
+            for entry in self._data_entries():
+                if entry.is_dir():
+                    shutil.copytree(
+                        entry, tmp / entry.name, ignore=shutil.ignore_patterns("*.tmp", ".*.tmp")
+                    )
+                elif entry.is_file():
+                    shutil.copy2(entry, tmp / entry.name)
+            os.replace(tmp, self.backup_root / name)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise StoreError(
+                f"Kunne ikke ta sikkerhetskopi i {self.backup_root}: {_why(exc)}. "
+                "Ingenting er endret."
+            ) from None
+
+    def _prune(self) -> None:
+        oldest = (self.clock().date() - dt.timedelta(days=self.keep_backup_days)).isoformat()
+        for name in self.backups():
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", name) and name < oldest:
+                shutil.rmtree(self.backup_root / name, ignore_errors=True)
+
+    def last_change(self) -> dt.datetime | None:
+        """When any data file was last written."""
+        newest = 0.0
+        for entry in self._data_entries():
+            files = entry.rglob("*") if entry.is_dir() else [entry]
+            for f in files:
+                if f.is_file() and not f.name.endswith(".tmp"):
+                    newest = max(newest, f.stat().st_mtime)
+        return dt.datetime.fromtimestamp(newest) if newest else None
+
+    def restore(self, name: str, force: bool = False) -> str:
+        """Put a snapshot back; the data it replaces is snapshotted first. Returns that name."""
+        source = self.backup_root / name
+        if not name or name.startswith(".") or not source.is_dir():
+            known = ", ".join(self.backups()[-5:]) or "ingen"
+            raise StoreError(
+                f"Fant ingen sikkerhetskopi «{name}» i {self.backup_root}. De nyeste: {known}."
+            )
+        taken = dt.datetime.fromtimestamp(source.stat().st_mtime)
+        changed = self.last_change()
+        if changed is not None and changed > taken and not force:
+            raise StoreError(
+                f"Dataene er endret etter sikkerhetskopien «{name}» (sist endret "
+                f"{changed:%d.%m.%Y %H:%M}, kopien er fra {taken:%d.%m.%Y %H:%M}). "
+                "Bruk --force for å gjenopprette likevel; det som finnes nå, tas vare på først."
+            )
+        saved = self.snapshot("for-gjenoppretting")
+        for entry in self._data_entries():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        for item in sorted(source.iterdir()):
+            if item.is_dir():
+                shutil.copytree(item, self.root / item.name)
+            else:
+                shutil.copy2(item, self.root / item.name)
+        return saved
+
     # follow-up: cases and the contact log ------------------------------------
 
     def cases_path(self, skoleaar: str, klasse: str) -> Path:
@@ -916,7 +1057,7 @@ class Store:
             try:
                 fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, self.file_mode)
             except OSError as exc:
-                raise StoreError(f"Kunne ikke skrive til loggen {path}: {exc.strerror}.") from None
+                raise StoreError(f"Kunne ikke skrive til loggen {path}: {_why(exc)}.") from None
             size = -1
             try:
                 size = os.fstat(fd).st_size
@@ -931,7 +1072,7 @@ class Store:
                     with contextlib.suppress(OSError):
                         os.ftruncate(fd, size)  # all or nothing: no half entry left behind
                 raise StoreError(
-                    f"Kunne ikke skrive til loggen {path}: {exc.strerror}. Ingenting er lagret."
+                    f"Kunne ikke skrive til loggen {path}: {_why(exc)}. Ingenting er lagret."
                 ) from None
             finally:
                 os.close(fd)
