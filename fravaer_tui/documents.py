@@ -950,7 +950,7 @@ def write_year_report(report: YearReport, school_name: str, out: Path) -> Path:
     document.add_paragraph()
 
     document.add_heading("Fravær per semester og skoleår", level=2)
-    widths = (2.6, 1.8, 2.0, 2.2, 2.0, 2.6, 1.6, 2.2)
+    widths = (2.6, 1.7, 1.9, 2.1, 2.3, 2.1, 2.0, 2.3)
     table = _table(document, rows=len(_REPORT_PERIODS) + 1, widths=widths)
     for cell, text in zip(table.rows[0].cells, _REPORT_COLUMNS, strict=True):
         _label(cell, text)

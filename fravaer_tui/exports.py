@@ -116,13 +116,12 @@ def template_path(school: School, nr: int, templates: Path | None = None) -> Pat
     """Vedlegg `nr`'s template: from `templates` if given, else the school's own, else shipped."""
     name = FORMS[nr].file_name
     if templates is not None:
-        candidates = [Path(templates) / name]
-    else:
-        candidates = [school.store.root / SCHOOL_TEMPLATES / name, templates_dir() / name]
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise UserError(f"Fant ikke malen for vedlegg {nr}: {candidates[0]} finnes ikke.")
+        path = Path(templates) / name
+        if not path.is_file():
+            raise UserError(f"Fant ikke malen for vedlegg {nr}: {path} finnes ikke.")
+        return path
+    own = school.store.root / SCHOOL_TEMPLATES / name
+    return own if own.is_file() else templates_dir() / name
 
 
 def elevmappe_root(school: School) -> Path:

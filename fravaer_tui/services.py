@@ -68,6 +68,7 @@ class School:
 
 def open_school(data_dir: Path | str, profile: str | None = None) -> School:
     store = Store(data_dir)
+    store.check_access()
     config = store.load_config()
     return School(
         store=store,
@@ -92,14 +93,24 @@ def open_or_create_school(data_dir: Path | str) -> tuple[School, bool]:
 
 
 def resolve_user(school: School, user: str | None) -> Staff:
-    """`--user` as staff id or brukernavn, else the OS login matched to brukernavn."""
-    wanted = user or getpass.getuser()
+    """Who is at the keyboard: the OS login matched to staff `brukernavn`.
+
+    `--user` may name someone else only on the demo school; on a real school it must be
+    the logged-in user's own staff record (identity is the OS login).
+    """
+    login = getpass.getuser()
+    wanted = user or login
     staff = school.roster.staff_member(wanted) or school.roster.staff_by_username(wanted)
     if staff is None:
-        how = "" if user else f" (innlogget som «{wanted}»)"
+        how = "" if user else f" (innlogget som «{login}»)"
         raise UserError(
             f"Fant ingen ansatt med id eller brukernavn «{wanted}»{how}. "
-            "Bruk --user med en ansatt-id, eller legg brukernavnet inn i ansattlisten."
+            "Legg brukernavnet inn i ansattlisten (kolonnen brukernavn)."
+        )
+    if user and not school.config.demo and staff.brukernavn.casefold() != login.casefold():
+        raise UserError(
+            f"Du er logget inn som «{login}». På en ekte skole bruker du fravaer-tui som deg "
+            f"selv; --user «{user}» gjelder {staff.navn}. (Bare demoskolen lar deg velge.)"
         )
     return staff
 

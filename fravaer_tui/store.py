@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
@@ -624,15 +625,18 @@ class Store:
         root: Path | str,
         *,
         lock_timeout: float = 10.0,
-        file_mode: int = FILE_MODE,
-        dir_mode: int = DIR_MODE,
+        file_mode: int | None = None,
+        dir_mode: int | None = None,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
         keep_backup_days: int = KEEP_BACKUP_DAYS,
     ) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
-        self.file_mode = file_mode
-        self.dir_mode = dir_mode
+        # A folder with the setgid bit (chmod 2770) is shared by a group of staff on one
+        # server: files 0660, folders 2770. Otherwise everything is private to its owner.
+        shared = self.shared
+        self.file_mode = file_mode if file_mode is not None else (0o660 if shared else FILE_MODE)
+        self.dir_mode = dir_mode if dir_mode is not None else (0o2770 if shared else DIR_MODE)
         self.clock = clock  # backups follow the wall clock, not the school's dates
         self.keep_backup_days = keep_backup_days
 
@@ -677,6 +681,34 @@ class Store:
 
     def exists(self) -> bool:
         return self.config_path.is_file()
+
+    @property
+    def shared(self) -> bool:
+        try:
+            return bool(self.root.stat().st_mode & stat.S_ISGID)
+        except OSError:
+            return False
+
+    def check_access(self) -> None:
+        """Refuse a data folder anyone on the machine can read: it holds data on children."""
+        try:
+            mode = stat.S_IMODE(self.root.stat().st_mode)
+        except FileNotFoundError:
+            return
+        if mode & 0o007:
+            raise StoreError(
+                f"Datamappen {self.root} kan leses av alle brukere på maskinen "
+                f"(rettigheter {mode:04o}). Personopplysninger om elever skal ikke ligge "
+                f"åpent. Gjør den privat med `chmod 700 {self.root}`, eller del den med en "
+                f"gruppe ansatte: `chgrp GRUPPE {self.root} && chmod 2770 {self.root}` "
+                "(se README, «Felles skoleserver»)."
+            )
+
+    def make_private(self) -> None:
+        """A new school's folder: private to its owner unless set up for a group."""
+        self._ensure_dir(self.root)
+        if not self.shared:
+            os.chmod(self.root, DIR_MODE)
 
     # transactions ----------------------------------------------------------
 
@@ -744,6 +776,8 @@ class Store:
 
     def write_config(self, config: SchoolConfig) -> None:
         self.ensure_daily_backup()
+        if not self.exists():
+            self.make_private()
         self._ensure_dir(self.root)
         self._write(self.config_path, config_to_toml(config).encode("utf-8"))
 

@@ -244,7 +244,7 @@ def test_export_import_round_trip(demo_dir: Path, tmp_path: Path, capsys) -> Non
     assert exported.startswith("elev_id,dato,time,type,minutter,gyldighet,aarsak")
 
     fresh = tmp_path / "fresh"
-    fresh.mkdir()
+    fresh.mkdir(mode=0o700)
     shutil.copy(demo_dir / "skole.toml", fresh / "skole.toml")
     shutil.copy(demo_dir / "skole.json", fresh / "skole.json")
     code, out, err = run(capsys, "--data", str(fresh), "import", "absences", str(out_file))
