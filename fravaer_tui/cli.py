@@ -181,6 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--date", type=_date, help="tall til og med denne datoen, i dens skoleår (standard i dag)"
     )
 
+    backup = sub.add_parser("backup", parents=[common], help="ta en sikkerhetskopi nå")
+    backup.add_argument("--list", action="store_true", help="vis sikkerhetskopiene som finnes")
+    restore = sub.add_parser(
+        "restore", parents=[common], help="gjenopprett en sikkerhetskopi (tar kopi av nå først)"
+    )
+    restore.add_argument("snapshot", metavar="SIKKERHETSKOPI", help="navnet, f.eks. 2026-11-20")
+    restore.add_argument(
+        "--force", action="store_true", help="gjenopprett selv om dataene er nyere"
+    )
+    audit = sub.add_parser("audit", parents=[common], help="vis loggen over endringer")
+    audit.add_argument("--student", help="bare endringer som gjelder denne eleven")
+    audit.add_argument("--staff", help="bare endringer gjort av denne ansatte (id)")
+    audit.add_argument("--since", type=_date, help="fra og med denne datoen")
+    audit.add_argument("--json", action="store_true", help="skriv JSON-linjer")
+
     bench = sub.add_parser("bench", parents=[common], help="mål fart og minne på en demoskole")
     bench.add_argument("--students", type=int, default=600)
     bench.add_argument("--json", action="store_true")
@@ -271,6 +286,41 @@ def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:
                 sys.stdout.write(text)
             return 0
         return _export_documents(args, school, user, out, args.now or now)
+    if command == "backup":
+        store = open_school(data_dir).store
+        if not args.list:
+            name = store.snapshot("manuell")
+            print(f"Sikkerhetskopi tatt: {store.backup_root / name}")
+        for name in store.backups():
+            print(f"  {name}")
+        return 0
+    if command == "restore":
+        store = open_school(data_dir).store
+        saved = store.restore(args.snapshot, force=args.force)
+        store.audit(
+            [
+                {
+                    "hva": "gjenoppretting",
+                    "av": user or getpass.getuser(),
+                    "kopi": args.snapshot,
+                    "tatt_vare_pa": saved,
+                }
+            ],
+            now,
+        )
+        print(f"Gjenopprettet {args.snapshot}. Det som fantes før, er tatt vare på som {saved}.")
+        return 0
+    if command == "audit":
+        school = open_school(data_dir)
+        entries = filter_audit(school.store.read_audit(), args.student, args.staff, args.since)
+        for entry in entries:
+            if args.json:
+                print(json.dumps(entry, ensure_ascii=False))
+            else:
+                print(audit_line(school, entry))
+        if not entries and not args.json:
+            print("Ingen endringer funnet.")
+        return 0
     if command == "bench":
         from fravaer_tui.bench import run_bench
 
@@ -329,6 +379,55 @@ def _export_documents(
     count = "1 årsrapport" if len(documents) == 1 else f"{len(documents)} årsrapporter"
     print(f"{count} for {what}, tall til og med {format_date(dato)}.")
     return 0
+
+
+def _mentions(entry: dict, elev: str) -> bool:
+    if entry.get("elev") == elev:
+        return True
+    for side in ("for", "etter"):
+        doc = entry.get(side) or {}
+        if doc.get("elev") == elev or any(m.get("elev") == elev for m in doc.get("marks", [])):
+            return True
+    return False
+
+
+def filter_audit(
+    entries: list[dict], elev: str | None, staff: str | None, since: dt.date | None
+) -> list[dict]:
+    return [
+        e
+        for e in entries
+        if (elev is None or _mentions(e, elev))
+        and (staff is None or e.get("av") == staff)
+        and (since is None or e.get("tid", "") >= since.isoformat())
+    ]
+
+
+def audit_line(school: School, entry: dict) -> str:
+    """One change, readable: when, who, what, and the lesson or student it concerns."""
+    when = dt.datetime.fromisoformat(entry["tid"]).strftime("%d.%m.%Y %H:%M")
+    who = entry.get("av", "?")
+    staff = school.roster.staff_member(who)
+    name = staff.navn if staff else who
+    what = entry.get("hva", "?")
+    detail = ""
+    if "klasse" in entry and "dato" in entry:
+        dato = format_date(dt.date.fromisoformat(entry["dato"]))
+        detail = f"{entry['klasse']} {dato} {entry['time']}. time"
+        before = {m["elev"]: m.get("type") for m in (entry.get("for") or {}).get("marks", [])}
+        after = {m["elev"]: m.get("type") for m in (entry.get("etter") or {}).get("marks", [])}
+        changes = [
+            f"{e}: {before.get(e) or 'til stede'} → {after.get(e) or 'til stede'}"
+            for e in sorted(set(before) | set(after))
+            if before.get(e) != after.get(e)
+        ]
+        if changes:
+            detail += " (" + ", ".join(changes[:6]) + (" …" if len(changes) > 6 else "") + ")"
+    elif "elev" in entry:
+        detail = entry["elev"]
+    elif "fil" in entry:
+        detail = str(entry["fil"])
+    return f"{when}  {name:<22} {what:<20} {detail}"
 
 
 def _summary(marks: Sequence[Mark]) -> str:

@@ -16,7 +16,7 @@ import pytest
 from fravaer_tui.cli import main
 from fravaer_tui.model import MarkType
 from fravaer_tui.schoolcalendar import school_year_name
-from fravaer_tui.services import open_school
+from fravaer_tui.services import open_school, run_check
 from tests.conftest import DEMO_UNTIL
 
 
@@ -317,3 +317,113 @@ def test_installed_script_reports_without_traceback(tmp_path: Path) -> None:
     done = subprocess.run([str(script), "check"], capture_output=True, text=True, env=env)
     assert done.returncode == 1
     assert "Fant ingen skole" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_audit_lists_every_kind_of_change_and_filters(demo_dir: Path, capsys) -> None:
+    """An audit entry exists for every kind of change made through the CLI and services."""
+    from fravaer_tui.lessons import add_melding, judge_absence
+    from fravaer_tui.model import Reason, Validity
+    from fravaer_tui.session import Session
+
+    klasse, dato, period, students = a_lesson(demo_dir)
+    school = open_school(demo_dir)
+    kontakt = school.roster.kontaktlaerere(klasse)[0]
+    teacher = school.roster.staff[0].id
+    run(
+        capsys,
+        "--data",
+        str(demo_dir),
+        "register",
+        "--class",
+        klasse,
+        "--date",
+        dato.isoformat(),
+        "--period",
+        str(period),
+        "--absent",
+        students[0],
+        "--user",
+        teacher,
+    )
+    now = dt.datetime(2026, 11, 20, 13, 0)
+    add_melding(school, kontakt, students[0], dato, dato, Reason.LEGE, Validity.GYLDIG, now)
+    judge_absence(school, kontakt, klasse, dato, period, students[0], Validity.UGYLDIG, None, now)
+    session = Session(school, kontakt)
+    result = run_check(school, dato)
+    alert = next(a for a in result.alerts if a.klasse == klasse)
+    case = session.open_case(alert, dato, now)
+    session.record_step(case, school.profile.steps[0].id, dato, now, "ringt")
+    session.log_contact(alert.elev, "ringt foresatte", "ikke svar", "", now)
+    students_csv = demo_dir.parent / "elever.csv"
+    run(capsys, "--data", str(demo_dir), "export", "absences", "--out", str(students_csv))
+    kinds = {e["hva"] for e in school.store.read_audit()}
+    assert {"registrering_endret", "melding", "vurdering", "sak", "sak_endret", "kontakt"} <= kinds
+
+    code, out, _ = run(capsys, "--data", str(demo_dir), "audit", "--student", students[0])
+    assert code == 0
+    assert f"{students[0]}: til stede → fravaer" in out and "melding" in out
+    code, out, _ = run(
+        capsys, "--data", str(demo_dir), "audit", "--staff", kontakt.id, "--since", "2026-11-20"
+    )
+    assert "vurdering" in out and "registrering" not in out
+    code, out, _ = run(capsys, "--data", str(demo_dir), "audit", "--json", "--student", "E9999")
+    assert out == ""
+
+
+def test_backup_and_restore_from_the_cli(demo_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--data", str(demo_dir), "backup")
+    assert code == 0 and "Sikkerhetskopi tatt" in out
+    name = out.split("/")[-1].split()[0]
+    klasse, dato, period, students = a_lesson(demo_dir)
+    before = open_school(demo_dir).store.load_class("2026-2027", klasse)
+    run(
+        capsys,
+        "--data",
+        str(demo_dir),
+        "register",
+        "--class",
+        klasse,
+        "--date",
+        dato.isoformat(),
+        "--period",
+        str(period),
+        "--absent",
+        students[1],
+        "--user",
+        open_school(demo_dir).roster.staff[0].id,
+    )
+    code, _, err = run(capsys, "--data", str(demo_dir), "restore", name)
+    assert code == 1 and "--force" in err
+    code, out, _ = run(capsys, "--data", str(demo_dir), "restore", name, "--force")
+    assert code == 0 and "tatt vare på" in out
+    assert open_school(demo_dir).store.load_class("2026-2027", klasse) == before
+    code, _, err = run(capsys, "--data", str(demo_dir), "restore", "finnes-ikke")
+    assert code == 1 and "Fant ingen sikkerhetskopi" in err
+
+
+def test_a_world_readable_data_folder_is_refused(demo_dir: Path, capsys) -> None:
+    demo_dir.chmod(0o755)
+    code, _, err = run(capsys, "--data", str(demo_dir), "check")
+    assert code == 1 and "kan leses av alle" in err and "chmod 700" in err
+    demo_dir.chmod(0o2770)  # shared with a group: allowed, and new files are 0660
+    code, _, _ = run(capsys, "--data", str(demo_dir), "backup")
+    assert code == 0
+    klasse, dato, period, students = a_lesson(demo_dir)
+    run(
+        capsys,
+        "--data",
+        str(demo_dir),
+        "register",
+        "--class",
+        klasse,
+        "--date",
+        dato.isoformat(),
+        "--period",
+        str(period),
+        "--absent",
+        students[2],
+        "--user",
+        open_school(demo_dir).roster.staff[0].id,
+    )
+    month = open_school(demo_dir).store.lesson_path(klasse, dato)
+    assert stat.S_IMODE(month.stat().st_mode) == 0o660
