@@ -1142,3 +1142,29 @@ def test_data_folder_that_cannot_be_made_says_so(tmp_path: Path) -> None:
             attempt()
         assert str(blocker) in str(err.value)
     assert blocker.read_bytes() == b"ikke en mappe"
+
+
+def test_forty_staff_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
+    """08:30 on a Monday: 40 processes save their lessons at the same moment (issue 6)."""
+    from fravaer_tui.bench import contended_saves
+    from fravaer_tui.services import open_school, write_demo
+
+    folder = tmp_path / "skole"
+    write_demo(folder, students=300, seed=5, until=dt.date(2026, 11, 20))
+    school = open_school(folder)
+    monday = dt.date(2026, 11, 23)
+    timings = contended_saves(folder, school, monday, writers=40, saves_each=1)
+    assert len(timings) == 40
+    lessons = sorted(
+        (s for s in school.roster.timetable if s.ukedag == 1), key=lambda s: (s.time, s.klasse)
+    )[:40]
+    assert len({(s.klasse, s.time) for s in lessons}) == 40
+    saved = {
+        (r.klasse, r.time): r
+        for k in school.roster.classes
+        for r in school.store.month_registrations(k, monday)
+        if r.dato == monday
+    }
+    for slot in lessons:
+        reg = saved[(slot.klasse, slot.time)]
+        assert [m.elev for m in reg.marks] == [school.roster.students_in(slot.klasse)[0].id]
