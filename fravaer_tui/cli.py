@@ -216,6 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `fravaer check | head`: the reader went away, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a fault we did not foresee: still a message, never a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"fravaer: operativsystemet sa nei{where}: {exc.strerror or exc}. Ingenting mer er "
+            "endret; det som var lagret før, er urørt.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:

@@ -86,6 +86,26 @@ ROSTER_FILE = "skole.json"
 # Files: atomic writes, locks, reading with schema and corruption checks
 
 
+def _open_shared(path: Path, flags: int, mode: int) -> int:
+    """Open (creating if needed) with exactly `mode`, whatever the user's umask: in a folder
+    shared by a group, a lock or log file made by one teacher must be writable by the next."""
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        try:
+            return os.open(path, flags)
+        except PermissionError:
+            raise StoreError(
+                f"Har ikke skrivetilgang til {path}. Er du med i gruppen som deler datamappen, "
+                "og er filene skrivbare for gruppen (chmod -R g+rw)? Se README, «Felles "
+                "skoleserver»."
+            ) from None
+    except PermissionError:
+        raise StoreError(f"Har ikke skrivetilgang til {path.parent}.") from None
+    os.fchmod(fd, mode)
+    return fd
+
+
 def _why(exc: OSError) -> str:
     """An OS error in Norwegian words for the common cases."""
     return {
@@ -178,7 +198,7 @@ def newest_backup_near(path: Path) -> str:
 @contextlib.contextmanager
 def file_lock(lock_path: Path, timeout: float, mode: int = FILE_MODE) -> Iterator[None]:
     """Exclusive flock on a sidecar file; waits up to `timeout` seconds, then says so."""
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, mode)
+    fd = _open_shared(lock_path, os.O_RDWR, mode)
     try:
         deadline = time.monotonic() + timeout
         delay = 0.001
@@ -872,39 +892,63 @@ class Store:
 
         `merge(old, new)` runs inside the lock, so it sees the registration as stored now.
         """
-        with self.lesson_partition(reg.klasse, reg.dato) as part:
+        entries: list[dict[str, Any]] = []
+        with self._audited(entries, now), self.lesson_partition(reg.klasse, reg.dato) as part:
             old = part.registration(reg.dato, reg.time)
             if merge is not None:
                 reg = merge(old, reg)
             part.put_registration(reg)
-        self.audit(
-            [
-                {
-                    "hva": what or ("registrering" if old is None else "registrering_endret"),
-                    "av": audit_user or reg.av,
-                    "klasse": reg.klasse,
-                    "dato": reg.dato.isoformat(),
-                    "time": reg.time,
-                    "for": _registration_doc(old) if old else None,
-                    "etter": _registration_doc(reg),
-                }
-            ],
-            now,
-        )
+            planned = {
+                "hva": what or ("registrering" if old is None else "registrering_endret"),
+                "av": audit_user or reg.av,
+                "klasse": reg.klasse,
+                "dato": reg.dato.isoformat(),
+                "time": reg.time,
+                "for": _registration_doc(old) if old else None,
+                "etter": _registration_doc(reg),
+            }
+            self.audit([planned], now)  # inside the lock, before the file is replaced
+            entries.append(planned)
         return reg, old
+
+    @contextlib.contextmanager
+    def _audited(self, entries: list[dict[str, Any]], now: dt.datetime) -> Iterator[None]:
+        """The audit entry is written before the data; if the data write then fails, a
+        second entry says so. A change is never saved without its audit entry."""
+        try:
+            yield
+        except StoreError:
+            if entries:
+                with contextlib.suppress(StoreError):
+                    self.audit(
+                        [
+                            {
+                                "hva": "feilet",
+                                "gjelder": e["hva"],
+                                **{
+                                    k: e[k]
+                                    for k in ("av", "klasse", "dato", "time", "elev")
+                                    if k in e
+                                },
+                            }
+                            for e in entries
+                        ],
+                        now,
+                    )
+            raise
 
     def add_meldinger(
         self, skoleaar: str, klasse: str, meldinger: list[Melding], now: dt.datetime
     ) -> None:
-        with self.meldinger_partition(skoleaar, klasse) as part:
+        planned = [
+            {"hva": "melding", "av": m.av, "elev": m.elev, "etter": _melding_doc(m)}
+            for m in meldinger
+        ]
+        entries: list[dict[str, Any]] = []
+        with self._audited(entries, now), self.meldinger_partition(skoleaar, klasse) as part:
             part.add_meldinger(meldinger)
-        self.audit(
-            [
-                {"hva": "melding", "av": m.av, "elev": m.elev, "etter": _melding_doc(m)}
-                for m in meldinger
-            ],
-            now,
-        )
+            self.audit(planned, now)
+            entries.extend(planned)
 
     # backups -----------------------------------------------------------------
 
@@ -1018,42 +1062,42 @@ class Store:
 
     def put_case(self, skoleaar: str, case: Case, user: str, now: dt.datetime) -> Case | None:
         """Insert or replace a case (by id); returns the version it replaced. Audited."""
-        with self.transaction(self.cases_path(skoleaar, case.klasse)) as (part,):
+        entries: list[dict[str, Any]] = []
+        path = self.cases_path(skoleaar, case.klasse)
+        with self._audited(entries, now), self.transaction(path) as (part,):
             table = part.db.table(CASES)
             found = [d for d in table.all() if d["id"] == case.id]
             if found:
                 table.remove(doc_ids=[found[0].doc_id])
             table.insert(_case_doc(case))
-        old = _case(found[0]) if found else None
-        self.audit(
-            [
-                {
-                    "hva": "sak" if old is None else "sak_endret",
-                    "av": user,
-                    "elev": case.elev,
-                    "sak": case.id,
-                    "for": _case_doc(old) if old else None,
-                    "etter": _case_doc(case),
-                }
-            ],
-            now,
-        )
+            old = _case(found[0]) if found else None
+            planned = {
+                "hva": "sak" if old is None else "sak_endret",
+                "av": user,
+                "elev": case.elev,
+                "sak": case.id,
+                "for": _case_doc(old) if old else None,
+                "etter": _case_doc(case),
+            }
+            self.audit([planned], now)
+            entries.append(planned)
         return old
 
     def add_contact(self, skoleaar: str, klasse: str, contact: Contact, now: dt.datetime) -> None:
-        with self.transaction(self.cases_path(skoleaar, klasse)) as (part,):
+        planned = [
+            {
+                "hva": "kontakt",
+                "av": contact.av,
+                "elev": contact.elev,
+                "etter": _contact_doc(contact),
+            }
+        ]
+        entries: list[dict[str, Any]] = []
+        path = self.cases_path(skoleaar, klasse)
+        with self._audited(entries, now), self.transaction(path) as (part,):
             part.db.table(CONTACTS).insert(_contact_doc(contact))
-        self.audit(
-            [
-                {
-                    "hva": "kontakt",
-                    "av": contact.av,
-                    "elev": contact.elev,
-                    "etter": _contact_doc(contact),
-                }
-            ],
-            now,
-        )
+            self.audit(planned, now)
+            entries.extend(planned)
 
     def load_followup(
         self, skoleaar: str, klasse: str | None = None
@@ -1089,7 +1133,7 @@ class Store:
         path = folder / f"{now:%Y-%m}.jsonl"
         with file_lock(self._lock_path(path), self.lock_timeout, self.file_mode):
             try:
-                fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, self.file_mode)
+                fd = _open_shared(path, os.O_RDWR | os.O_APPEND, self.file_mode)
             except OSError as exc:
                 raise StoreError(f"Kunne ikke skrive til loggen {path}: {_why(exc)}.") from None
             size = -1
