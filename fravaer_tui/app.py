@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -27,8 +28,10 @@ from fravaer_tui.lessons import LessonState, current_lesson, registration_for
 from fravaer_tui.model import Role, Staff, Student, class_sort_key
 from fravaer_tui.rules import Alert, CheckResult
 from fravaer_tui.services import School, open_school, resolve_user, run_check
-from fravaer_tui.session import Session
 from fravaer_tui.store import FileCache
+
+if TYPE_CHECKING:
+    from fravaer_tui.session import Session
 
 CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
 
@@ -98,6 +101,7 @@ class FravaerApp(App[None]):
 
     def _start(self) -> None:
         from fravaer_tui.screens.lessons import LessonsScreen
+        from fravaer_tui.session import Session  # imported here: keeps the start quick
 
         assert self.user is not None
         self.session = Session(self.school, self.user, self._cache)

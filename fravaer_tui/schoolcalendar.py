@@ -67,11 +67,24 @@ def public_holiday_name(dato: dt.date) -> str | None:
 class SchoolCalendar:
     """Which dates are school days: Mon–Fri, not a public holiday, not in the school's holidays."""
 
-    __slots__ = ("ferier", "_cache")
+    __slots__ = ("ferier", "_cache", "_public")
 
-    def __init__(self, ferier: tuple[Holiday, ...] = ()) -> None:
+    def __init__(
+        self,
+        ferier: tuple[Holiday, ...] = (),
+        public: dict[int, frozenset[dt.date]] | None = None,
+    ) -> None:
+        """`public`: public holidays per year already worked out by the `holidays` package
+        (a cache, so the app need not import it at start); other years are asked for."""
         self.ferier = tuple(sorted(ferier, key=lambda h: h.fra))
         self._cache: dict[dt.date, bool] = {}
+        self._public = dict(public or {})
+
+    def public_holidays(self, year: int) -> frozenset[dt.date]:
+        found = self._public.get(year)
+        if found is None:
+            found = self._public[year] = public_holidays(year)
+        return found
 
     def holiday_name(self, dato: dt.date) -> str | None:
         for ferie in self.ferier:
@@ -84,7 +97,7 @@ class SchoolCalendar:
         if known is None:
             known = (
                 dato.isoweekday() <= 5
-                and dato not in public_holidays(dato.year)
+                and dato not in self.public_holidays(dato.year)
                 and not any(f.fra <= dato <= f.til for f in self.ferier)
             )
             self._cache[dato] = known

@@ -74,9 +74,23 @@ def open_school(data_dir: Path | str, profile: str | None = None) -> School:
         store=store,
         config=config,
         roster=store.load_roster(),
-        calendar=SchoolCalendar(config.ferier),
+        calendar=school_calendar(store, config),
         profile=load_profile(profile or config.profil, store.root),
     )
+
+
+def school_calendar(store: Store, config: SchoolConfig) -> SchoolCalendar:
+    """The calendar with the public holidays of last, this and next year from the cache
+    (worked out by the `holidays` package the first time, ~0.25 s we spare every start)."""
+    from fravaer_tui.schoolcalendar import public_holidays
+
+    this_year = dt.date.today().year
+    wanted = range(this_year - 1, this_year + 2)
+    known = store.load_public_holidays()
+    if not all(year in known for year in wanted):
+        known |= {year: public_holidays(year) for year in wanted}
+        store.save_public_holidays(known)
+    return SchoolCalendar(config.ferier, known)
 
 
 def open_or_create_school(data_dir: Path | str) -> tuple[School, bool]:

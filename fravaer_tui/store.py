@@ -78,7 +78,7 @@ TIMETABLE = "timeplan"
 CONFIG_FILE = "skole.toml"
 BACKUP_DIR = "sikkerhetskopier"
 KEEP_BACKUP_DAYS = 30
-NOT_BACKED_UP = {BACKUP_DIR, ".locks", "elevmapper"}  # exports are copies already
+NOT_BACKED_UP = {BACKUP_DIR, ".locks", ".cache", "elevmapper"}  # copies or caches
 ROSTER_FILE = "skole.json"
 
 
@@ -949,6 +949,30 @@ class Store:
             part.add_meldinger(meldinger)
             self.audit(planned, now)
             entries.extend(planned)
+
+    # public holidays, worked out once ---------------------------------------
+
+    @property
+    def holiday_cache_path(self) -> Path:
+        return self.root / ".cache" / "helligdager.json"
+
+    def load_public_holidays(self) -> dict[int, frozenset[dt.date]]:
+        """Public holidays per year as the `holidays` package gave them earlier (a cache;
+        anything unreadable is ignored and worked out again)."""
+        try:
+            doc = json.loads(self.holiday_cache_path.read_text(encoding="utf-8"))
+            return {
+                int(year): frozenset(dt.date.fromisoformat(d) for d in dates)
+                for year, dates in doc.items()
+            }
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {}
+
+    def save_public_holidays(self, years: dict[int, frozenset[dt.date]]) -> None:
+        doc = {str(y): sorted(d.isoformat() for d in dates) for y, dates in sorted(years.items())}
+        with contextlib.suppress(OSError, StoreError):  # only a cache: never worth an error
+            self._ensure_dir(self.holiday_cache_path.parent)
+            write_atomic(self.holiday_cache_path, _encode(doc), self.file_mode)
 
     # backups -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fravaer_tui import followup
 from fravaer_tui.errors import UserError
@@ -83,7 +84,8 @@ class CaseScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
     def load(self) -> None:
         case = self.session.case(self.case_id, self.dato)
-        self.app.call_from_thread(self._show, case)
+        if not get_current_worker().is_cancelled:  # a newer load won
+            self.app.call_from_thread(self._show, case)
 
     def _show(self, case: Case) -> None:
         self.case = case

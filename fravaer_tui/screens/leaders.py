@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fravaer_tui import followup
 from fravaer_tui.rules import CheckResult
@@ -52,7 +53,8 @@ class LeaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="leaders")
     def load(self) -> None:
         overview = self.session.leader_overview(self.dato, self.app.alerts)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show, overview)
+        if not get_current_worker().is_cancelled:  # a newer load won
+            self.app.call_from_thread(self._show, overview)
 
     def _show(self, o: LeaderOverview) -> None:
         school = self.app.school  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fravaer_tui.lessons import LessonState, can_follow_up, lessons_on
 from fravaer_tui.model import Student, class_sort_key
@@ -64,7 +65,8 @@ class LessonsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lessons")
     def load(self) -> None:
         states = lessons_on(self.app.school, self.dato, self.app.user)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show, states)
+        if not get_current_worker().is_cancelled:  # a newer load won
+            self.app.call_from_thread(self._show, states)
 
     def _show(self, states: list[LessonState]) -> None:
         self.states = states

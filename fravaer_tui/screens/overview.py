@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fravaer_tui.analysis import Unreported
 from fravaer_tui.rules import CheckResult
@@ -68,7 +69,8 @@ class MorningScreen(Screen[None]):
     def load(self) -> None:
         app = self.app
         blocks = self.session.morning(self.dato, app.alerts, app.clock())  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show, blocks)
+        if not get_current_worker().is_cancelled:  # a newer load won
+            self.app.call_from_thread(self._show, blocks)
 
     def _show(self, blocks: list[ClassMorning]) -> None:
         table = self.query_one(DataTable)

@@ -18,7 +18,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from fravaer_tui.errors import UserError
 from fravaer_tui.lessons import (
@@ -120,7 +120,8 @@ class RegisterScreen(Screen[None]):
             marks_on_day(school, slot.klasse, dato),
             {elev for elev, m in meldinger.items() if m.reason is not None},
         )
-        self.app.call_from_thread(self._show, loaded)
+        if not get_current_worker().is_cancelled:  # a newer load won
+            self.app.call_from_thread(self._show, loaded)
 
     def _show(self, loaded: _Loaded) -> None:
         self.saved = loaded.registration

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fravaer_tui import analysis, followup
 from fravaer_tui.schoolcalendar import format_date
@@ -75,7 +76,8 @@ class StudentScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="student")
     def load(self) -> None:
         page = self.session.student_page(self.elev, self.dato, self.app.alerts)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show, page)
+        if not get_current_worker().is_cancelled:  # a newer load won
+            self.app.call_from_thread(self._show, page)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("melding", "contact", "case"):
