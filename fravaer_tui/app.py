@@ -57,6 +57,7 @@ class FravaerApp(App[None]):
         Binding("ctrl+p", "command_palette", "Kommandoer", id="palette", show=False),
         Binding("o", "overview", "Oversikt", id="overview"),
         Binding("e", "find_student", "Elev", id="find_student"),
+        Binding("L", "audit", "Logg", id="audit"),
     ]
 
     alerts: reactive[CheckResult | None] = reactive(None, init=False)
@@ -138,6 +139,8 @@ class FravaerApp(App[None]):
         return not own or now.time() < min(own)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "audit":
+            return bool(self.user and self.user.rolle.is_ledelse)
         if action in ("overview", "find_student"):
             return self.session is not None and bool(
                 self.user and (self.user.rolle.is_ledelse or self.session.followed_classes())
@@ -155,6 +158,13 @@ class FravaerApp(App[None]):
         target = LeaderScreen if self.user.rolle.is_ledelse else MorningScreen
         if not isinstance(self.screen, target):
             self.push_screen(target(today))
+
+    def action_audit(self) -> None:
+        """Ledelsen: the audit log, filtered by student, staff member and date."""
+        from fravaer_tui.screens.audit import AuditScreen
+
+        if self.check_action("audit", ()) and not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
 
     def action_find_student(self) -> None:
         from fravaer_tui.screens.student import StudentScreen
@@ -253,6 +263,8 @@ class FravaerApp(App[None]):
                 "Oversikt", "Morgenoversikt / ledelsens oversikt (o)", self.action_overview
             )
             yield SystemCommand("Finn elev", "Elevens side (e)", self.action_find_student)
+        if self.check_action("audit", ()):
+            yield SystemCommand("Endringslogg", "Alle endringer, med filter (L)", self.action_audit)
         yield SystemCommand(
             "Kjør terskelkontroll nå", "Sjekk tersklene for alle elever", self.run_checker
         )

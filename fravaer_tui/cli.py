@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from fravaer_tui.audit import audit_line, filter_audit
 from fravaer_tui.errors import UserError
 from fravaer_tui.model import Mark, MarkType, Staff
 from fravaer_tui.rules import Alert, CheckResult
@@ -387,55 +388,6 @@ def _export_documents(
     count = "1 årsrapport" if len(documents) == 1 else f"{len(documents)} årsrapporter"
     print(f"{count} for {what}, tall til og med {format_date(dato)}.")
     return 0
-
-
-def _mentions(entry: dict, elev: str) -> bool:
-    if entry.get("elev") == elev:
-        return True
-    for side in ("for", "etter"):
-        doc = entry.get(side) or {}
-        if doc.get("elev") == elev or any(m.get("elev") == elev for m in doc.get("marks", [])):
-            return True
-    return False
-
-
-def filter_audit(
-    entries: list[dict], elev: str | None, staff: str | None, since: dt.date | None
-) -> list[dict]:
-    return [
-        e
-        for e in entries
-        if (elev is None or _mentions(e, elev))
-        and (staff is None or e.get("av") == staff)
-        and (since is None or e.get("tid", "") >= since.isoformat())
-    ]
-
-
-def audit_line(school: School, entry: dict) -> str:
-    """One change, readable: when, who, what, and the lesson or student it concerns."""
-    when = dt.datetime.fromisoformat(entry["tid"]).strftime("%d.%m.%Y %H:%M")
-    who = entry.get("av", "?")
-    staff = school.roster.staff_member(who)
-    name = staff.navn if staff else who
-    what = entry.get("hva", "?")
-    detail = ""
-    if "klasse" in entry and "dato" in entry:
-        dato = format_date(dt.date.fromisoformat(entry["dato"]))
-        detail = f"{entry['klasse']} {dato} {entry['time']}. time"
-        before = {m["elev"]: m.get("type") for m in (entry.get("for") or {}).get("marks", [])}
-        after = {m["elev"]: m.get("type") for m in (entry.get("etter") or {}).get("marks", [])}
-        changes = [
-            f"{e}: {before.get(e) or 'til stede'} → {after.get(e) or 'til stede'}"
-            for e in sorted(set(before) | set(after))
-            if before.get(e) != after.get(e)
-        ]
-        if changes:
-            detail += " (" + ", ".join(changes[:6]) + (" …" if len(changes) > 6 else "") + ")"
-    elif "elev" in entry:
-        detail = entry["elev"]
-    elif "fil" in entry:
-        detail = str(entry["fil"])
-    return f"{when}  {name:<22} {what:<20} {detail}"
 
 
 def _summary(marks: Sequence[Mark]) -> str:

@@ -304,6 +304,11 @@ class Session:
         self.school.store.add_contact(school_year_name(now.date()), student.klasse, contact, now)
         return contact
 
+    def audit_entries(self) -> list[dict]:
+        """The whole audit log, oldest first: for avdelingsleder and rektor only."""
+        self._require_ledelse("endringsloggen")
+        return self.school.store.read_audit()
+
     # -- the overviews -------------------------------------------------------------
 
     def check(self, dato: dt.date) -> CheckResult:

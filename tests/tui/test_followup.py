@@ -206,3 +206,47 @@ async def test_the_kartleggingssamtale_is_saved_as_it_is_typed(demo_dir: Path) -
         await settle(app, pilot)
         felt = dict(app.session.case(case_id, TODAY).felt)
         assert felt[FORMS[4].questions[0].id] == "Skoleporten"
+
+
+async def test_ledelsen_browses_and_filters_the_audit_log(demo_dir: Path) -> None:
+    from fravaer_tui.cli import main
+    from fravaer_tui.screens.audit import AuditScreen
+    from fravaer_tui.session import AccessDenied, Session
+
+    school = open_school(demo_dir)
+    klasse = school.roster.classes[0]
+    students = school.roster.students_in(klasse)
+    slots = school.roster.slots(klasse, TODAY.isoweekday())
+    for elev, slot in ((students[0].id, slots[0]), (students[1].id, slots[1])):
+        main(
+            [
+                "--data",
+                str(demo_dir),
+                "register",
+                "--class",
+                klasse,
+                "--date",
+                TODAY.isoformat(),
+                "--period",
+                str(slot.time),
+                "--absent",
+                elev,
+                "--user",
+                slot.laerer,
+            ]
+        )
+    with pytest.raises(AccessDenied):
+        Session(school, kontaktlaerer(school, klasse)).audit_entries()
+    rektor = next(s for s in school.roster.staff if s.rolle.value == "rektor")
+    app = FravaerApp(school, rektor, clock=lambda: BEFORE_SCHOOL, check_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("L")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AuditScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+        await pilot.press(*students[0].id)
+        assert table.row_count == 1
+        assert f"{students[0].id}: til stede → fravaer" in str(table.get_row_at(0)[0])

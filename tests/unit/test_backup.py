@@ -32,7 +32,8 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not {"sikkerhetskopier", ".locks", ".cache"} & set(p.relative_to(folder).parts)
+        if p.is_file()
+        and not {"sikkerhetskopier", ".locks", ".cache"} & set(p.relative_to(folder).parts)
     }
 
 
