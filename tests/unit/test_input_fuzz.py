@@ -1,0 +1,103 @@
+"""Random registration input never gives a traceback: a UserError, or exactly what was asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fravaer_tui.cli import main
+from fravaer_tui.errors import UserError
+from fravaer_tui.lessons import registration_for
+from fravaer_tui.model import Mark, MarkType
+from fravaer_tui.services import open_school, save_registration
+
+NOW = dt.datetime(2026, 11, 20, 12, 0)
+
+
+@pytest.fixture(scope="module")
+def school_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fuzz") / "data"
+    shutil.copytree(demo_template, folder)
+    return folder
+
+
+ids = st.one_of(st.sampled_from(["E0001", "E0002", "E0030", "E0074"]), st.text(max_size=8))
+marks = st.lists(
+    st.builds(
+        Mark,
+        elev=ids,
+        kind=st.sampled_from([MarkType.FRAVAER, MarkType.SENT, MarkType.FORLOT, None]),
+        minutter=st.one_of(st.none(), st.integers(min_value=-(10**6), max_value=10**6)),
+        merknad=st.text(max_size=30),
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    klasse=st.sampled_from(["8A", "9A", "10A", "11Z", ""]),
+    dato=st.dates(min_value=dt.date(2026, 7, 1), max_value=dt.date(2027, 8, 31)),
+    time=st.integers(min_value=-3, max_value=12),
+    marks=marks,
+)
+def test_save_registration_never_crashes(school_dir, klasse, dato, time, marks) -> None:
+    school = open_school(school_dir)
+    try:
+        saved, _ = save_registration(school, klasse, dato, time, marks, "A001", NOW)
+    except UserError as error:
+        assert error.message and "Traceback" not in error.message
+        return
+    stored = registration_for(school, klasse, dato, time)
+    assert stored is not None
+    assert {(m.elev, m.kind, m.minutter) for m in stored.marks} == {
+        (m.elev, m.kind, m.minutter) for m in saved.marks
+    }
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    args=st.lists(
+        st.sampled_from(
+            [
+                "--class",
+                "8A",
+                "--date",
+                "20.11.2026",
+                "2026-02-30",
+                "--period",
+                "3",
+                "x",
+                "--absent",
+                "E0001,E0002",
+                "--late",
+                "E0003:abc",
+                "E0003:-5",
+                "E0003:7",
+                "--left",
+                ",,",
+                "--user",
+                "A001",
+                "nobody",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_register_command_never_prints_a_traceback(school_dir, capsys, args) -> None:
+    try:
+        code = main(["--data", str(school_dir), "register", *args])
+    except SystemExit as exit_info:  # usage errors: argparse's exit code 2
+        code = exit_info.code
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err
