@@ -18,7 +18,7 @@ from fravaer_tui.audit import audit_line, filter_audit
 from fravaer_tui.errors import UserError
 from fravaer_tui.model import Mark, MarkType, Staff
 from fravaer_tui.rules import Alert, CheckResult
-from fravaer_tui.schoolcalendar import format_date, parse_date
+from fravaer_tui.schoolcalendar import format_date, format_number, parse_date
 from fravaer_tui.services import (
     IMPORT_KINDS,
     School,
@@ -399,14 +399,8 @@ def _summary(marks: Sequence[Mark]) -> str:
 SINGULAR = {"timer": "time", "dager": "dag", "ganger": "gang"}
 
 
-def _number(value: float, decimals: int = 2) -> str:
-    """Norwegian decimal comma, no trailing zeros: 2,5 and 5."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def _amount(value: float, enhet: str) -> str:
-    return f"{_number(value)} {SINGULAR.get(enhet, enhet) if value == 1 else enhet}"
+    return f"{format_number(value)} {SINGULAR.get(enhet, enhet) if value == 1 else enhet}"
 
 
 def alerts_json(school: School, result: CheckResult) -> list[dict[str, object]]:
@@ -492,7 +486,7 @@ def _alert_row(school: School, result: CheckResult, alert: Alert) -> tuple[str, 
     student = school.roster.student(alert.elev)
     name = f"{student.etternavn}, {student.fornavn}" if student else "?"
     figures = result.figures.get(alert.elev)
-    percent = f"{_number(figures.prosent, 1)} %" if figures else ""
+    percent = f"{format_number(figures.prosent, 1)} %" if figures else ""
     return (
         alert.klasse,
         f"{name} ({alert.elev})",

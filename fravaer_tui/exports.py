@@ -53,6 +53,7 @@ from fravaer_tui.profiles import Profile, ProfileError, load_profile
 from fravaer_tui.rules import check
 from fravaer_tui.schoolcalendar import (
     format_date,
+    format_number,
     school_year_name,
     semester_bounds,
 )
@@ -258,14 +259,8 @@ def _student_data(
     return regs, meldinger
 
 
-def _number(value: float, decimals: int = 2) -> str:
-    """Decimal comma, no trailing zeros: 7,5 and 3."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def _count(value: float, one: str, many: str) -> str:
-    return f"{_number(value)} {one if value == 1 else many}"
+    return f"{format_number(value)} {one if value == 1 else many}"
 
 
 _UNITS = {"timer": ("time", "timer"), "dager": ("dag", "dager"), "ganger": ("gang", "ganger")}
@@ -294,7 +289,7 @@ def absence_summary(school: School, student: Student, dato: dt.date) -> str:
     else:
         lines.append(
             f"{period}: fravær i {totals.absent} av {totals.held} undervisningstimer "
-            f"({_number(totals.prosent, 1)} %), til sammen "
+            f"({format_number(totals.prosent, 1)} %), til sammen "
             f"{_count(totals.days, 'fraværsdag', 'fraværsdager')}."
         )
         lines.append(
@@ -326,7 +321,7 @@ def absence_summary(school: School, student: Student, dato: dt.date) -> str:
             amount = _count(alert.antall, one, many)
             parts.append(
                 f"{alert.tittel}: {amount} {_window(profile, alert.regel)} "
-                f"(terskel {_number(alert.terskel)}), gjelder fra {format_date(alert.forst)}"
+                f"(terskel {format_number(alert.terskel)}), gjelder fra {format_date(alert.forst)}"
             )
         lines.append(f"Varsler etter regelprofilen ({profile.navn}): " + "; ".join(parts) + ".")
     else:

@@ -137,6 +137,17 @@ def format_date(dato: dt.date) -> str:
     return dato.strftime("%d.%m.%Y")
 
 
+def format_number(value: float, decimals: int = 2) -> str:
+    """Numbers in the UI: decimal comma, no trailing zeros (2,5 and 5)."""
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def format_percent(value: float) -> str:
+    """A percentage in the UI with one decimal: 12,5 %."""
+    return f"{value:.1f}".replace(".", ",") + " %"
+
+
 def parse_date(text: str) -> dt.date:
     """Accept YYYY-MM-DD and dd.mm.yyyy; raise ValueError with a Norwegian message."""
     text = text.strip()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from fravaer_tui import followup
 from fravaer_tui.errors import UserError
@@ -56,6 +56,7 @@ class CaseScreen(Screen[None]):
         Binding("2", "form(2)", "Vedlegg 2", show=False),
         Binding("3", "form(3)", "Vedlegg 3", show=False),
         Binding("4", "form(4)", "Vedlegg 4", show=False),
+        Binding("x", "export", "Eksporter alle", id="export"),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
@@ -64,6 +65,7 @@ class CaseScreen(Screen[None]):
         self.case_id = case_id
         self.dato = dato
         self.case: Case | None = None
+        self.exported: list[str] = []
 
     @property
     def session(self) -> Session:
@@ -168,6 +170,45 @@ class CaseScreen(Screen[None]):
         from fravaer_tui.screens.form import FormScreen
 
         self.app.push_screen(FormScreen(self.case, nr, self.dato))
+
+    def action_export(self) -> None:
+        """Vedlegg 1–4 filled from this case into the student's folder in the elevmappe."""
+        if self.case is not None:
+            self.notify("Eksporterer vedlegg 1–4 …", timeout=2)
+            self._export(self.case)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-export")
+    def _export(self, case: Case) -> None:
+        from fravaer_tui.exports import export_vedlegg, fill_warning
+
+        app = self.app
+        now = app.clock().replace(microsecond=0)  # type: ignore[attr-defined]
+        case = self.session.case(case.id, self.dato)  # as stored now: answers typed just before
+        lines = []
+        for nr in (1, 2, 3, 4):
+            path, report = export_vedlegg(
+                app.school,  # type: ignore[attr-defined]
+                self.session,
+                case.elev,
+                nr,
+                self.dato,
+                case=case,
+                now=now,
+            )
+            warning = fill_warning(report)
+            lines.append(f"Vedlegg {nr}: {path}" + (f" ({warning})" if warning else ""))
+        app.call_from_thread(self._exported, lines)
+
+    def _exported(self, lines: list[str]) -> None:
+        self.exported = lines
+        self.notify("\n".join(["Lagret i elevmappen:", *lines]), timeout=20)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            text = error.message if isinstance(error, UserError) else f"uventet feil: {error!r}"
+            self.notify(text, severity="error", timeout=20)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -14,13 +14,9 @@ from textual.worker import get_current_worker
 
 from fravaer_tui import followup
 from fravaer_tui.rules import CheckResult
-from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.schoolcalendar import format_date, format_percent
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.session import LeaderOverview, Session
-
-
-def _pct(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " %"
 
 
 class LeaderScreen(Screen[None]):
@@ -97,13 +93,10 @@ class LeaderScreen(Screen[None]):
         )
         lines += ["", "[b]Tall for semesteret[/b] (andel elever over hver regel)", head]
         for figures in [*o.classes, o.school]:
-            cells = "".join(
-                f"{_pct(100 * figures.over_regel.get(r.id, 0) / max(1, figures.elever)):>16}"
-                for r in rules
-            )
-            lines.append(
-                f"  {figures.klasse:<12}{figures.elever:>7}{_pct(figures.prosent):>9}{cells}"
-            )
+            shares = [100 * figures.over_regel.get(r.id, 0) / max(1, figures.elever) for r in rules]
+            cells = "".join(f"{format_percent(share):>16}" for share in shares)
+            overall = format_percent(figures.prosent)
+            lines.append(f"  {figures.klasse:<12}{figures.elever:>7}{overall:>9}{cells}")
         lines += ["", "[b]Timer som ikke er ført, per lærer[/b] (semesteret)"]
         for teacher_id, count in o.unregistered[:15]:
             teacher = roster.staff_member(teacher_id)

@@ -13,20 +13,12 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from fravaer_tui import analysis, followup
-from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.schoolcalendar import format_date, format_number, format_percent
 from fravaer_tui.session import Session, StudentPage
 from fravaer_tui.widgets.labels import ALERT_SYMBOL
 
 WEEKDAY_HEAD = "man tir ons tor fre"
 MARKS_SHOWN = 30
-
-
-def _pct(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " %"
-
-
-def _num(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def heatmap_lines(heat: analysis.Heatmap) -> list[str]:
@@ -40,8 +32,9 @@ def heatmap_lines(heat: analysis.Heatmap) -> list[str]:
 
 def totals_line(label: str, t: analysis.Totals) -> str:
     return (
-        f"  {label:<10} {_num(t.days):>6} dager  {_num(t.hours):>6} timer  "
-        f"{t.lates:>3} for sent  {t.forlot:>3} forlot  {_pct(t.prosent):>7} av {t.held} timer"
+        f"  {label:<10} {format_number(t.days):>6} dager  {format_number(t.hours):>6} timer  "
+        f"{t.lates:>3} for sent  {t.forlot:>3} forlot  "
+        f"{format_percent(t.prosent):>7} av {t.held} timer"
     )
 
 
@@ -103,7 +96,7 @@ class StudentScreen(Screen[None]):
             lines.append("")
             lines += [
                 f"{ALERT_SYMBOL} {a.tittel} fra {format_date(a.forst)} "
-                f"({_num(a.antall)} {a.enhet}): {a.tiltak}"
+                f"({format_number(a.antall)} {a.enhet}): {a.tiltak}"
                 for a in page.alerts
             ]
         lines += ["", "[b]Fravær dette semesteret[/b] (andel av timene hver dag)"]

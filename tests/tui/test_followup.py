@@ -250,3 +250,36 @@ async def test_ledelsen_browses_and_filters_the_audit_log(demo_dir: Path) -> Non
         await pilot.press(*students[0].id)
         assert table.row_count == 1
         assert f"{students[0].id}: til stede → fravaer" in str(table.get_row_at(0)[0])
+
+
+async def test_export_all_four_vedlegg_from_the_case(demo_dir: Path) -> None:
+    from fravaer_tui.documents import read_text
+
+    school = open_school(demo_dir)
+    klasse = school.roster.classes[0]
+    teacher = kontaktlaerer(school, klasse)
+    app = FravaerApp(school, teacher, clock=lambda: BEFORE_SCHOOL, check_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        morning = app.screen
+        index = row_of(morning, "varsel|")
+        elev = morning.keys[index].split("|")[1]
+        morning.query_one(DataTable).move_cursor(row=index)
+        await pilot.press("s")
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("1", *"Hun trives i klassen", "escape")
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert len(screen.exported) == 4
+    student = school.roster.student(elev)
+    folder = demo_dir / "elevmapper" / "2026-2027" / klasse
+    folder = folder / f"{student.etternavn} {student.fornavn} ({elev})"
+    files = sorted(folder.glob("*.docx"))
+    assert len(files) == 4
+    texts = {f.name: read_text(f) for f in files}
+    v1 = next(t for name, t in texts.items() if "Vedlegg 1" in name)
+    assert "Hun trives i klassen" in v1 and student.navn in v1 and "{{" not in v1
+    v3 = next(t for name, t in texts.items() if "Vedlegg 3" in name)
+    assert student.fornavn not in v3 and student.etternavn not in v3
