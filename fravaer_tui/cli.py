@@ -228,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:
-    now = dt.datetime.now().replace(microsecond=0)
+    now = (args.now or dt.datetime.now()).replace(microsecond=0)
     command = args.command
     if command is None:
         from fravaer_tui.app import run_app

@@ -252,6 +252,17 @@ def save_registration(
     now: dt.datetime,
 ) -> tuple[Registration, Registration | None]:
     """Validate and save one lesson's registration; returns (saved, replaced)."""
+    if dato > now.date():
+        raise UserError(
+            f"{format_date(dato)} er fram i tid: en time føres når den holdes "
+            "(innvilget permisjon føres som melding)."
+        )
+    earliest = school_year_start(school_year_start(now.date()) - dt.timedelta(days=1))
+    if dato < earliest:
+        raise UserError(
+            f"{format_date(dato)} er utenfor skoleårene som kan føres nå "
+            f"(fra {format_date(earliest)})."
+        )
     slot = lesson_slot(school, klasse, dato, time)
     members = {s.id for s in school.roster.students_in(klasse)}
     seen: set[str] = set()
@@ -302,6 +313,15 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
     store = school.store
     if kind == "students":
         students = csvio.parse_students(data, source)
+        known = {s.klasse for s in school.roster.timetable}
+        unknown = sorted({s.klasse for s in students} - known) if known else []
+        if unknown:
+            who = ", ".join(s.id for s in students if s.klasse in unknown)[:200]
+            raise UserError(
+                f"{source}, felt «klasse»: klassen {', '.join(f'«{k}»' for k in unknown)} finnes "
+                f"ikke i timeplanen (elever: {who}). Rett klassen, eller importer timeplanen "
+                "for den først. Ingenting er lagret."
+            )
         store.write_roster(students=students)
         detail = f"{len(students)} elever i {len({s.klasse for s in students})} klasser"
         result = ImportResult(kind, len(students), detail)

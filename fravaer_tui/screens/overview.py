@@ -75,17 +75,16 @@ class MorningScreen(Screen[None]):
     def _show(self, blocks: list[ClassMorning]) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear(columns=True)  # widths from this content only, whatever loaded before
-        table.add_column("Elev", key="elev", width=26)
-        table.add_column("Hva", key="hva")
+        table.clear(columns=True)
         self.keys = []
+        rows: list[tuple[str | Text, str | Text]] = []
         roster = self.app.school.roster  # type: ignore[attr-defined]
         heading = f"bold {self.app.get_css_variables().get('accent', 'cyan')}"
         warning = f"bold {self.app.get_css_variables().get('warning', 'yellow')}"
 
         def add(key: str, left: str | Text, right: str | Text = "") -> None:
             self.keys.append(key)
-            table.add_row(left, right, key=f"{len(self.keys)}|{key}")
+            rows.append((left, right))
 
         def name(elev: str) -> str:
             student = roster.student(elev)
@@ -164,6 +163,11 @@ class MorningScreen(Screen[None]):
                 )
             if not block.due:
                 add("", "  ingenting forfaller i dag")
+        # fixed widths from the content: the same picture however the loads interleave
+        table.add_column("Elev", key="elev", width=26)
+        table.add_column("Hva", key="hva", width=max((len(str(r)) for _, r in rows), default=10))
+        for i, (left, right) in enumerate(rows):
+            table.add_row(left, right, key=f"{i}|{self.keys[i]}")
         if self.keys:
             table.move_cursor(row=min(row, len(self.keys) - 1))
 

@@ -20,8 +20,11 @@ from fravaer_tui.services import open_school, run_check
 from tests.conftest import DEMO_UNTIL
 
 
+NOW = "2026-11-20 15:00"  # the CLI's clock in these tests (the demo's last school day)
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    code = main(["--now", NOW, *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -131,7 +134,7 @@ def test_register_saves_exactly_the_lesson_and_replaces_it(demo_dir: Path, capsy
     ("args", "message"),
     [
         (["--class", "9Z"], "Ukjent klasse «9Z»"),
-        (["--date", "2026-11-21"], "ikke en skoledag (helg)"),
+        (["--date", "2026-11-15"], "ikke en skoledag (helg)"),
         (["--date", "2026-09-30"], "ikke en skoledag (Høstferie)"),
         (["--period", "9"], "ingen 9. time"),
         (["--absent", "E9999"], "går ikke i"),
@@ -427,3 +430,37 @@ def test_a_world_readable_data_folder_is_refused(demo_dir: Path, capsys) -> None
     )
     month = open_school(demo_dir).store.lesson_path(klasse, dato)
     assert stat.S_IMODE(month.stat().st_mode) == 0o660
+
+
+@pytest.mark.parametrize(
+    ("dato", "message"), [("2026-11-27", "fram i tid"), ("2024-11-20", "utenfor skoleårene")]
+)
+def test_register_refuses_dates_outside_the_school_years(demo_dir, capsys, dato, message) -> None:
+    klasse, _, period, students = a_lesson(demo_dir)
+    code, _, err = run(
+        capsys,
+        "--data",
+        str(demo_dir),
+        "register",
+        "--class",
+        klasse,
+        "--date",
+        dato,
+        "--period",
+        str(period),
+        "--user",
+        open_school(demo_dir).roster.staff[0].id,
+    )
+    assert code == 1 and message in err
+
+
+def test_students_in_a_class_without_a_timetable_are_refused(demo_dir, tmp_path, capsys) -> None:
+    csv_file = tmp_path / "elever.csv"
+    csv_file.write_text(
+        "elev_id;fornavn;etternavn;klasse\nE9001;Åse;Ødegård;8A\nE9002;Per;Ås;8Q\n",
+        encoding="utf-8",
+    )
+    before = open_school(demo_dir).roster.students
+    code, _, err = run(capsys, "--data", str(demo_dir), "import", "students", str(csv_file))
+    assert code == 1 and "«8Q»" in err and "E9002" in err and str(csv_file) in err
+    assert open_school(demo_dir).roster.students == before

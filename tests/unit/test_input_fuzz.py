@@ -95,7 +95,7 @@ def test_save_registration_never_crashes(school_dir, klasse, dato, time, marks) 
 )
 def test_register_command_never_prints_a_traceback(school_dir, capsys, args) -> None:
     try:
-        code = main(["--data", str(school_dir), "register", *args])
+        code = main(["--now", "2026-11-20 15:00", "--data", str(school_dir), "register", *args])
     except SystemExit as exit_info:  # usage errors: argparse's exit code 2
         code = exit_info.code
     err = capsys.readouterr().err
