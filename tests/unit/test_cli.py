@@ -19,7 +19,6 @@ from fravaer_tui.schoolcalendar import school_year_name
 from fravaer_tui.services import open_school, run_check
 from tests.conftest import DEMO_UNTIL
 
-
 NOW = "2026-11-20 15:00"  # the CLI's clock in these tests (the demo's last school day)
 
 
