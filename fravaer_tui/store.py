@@ -212,8 +212,9 @@ def file_lock(lock_path: Path, timeout: float, mode: int = FILE_MODE) -> Iterato
                     raise LockTimeoutError(lock_path, timeout, holder) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.02)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} ({os.environ.get('USER', '?')})".encode(), 0)
+        with contextlib.suppress(OSError):  # who holds it is a courtesy: a full disk may refuse
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} ({os.environ.get('USER', '?')})".encode(), 0)
         yield
     finally:
         os.close(fd)  # closing releases the lock
