@@ -37,6 +37,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -443,19 +444,7 @@ def _new_document(spec: FormSpec) -> DocxDocument:
     props.revision = 1
     props.comments = ""
 
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    _set_language(document, "nb-NO")
-    for name in ("Header", "Footer"):
-        tabs = document.styles[name].paragraph_format.tab_stops
-        tabs.clear_all()
-        tabs.add_tab_stop(Cm(_TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.0)
-    section.top_margin = section.bottom_margin = Cm(2.0)
+    section = _set_up_page(document)
     section.header.paragraphs[0].text = f"{{{{skole}}}}\t{_CONFIDENTIAL}"
     footer = section.footer.paragraphs[0]
     who = ", ".join(f"{{{{{name}}}}}" for name in spec.footer)
@@ -619,6 +608,23 @@ def _append_page_field(paragraph: Paragraph) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
+
+
+def _set_up_page(document: DocxDocument) -> Section:
+    """A4, 2 cm margins, Calibri 11, bokmål, a right tab for header and footer."""
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    _set_language(document, "nb-NO")
+    for name in ("Header", "Footer"):
+        tabs = document.styles[name].paragraph_format.tab_stops
+        tabs.clear_all()
+        tabs.add_tab_stop(Cm(_TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    return section
 
 
 def _set_language(document: DocxDocument, tag: str) -> None:
@@ -917,18 +923,7 @@ def write_year_report(report: YearReport, school_name: str, out: Path) -> Path:
     props = document.core_properties
     props.title = f"Fraværsrapport {report.skoleaar}"
     props.author = props.last_modified_by = "fravaer-tui"
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    _set_language(document, "nb-NO")
-    for name in ("Header", "Footer"):
-        tabs = document.styles[name].paragraph_format.tab_stops
-        tabs.clear_all()
-        tabs.add_tab_stop(Cm(_TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.0)
-    section.top_margin = section.bottom_margin = Cm(2.0)
+    section = _set_up_page(document)
     section.header.paragraphs[0].text = f"{_xml_safe(school_name)}\t{_CONFIDENTIAL}"
     footer = section.footer.paragraphs[0]
     footer.text = f"Fraværsrapport {report.skoleaar} – {_xml_safe(report.navn)}, {report.klasse}"
