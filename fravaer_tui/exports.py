@@ -455,11 +455,23 @@ def _name_patterns(student: Student) -> list[tuple[re.Pattern[str], str]]:
     pairs = [(name, own) for name in full]
     pairs += [(f.navn, initialer(f.navn)) for f in student.foresatte if f.navn.strip()]
     pairs += [(student.fornavn, own), (student.etternavn, own)]
+    # every single given or family name on its own too ("Jakob sier …", "mor Kari ringte")
+    pairs += [(part, own) for part in _name_parts(student.navn)]
+    for f in student.foresatte:
+        pairs += [(part, initialer(f.navn)) for part in _name_parts(f.navn)]
     return [
         (re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE), initials)
         for name, initials in pairs
         if name.strip()
     ]
+
+
+def _name_parts(name: str) -> list[str]:
+    """The words of a name that identify someone: no particles like «van», «de»."""
+    return [p for p in re.split(r"[\s-]+", name) if len(p) > 2 and p.casefold() not in PARTICLES]
+
+
+PARTICLES = {"van", "von", "der", "den", "del", "de", "da", "di", "la", "le", "af", "al"}
 
 
 def form_values(nr: int, values: Mapping[str, str], student: Student) -> dict[str, str]:
@@ -475,10 +487,18 @@ def form_values(nr: int, values: Mapping[str, str], student: Student) -> dict[st
         for pattern, initials in patterns:
             value = pattern.sub(initials, value)
         chosen[key] = value
-    full = student.navn.casefold()
-    leaked = [key for key, value in chosen.items() if full in value.casefold()]
+    names = [n.casefold() for n in (student.navn, *_name_parts(student.navn))]
+    leaked = [
+        key
+        for key, value in chosen.items()
+        if key not in COMPUTED or key in ("tiltak", "fravaer_sammendrag")
+        if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", value.casefold()) for n in names)
+    ]
     if leaked:  # not `assert`: this must hold with python -O too
-        raise RuntimeError(f"Vedlegg 3 ville fått elevens navn i {', '.join(leaked)}")
+        raise UserError(
+            f"Vedlegg 3 skal bare ha elevens initialer, men feltene {', '.join(leaked)} har "
+            "fortsatt navnet. Rett teksten i saken og eksporter på nytt."
+        )
     return chosen
 
 

@@ -992,17 +992,25 @@ class Store:
         name = self.clock().date().isoformat()
         if not self.exists() or (self.backup_root / name).exists():
             return None
-        with file_lock(self._lock_path(self.backup_root / "snapshot"), self.lock_timeout):
+        with file_lock(
+            self._lock_path(self.backup_root / "snapshot"), self.lock_timeout, self.file_mode
+        ):
             if (self.backup_root / name).exists():  # another process made it meanwhile
                 return None
             self._snapshot(name)
             self._prune()
         return name
 
+    def _snapshot_lock(self) -> contextlib.AbstractContextManager[None]:
+        lock = self._lock_path(self.backup_root / "snapshot")
+        return file_lock(lock, self.lock_timeout, self.file_mode)
+
     def snapshot(self, label: str) -> str:
         """A snapshot on request (`fravaer backup`), named with the time and `label`."""
         name = f"{self.clock():%Y-%m-%d_%H%M%S}-{label}"
-        with file_lock(self._lock_path(self.backup_root / "snapshot"), self.lock_timeout):
+        with file_lock(
+            self._lock_path(self.backup_root / "snapshot"), self.lock_timeout, self.file_mode
+        ):
             self._snapshot(name)
         return name
 

@@ -607,3 +607,13 @@ def test_year_report_for_a_whole_class(setup: Setup, tmp_path: Path, capsys) -> 
         faglaerer.id,
     )
     assert code == 1 and "har ikke tilgang" in err
+
+
+def test_vedlegg_3_replaces_single_given_names_and_a_parents_name() -> None:
+    from fravaer_tui.exports import form_values
+    from fravaer_tui.model import Foresatt, Student
+
+    student = Student("E1", "Ola Jakob", "Nordmann", "8A", (Foresatt("Kari Nordmann"),))
+    text = "Ola har vært borte. Jakob sier at mor Kari ringte."
+    values = form_values(3, {"ledelsen_tilbakemelding": text, "skole": "X"}, student)
+    assert values["ledelsen_tilbakemelding"] == "OJN har vært borte. OJN sier at mor KN ringte."
