@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from fravaer_tui import analysis, followup
 from fravaer_tui.errors import UserError
-from fravaer_tui.followup import Case, DueStep, Effect, Tiltak
+from fravaer_tui.followup import Case, CaseStatus, DueStep, Effect, Tiltak
 from fravaer_tui.lessons import can_follow_up
 from fravaer_tui.model import Contact, Melding, Registration, Staff, Student
 from fravaer_tui.rules import Alert, CheckResult
@@ -152,28 +153,38 @@ class Session:
         _, contacts = self.school.store.load_followup(school_year_name(dato), student.klasse)
         return sorted((c for c in contacts if c.elev == elev), key=lambda c: c.tid, reverse=True)
 
+    def _years(self, dato: dt.date) -> list[str]:
+        """A case lives in the school year it was opened; open ones carry over the summer."""
+        this = school_year_name(dato)
+        last = school_year_name(school_year_bounds(dato)[0] - dt.timedelta(days=1))
+        return [last, this]
+
+    def _load_cases(self, dato: dt.date, klasse: str | None) -> list[Case]:
+        this = school_year_name(dato)
+        found: list[Case] = []
+        classes = [klasse] if klasse is not None else self.followed_classes()
+        for year in self._years(dato):
+            for k in classes:
+                cases, _ = self.school.store.load_followup(year, k)
+                found += [c for c in cases if year == this or c.status is CaseStatus.AAPEN]
+        return found
+
     def cases(self, dato: dt.date, klasse: str | None = None) -> list[Case]:
-        """Cases the user may see (own classes, or all for ledelse), newest first."""
-        year = school_year_name(dato)
+        """Cases the user may see (own classes, or all for ledelse), newest first: this
+        school year's, and last year's still open."""
         if klasse is not None:
             self._require_follow_up(klasse, "saker")
-            found, _ = self.school.store.load_followup(year, klasse)
-        else:
-            found = [
-                c
-                for k in self.followed_classes()
-                for c in self.school.store.load_followup(year, k)[0]
-            ]
+        found = self._load_cases(dato, klasse)
         return sorted(found, key=lambda c: (c.opprettet, c.id), reverse=True)
 
     def case(self, case_id: str, dato: dt.date) -> Case:
-        year = school_year_name(dato)
-        all_cases, _ = self.school.store.load_followup(year)
-        case = next((c for c in all_cases if c.id == case_id), None)
-        if case is None:
-            raise UserError(f"Fant ingen sak «{case_id}».")
-        self._require_follow_up(case.klasse, "saker")
-        return case
+        for year in reversed(self._years(dato)):
+            all_cases, _ = self.school.store.load_followup(year)
+            case = next((c for c in all_cases if c.id == case_id), None)
+            if case is not None:
+                self._require_follow_up(case.klasse, "saker")
+                return case
+        raise UserError(f"Fant ingen sak «{case_id}».")
 
     def due_steps(self, dato: dt.date, horizon_days: int = 0) -> list[DueStep]:
         cases = self.cases(dato)
@@ -202,13 +213,26 @@ class Session:
             self.user.id,
             f"S{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}",
         )
-        self.school.store.put_case(school_year_name(dato), case, self.user.id, now)
+        self.school.store.put_case(school_year_name(case.opprettet), case, self.user.id, now)
         return case
 
-    def _save(self, case: Case, dato: dt.date, now: dt.datetime) -> Case:
+    def _change(self, case: Case, change: Callable[[Case], Case], now: dt.datetime) -> Case:
+        """Apply `change` to the case as stored now (inside the lock), in its own year's file."""
         self._require_follow_up(case.klasse, "saker")
-        self.school.store.put_case(school_year_name(dato), case, self.user.id, now)
-        return case
+
+        def apply(current: Case | None) -> Case:
+            if current is None:
+                raise UserError(f"Fant ingen sak «{case.id}».")
+            try:
+                return change(current)
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
+
+        year = school_year_name(case.opprettet)
+        changed, _ = self.school.store.update_case(
+            year, case.klasse, case.id, apply, self.user.id, now
+        )
+        return changed
 
     def record_step(
         self,
@@ -219,38 +243,23 @@ class Session:
         notat: str = "",
         effect: Effect | None = None,
     ) -> Case:
-        self._require_follow_up(case.klasse, "saker")
-        try:
-            changed = followup.record_step(
-                case, self.school.profile, step_id, dato, self.user.id, notat, effect
-            )
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        return self._save(changed, dato, now)
+        profile, who = self.school.profile, self.user.id
+        return self._change(
+            case,
+            lambda c: followup.record_step(c, profile, step_id, dato, who, notat, effect),
+            now,
+        )
 
     def add_tiltak(self, case: Case, tiltak: Tiltak, dato: dt.date, now: dt.datetime) -> Case:
-        self._require_follow_up(case.klasse, "saker")
-        try:
-            changed = followup.add_tiltak(case, tiltak)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        return self._save(changed, dato, now)
+        return self._change(case, lambda c: followup.add_tiltak(c, tiltak), now)
 
     def close_case(self, case: Case, dato: dt.date, now: dt.datetime, notat: str = "") -> Case:
-        self._require_follow_up(case.klasse, "saker")
-        try:
-            changed = followup.close_case(case, dato, self.user.id, notat)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        return self._save(changed, dato, now)
+        who = self.user.id
+        return self._change(case, lambda c: followup.close_case(c, dato, who, notat), now)
 
     def reopen_case(self, case: Case, dato: dt.date, now: dt.datetime, notat: str = "") -> Case:
-        self._require_follow_up(case.klasse, "saker")
-        try:
-            changed = followup.reopen_case(case, dato, self.user.id, notat)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        return self._save(changed, dato, now)
+        who = self.user.id
+        return self._change(case, lambda c: followup.reopen_case(c, dato, who, notat), now)
 
     def set_fields(
         self,
@@ -262,13 +271,15 @@ class Session:
     ) -> Case:
         """Answers (`svar`, vedlegg 1–2) or form fields (`felt`, vedlegg 3–4) as typed.
 
-        Read fresh inside the save so two screens typing into one case lose nothing.
+        Only the fields given are changed, on the case as stored now, so two screens typing
+        into one case lose nothing.
         """
-        self._require_follow_up(case.klasse, "saker")
-        current = self.case(case.id, dato)
-        merged = dict(getattr(current, target)) | values
-        changed = replace(current, **{target: tuple(sorted(merged.items()))})
-        return self._save(changed, dato, now)
+
+        def merge(current: Case) -> Case:
+            merged = dict(getattr(current, target)) | values
+            return replace(current, **{target: tuple(sorted(merged.items()))})
+
+        return self._change(case, merge, now)
 
     def effect(self, case: Case, skille: dt.date, dager: int, til: dt.date) -> Effect:
         self._require_follow_up(case.klasse, "saker")

@@ -1095,15 +1095,29 @@ class Store:
 
     def put_case(self, skoleaar: str, case: Case, user: str, now: dt.datetime) -> Case | None:
         """Insert or replace a case (by id); returns the version it replaced. Audited."""
+        return self.update_case(skoleaar, case.klasse, case.id, lambda _: case, user, now)[1]
+
+    def update_case(
+        self,
+        skoleaar: str,
+        klasse: str,
+        case_id: str,
+        change: Callable[[Case | None], Case],
+        user: str,
+        now: dt.datetime,
+    ) -> tuple[Case, Case | None]:
+        """Change a case as it is stored *now*: `change(current)` runs inside the lock, so
+        two staff changing one case at once both keep their change. Audited."""
         entries: list[dict[str, Any]] = []
-        path = self.cases_path(skoleaar, case.klasse)
+        path = self.cases_path(skoleaar, klasse)
         with self._audited(entries, now), self.transaction(path) as (part,):
             table = part.db.table(CASES)
-            found = [d for d in table.all() if d["id"] == case.id]
+            found = [d for d in table.all() if d["id"] == case_id]
+            old = _case(found[0]) if found else None
+            case = change(old)
             if found:
                 table.remove(doc_ids=[found[0].doc_id])
             table.insert(_case_doc(case))
-            old = _case(found[0]) if found else None
             planned = {
                 "hva": "sak" if old is None else "sak_endret",
                 "av": user,
@@ -1114,7 +1128,7 @@ class Store:
             }
             self.audit([planned], now)
             entries.append(planned)
-        return old
+        return case, old
 
     def add_contact(self, skoleaar: str, klasse: str, contact: Contact, now: dt.datetime) -> None:
         planned = [

@@ -15,8 +15,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from fravaer_tui.documents import FORMS
+from fravaer_tui.errors import UserError
 from fravaer_tui.followup import Case
 from fravaer_tui.session import Session
 
@@ -47,7 +49,7 @@ class FormScreen(Screen[None]):
         self._timer: Timer | None = None
         self.saved_at: str = ""
         self._version = 0
-        self._saved_version = 0
+        self._latest: dict[str, int] = {}  # answer -> the newest save it went out with
         self._lock = threading.Lock()
 
     @property
@@ -107,23 +109,41 @@ class FormScreen(Screen[None]):
             self._timer.stop()
             self._timer = None
         if self._pending:
-            self._pending = {}
+            pending, self._pending = self._pending, {}
             self._version += 1
-            self._save(dict(self.values), self._version)
+            for key in pending:
+                self._latest[key] = self._version
+            self._save(pending, self._version)
 
     @work(thread=True, exit_on_error=False, group="form-save")
     def _save(self, values: dict[str, str], version: int) -> None:
-        """Each save carries everything typed here, so an older save arriving late is skipped."""
+        """Only the answers changed here are written; a save arriving after a newer one
+        for the same answer leaves that answer alone."""
         app = self.app
         with self._lock:
-            if version <= self._saved_version:
+            fresh = {k: v for k, v in values.items() if self._latest.get(k) == version}
+            if not fresh:
                 return
             now = app.clock().replace(microsecond=0)  # type: ignore[attr-defined]
             self.case = self.session.set_fields(
-                self.case, values, self.dato, now, target_of(self.nr)
+                self.case, fresh, self.dato, now, target_of(self.nr)
             )
-            self._saved_version = version
         app.call_from_thread(self._saved, now)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        """A save that failed: keep the answers as unsaved and say so; they are retried."""
+        if event.worker.group != "form-save" or event.state is not WorkerState.ERROR:
+            return
+        for key in list(self._latest):
+            self._pending.setdefault(key, self.values.get(key, ""))
+        error = event.worker.error
+        text = error.message if isinstance(error, UserError) else f"uventet feil: {error!r}"
+        self.saved_at = ""
+        self.notify(
+            f"Svaret ble ikke lagret: {text} Det står fortsatt på skjermen.", severity="error"
+        )
+        self._status()
 
     def _saved(self, now: dt.datetime) -> None:
         self.saved_at = f"{now:%H:%M:%S}"

@@ -126,3 +126,29 @@ def test_check_and_the_overviews_agree(setup, capsys) -> None:
     for due in rektor.due_steps(TODAY):
         assert f"{due.case.elev}) {due.step.tittel}" in out
     assert len(rektor.due_steps(TODAY)) >= 2  # both opened cases: contact home is due today
+
+
+def test_two_staff_changing_one_case_both_keep_their_change(setup) -> None:
+    school, own, _, kontakt, _, alert, case, _, _ = setup
+    rektor = Session(school, staff(school, Role.REKTOR))
+    mine = Session(school, kontakt)
+    stale = mine.case(case.id, TODAY)  # the kontaktlærer's screen loaded this copy
+    rektor.record_step(stale, school.profile.steps[0].id, TODAY, NOW, "ringt av rektor")
+    mine.set_fields(stale, {"v1_q01": "svar"}, TODAY, NOW)  # from the old copy
+    mine.close_case(stale, TODAY, NOW)
+    stored = mine.case(case.id, TODAY)
+    assert [r.step for r in stored.steps] == [school.profile.steps[0].id]
+    assert dict(stored.svar) == {"v1_q01": "svar"}
+    assert stored.status.value == "lukket"
+
+
+def test_an_open_case_carries_over_the_summer(setup) -> None:
+    school, own, _, kontakt, _, alert, case, _, _ = setup
+    session = Session(school, kontakt)
+    autumn = dt.date(2027, 8, 20)
+    assert case.id in {c.id for c in session.cases(autumn)}
+    changed = session.record_step(case, school.profile.steps[0].id, autumn, NOW)
+    assert changed.steps and session.case(case.id, autumn).steps
+    assert not list((school.store.root / "2027-2028").glob("*/saker.json"))  # stays in its year
+    session.close_case(changed, autumn, NOW)
+    assert case.id not in {c.id for c in session.cases(autumn)}  # last year's closed ones go
