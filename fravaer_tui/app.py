@@ -211,6 +211,8 @@ class FravaerApp(App[None]):
     def on_alerts_changed(self, message: AlertsChanged) -> None:
         self.alerts = message.result
         for alert in message.new:
+            if self.session is None or not self.session.follows_up(alert.klasse):
+                continue  # the tiltak is for the kontaktlærer and ledelsen, not every teacher
             student = self.school.roster.student(alert.elev)
             name = student.navn if student else alert.elev
             self.notify(

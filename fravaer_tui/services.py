@@ -375,6 +375,8 @@ def _import_absences(
                     if reg is not None:
                         existing[(reg.klasse, reg.dato, reg.time)] = reg
             regs = csvio.absences_to_registrations(part_rows, school.roster, existing, user, now)
+            before = [existing.get((r.klasse, r.dato, r.time)) for r in regs]
+            store.audit_registrations(list(zip(before, regs, strict=True)), user, now, "import")
             part.put_registrations(regs)
             changed += len(regs)
     detail = f"{len(rows)} rader, {changed} timer oppdatert"

@@ -399,7 +399,7 @@ class Session:
             patterns=analysis.patterns(elev, student.klasse, roster, calendar, visible, fra, dato)
             if follows
             else [],
-            alerts=result.alerts_for(elev) if result else [],
+            alerts=result.alerts_for(elev) if result and follows else [],
             follows_up=follows,
         )
         if not follows:

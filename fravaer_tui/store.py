@@ -912,6 +912,31 @@ class Store:
             entries.append(planned)
         return reg, old
 
+    def audit_registrations(
+        self,
+        changes: list[tuple[Registration | None, Registration]],
+        user: str,
+        now: dt.datetime,
+        what: str,
+    ) -> None:
+        """One entry per lesson changed in bulk (an import), with before and after.
+        Call it inside the transaction, before the data is written."""
+        self.audit(
+            [
+                {
+                    "hva": what,
+                    "av": user,
+                    "klasse": new.klasse,
+                    "dato": new.dato.isoformat(),
+                    "time": new.time,
+                    "for": _registration_doc(old) if old else None,
+                    "etter": _registration_doc(new),
+                }
+                for old, new in changes
+            ],
+            now,
+        )
+
     @contextlib.contextmanager
     def _audited(self, entries: list[dict[str, Any]], now: dt.datetime) -> Iterator[None]:
         """The audit entry is written before the data; if the data write then fails, a

@@ -7,17 +7,17 @@ import datetime as dt
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from fravaer_tui.audit import audit_line, filter_audit
 from fravaer_tui.schoolcalendar import parse_date
+from fravaer_tui.screens.base import LoadingScreen
 
 SHOWN = 500  # newest first; the CLI (`fravaer audit`) gives everything
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(LoadingScreen):
     BINDINGS = [Binding("escape", "back", "Tilbake", id="back")]
 
     def __init__(self) -> None:

@@ -8,18 +8,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from fravaer_tui import followup
 from fravaer_tui.rules import CheckResult
 from fravaer_tui.schoolcalendar import format_date, format_percent
+from fravaer_tui.screens.base import LoadingScreen
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.session import LeaderOverview, Session
 
 
-class LeaderScreen(Screen[None]):
+class LeaderScreen(LoadingScreen):
     BINDINGS = [Binding("escape", "back", "Tilbake", id="back")]
 
     def __init__(self, dato: dt.date) -> None:

@@ -8,13 +8,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from fravaer_tui.lessons import LessonState, can_follow_up, lessons_on
 from fravaer_tui.model import Student, class_sort_key
 from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.screens.base import LoadingScreen
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -23,7 +23,7 @@ def day_title(dato: dt.date) -> str:
     return f"{WEEKDAYS[dato.weekday()]} {format_date(dato)} (uke {dato.isocalendar().week})"
 
 
-class LessonsScreen(Screen[None]):
+class LessonsScreen(LoadingScreen):
     """The list of a day's lessons with their state: ført / ikke ført."""
 
     BINDINGS = [

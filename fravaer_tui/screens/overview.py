@@ -8,13 +8,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from fravaer_tui.analysis import Unreported
 from fravaer_tui.rules import CheckResult
 from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.screens.base import LoadingScreen
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.session import ClassMorning, Session
 from fravaer_tui.widgets.labels import ALERT_SYMBOL, short_mark
@@ -28,7 +28,7 @@ def group_unreported(items: list[Unreported]) -> list[tuple[str, dt.date, list[i
     return [(elev, dato, sorted(times)) for (elev, dato), times in grouped.items()]
 
 
-class MorningScreen(Screen[None]):
+class MorningScreen(LoadingScreen):
     """Rows are keyed `kind|elev|extra`; section headings have no student."""
 
     BINDINGS = [

@@ -398,10 +398,11 @@ class RegisterScreen(Screen[None]):
             return
         if self._inline is not None and not self._commit_inline():
             return
-        self._save()
+        self._save(dict(self.marks))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self) -> Registration:
+    def _save(self, marks: dict[str, Mark]) -> tuple[Registration, dict[str, Mark]]:
+        """Saves the marks as they were when the key was pressed (the teacher may go on)."""
         app = self.app
         slot = self.lesson.slot
         saved, _ = save_registration(
@@ -409,11 +410,11 @@ class RegisterScreen(Screen[None]):
             slot.klasse,
             self.lesson.dato,
             slot.time,
-            list(self.marks.values()),
+            list(marks.values()),
             app.user.id,  # type: ignore[attr-defined]
             app.clock().replace(microsecond=0),  # type: ignore[attr-defined]
         )
-        return saved
+        return saved, marks
 
     @on(Worker.StateChanged)
     def _saved(self, event: Worker.StateChanged) -> None:
@@ -425,9 +426,12 @@ class RegisterScreen(Screen[None]):
         if event.worker.group != "save":
             return
         if event.state is WorkerState.SUCCESS:
-            self.saved = event.worker.result
-            self.marks = {m.elev: m for m in self.saved.marks}
-            self.dirty = False
+            self.saved, sent = event.worker.result
+            if self.marks == sent:  # nothing changed while saving
+                self.marks = {m.elev: m for m in self.saved.marks}
+                self.dirty = False
+            for student in self.students:
+                self._refresh_row(student.id)
             self._update_status()
             self.notify(
                 f"{self.lesson.slot.klasse} {self.lesson.slot.time}. time er ført.", timeout=3
@@ -457,7 +461,7 @@ class RegisterScreen(Screen[None]):
         def decided(choice: str | None) -> None:
             if choice == "lagre":
                 self._leave_after_save = True
-                self._save()
+                self._save(dict(self.marks))
             elif choice == "forkast":
                 self.dismiss()
 
@@ -473,7 +477,7 @@ class RegisterScreen(Screen[None]):
         from fravaer_tui.screens.dialogs import MeldingDialog
 
         def done(saved: bool | None) -> None:
-            if saved:
+            if saved and not self.dirty:  # never throw away marks not yet saved
                 self.load()
                 self.app.run_checker()  # type: ignore[attr-defined]
 

@@ -8,12 +8,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from fravaer_tui import analysis, followup
 from fravaer_tui.schoolcalendar import format_date, format_number, format_percent
+from fravaer_tui.screens.base import LoadingScreen
 from fravaer_tui.session import Session, StudentPage
 from fravaer_tui.widgets.labels import ALERT_SYMBOL
 
@@ -38,7 +38,7 @@ def totals_line(label: str, t: analysis.Totals) -> str:
     )
 
 
-class StudentScreen(Screen[None]):
+class StudentScreen(LoadingScreen):
     BINDINGS = [
         Binding("m", "melding", "Melding", id="melding"),
         Binding("r", "contact", "Ringt hjem", id="contact"),

@@ -251,6 +251,8 @@ def test_export_import_round_trip(demo_dir: Path, tmp_path: Path, capsys) -> Non
     shutil.copy(demo_dir / "skole.json", fresh / "skole.json")
     code, out, err = run(capsys, "--data", str(fresh), "import", "absences", str(out_file))
     assert code == 0, err
+    imported = [e for e in open_school(fresh).store.read_audit() if e["hva"] == "import"]
+    assert imported and all(e["etter"]["marks"] for e in imported if "etter" in e)
     code, again, _ = run(capsys, "--data", str(fresh), "export", "absences")
     assert code == 0
     assert again == exported
