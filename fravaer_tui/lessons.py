@@ -26,6 +26,7 @@ from fravaer_tui.model import (
 )
 from fravaer_tui.schoolcalendar import format_date, school_year_name
 from fravaer_tui.services import School, years_between
+from fravaer_tui.store import FileCache
 
 EARLY_MINUTES = 10  # a lesson is "now" from 10 minutes before it starts until it ends
 MAX_MELDING_DAYS = 366
@@ -43,8 +44,12 @@ class LessonState:
         return self.registration is not None
 
 
-def lessons_on(school: School, dato: dt.date, user: Staff) -> list[LessonState]:
-    """Every lesson of the day, the user's own first, each with its registration if any."""
+def lessons_on(
+    school: School, dato: dt.date, user: Staff, cache: FileCache | None = None
+) -> list[LessonState]:
+    """Every lesson of the day, the user's own first, each with its registration if any.
+
+    With `cache`, only month files changed since the last look are read again."""
     if not school.calendar.is_school_day(dato):
         return []
     states = []
@@ -52,7 +57,9 @@ def lessons_on(school: School, dato: dt.date, user: Staff) -> list[LessonState]:
         slots = school.roster.slots(klasse, dato.isoweekday())
         if not slots:
             continue
-        month = school.store.month_registrations(klasse, dato)
+        path = school.store.lesson_path(klasse, dato)
+        month = cache.load(school.store, path) if cache else school.store.load_file(path)
+        month = month.registrations
         saved = {r.time: r for r in month if r.dato == dato}
         states += [LessonState(dato, s, saved.get(s.time), s.laerer == user.id) for s in slots]
     return sorted(

@@ -64,7 +64,8 @@ class LessonsScreen(LoadingScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lessons")
     def load(self) -> None:
-        states = lessons_on(self.app.school, self.dato, self.app.user)  # type: ignore[attr-defined]
+        app = self.app
+        states = lessons_on(app.school, self.dato, app.user, app._cache)  # type: ignore[attr-defined]
         if not get_current_worker().is_cancelled:  # a newer load won
             self.app.call_from_thread(self._show, states)
 
