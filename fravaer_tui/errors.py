@@ -54,6 +54,10 @@ class LockTimeoutError(StoreError):
         self.path = path
 
 
+class AccessDenied(UserError):
+    """The user's role does not give access to this (issue 4, «Who sees what»)."""
+
+
 class InputError(UserError):
     """Bad input in a file the user gave us: names the file, the line and the field."""
 

@@ -58,7 +58,7 @@ from fravaer_tui.schoolcalendar import (
     semester_bounds,
 )
 from fravaer_tui.services import School, check_window_start, years_between
-from fravaer_tui.session import AccessDenied, Session
+from fravaer_tui.session import Session
 from fravaer_tui.yearreport import YearReport, class_reports, format_csv, year_report
 
 DIR_MODE = 0o700
@@ -228,11 +228,7 @@ def _student(school: School, student: Student | str) -> Student:
 
 def _require_access(session: Session, klasse: str) -> None:
     """Only the class's kontaktlærer and ledelsen see cases, reasons and answers."""
-    if not session.follows_up(klasse):
-        raise AccessDenied(
-            f"{session.user.navn} har ikke tilgang til å eksportere dokumenter for elever i "
-            f"{klasse}: bare klassens kontaktlærer og ledelsen har det."
-        )
+    session.require_follow_up(klasse, "dokumentene")
 
 
 # ---------------------------------------------------------------------------

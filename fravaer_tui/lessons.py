@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
 
-from fravaer_tui.errors import UserError
+from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.model import (
     Mark,
     Melding,
@@ -24,7 +24,8 @@ from fravaer_tui.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.schoolcalendar import format_date, school_year_name
+from fravaer_tui.rules import melding_order
+from fravaer_tui.schoolcalendar import format_date, school_year_bounds, school_year_name
 from fravaer_tui.services import School, years_between
 from fravaer_tui.store import FileCache
 
@@ -107,7 +108,7 @@ def meldinger_on(school: School, klasse: str, dato: dt.date) -> dict[str, Meldin
         for m in school.store.load_file(school.store.meldinger_path(year, klasse)).meldinger
         if m.fra <= dato <= m.til
     ]
-    covering.sort(key=lambda m: (m.tid or dt.datetime.min, m.id))
+    covering.sort(key=melding_order)
     return {m.elev: m for m in covering}
 
 
@@ -134,16 +135,11 @@ def _require_follow_up(school: School, user: Staff, elev: str) -> Student:
     if student is None:
         raise UserError(f"Ukjent elev «{elev}».")
     if not can_follow_up(user, student.klasse):
-        raise UserError(
+        raise AccessDenied(
             f"Bare kontaktlærer i {student.klasse} og ledelsen kan føre meldinger og "
             "vurdere fravær for denne eleven."
         )
     return student
-
-
-def school_year_bounds_of(year: str) -> tuple[dt.date, dt.date]:
-    first = int(year[:4])
-    return dt.date(first, 8, 1), dt.date(first + 1, 7, 31)
 
 
 def add_melding(
@@ -179,7 +175,7 @@ def add_melding(
         tid=now,
     )
     for year in years_between(fra, til):  # one piece per school year file
-        start, end = school_year_bounds_of(year)
+        start, end = school_year_bounds(dt.date(int(year[:4]), 8, 1))
         piece = replace(melding, fra=max(fra, start), til=min(til, end))
         school.store.add_meldinger(year, student.klasse, [piece], now)
     return melding

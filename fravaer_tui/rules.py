@@ -127,6 +127,11 @@ class _Entry:
         )
 
 
+def melding_order(m: Melding) -> tuple[dt.datetime, str]:
+    """Meldinger in the order they were registered: where two cover a day, the later wins."""
+    return (m.tid or dt.datetime.min, m.id)
+
+
 def effective_validity(
     mark: Mark, dato: dt.date, meldinger: Iterable[Melding]
 ) -> tuple[Validity, Reason | None]:
@@ -136,7 +141,7 @@ def effective_validity(
     covering = [m for m in meldinger if m.fra <= dato <= m.til]
     if not covering:
         return Validity.IKKE_MELDT, None
-    latest = max(covering, key=lambda m: (m.tid or dt.datetime.min, m.id))
+    latest = max(covering, key=melding_order)
     return latest.validity, latest.reason
 
 
@@ -145,7 +150,7 @@ def melding_cover(
 ) -> dict[tuple[str, dt.date], Melding]:
     """(elev, date) -> the melding that decides that day: the latest registered wins."""
     cover: dict[tuple[str, dt.date], Melding] = {}
-    for m in sorted(meldinger, key=lambda m: (m.tid or dt.datetime.min, m.id)):
+    for m in sorted(meldinger, key=melding_order):
         day = m.fra
         while day <= min(m.til, until):
             cover[(m.elev, day)] = m

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from fravaer_tui import analysis, followup
-from fravaer_tui.errors import UserError
+from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.followup import Case, CaseStatus, DueStep, Effect, Tiltak
 from fravaer_tui.lessons import can_follow_up
 from fravaer_tui.model import Contact, Melding, Registration, Staff, Student
@@ -28,10 +28,6 @@ from fravaer_tui.services import School, load_range, run_check
 from fravaer_tui.store import FileCache
 
 RECENT_DAYS = 5  # school days back for "ikke ført" lessons on the morning overview
-
-
-class AccessDenied(UserError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +103,7 @@ class Session:
             raise UserError(f"Ukjent elev «{elev}».")
         return student
 
-    def _require_follow_up(self, klasse: str, what: str) -> None:
+    def require_follow_up(self, klasse: str, what: str) -> None:
         if not self.follows_up(klasse):
             raise AccessDenied(
                 f"{self.user.navn} har ikke tilgang til {what} i {klasse}: bare klassens "
@@ -141,7 +137,7 @@ class Session:
 
     def meldinger(self, elev: str, dato: dt.date) -> list[Melding]:
         student = self._student(elev)
-        self._require_follow_up(student.klasse, "meldinger")
+        self.require_follow_up(student.klasse, "meldinger")
         year = self.school.store.load_class(school_year_name(dato), student.klasse)
         return sorted(
             (m for m in year.meldinger if m.elev == elev), key=lambda m: m.fra, reverse=True
@@ -149,7 +145,7 @@ class Session:
 
     def contacts(self, elev: str, dato: dt.date) -> list[Contact]:
         student = self._student(elev)
-        self._require_follow_up(student.klasse, "kontaktloggen")
+        self.require_follow_up(student.klasse, "kontaktloggen")
         _, contacts = self.school.store.load_followup(school_year_name(dato), student.klasse)
         return sorted((c for c in contacts if c.elev == elev), key=lambda c: c.tid, reverse=True)
 
@@ -173,7 +169,7 @@ class Session:
         """Cases the user may see (own classes, or all for ledelse), newest first: this
         school year's, and last year's still open."""
         if klasse is not None:
-            self._require_follow_up(klasse, "saker")
+            self.require_follow_up(klasse, "saker")
         found = self._load_cases(dato, klasse)
         return sorted(found, key=lambda c: (c.opprettet, c.id), reverse=True)
 
@@ -182,7 +178,7 @@ class Session:
             all_cases, _ = self.school.store.load_followup(year)
             case = next((c for c in all_cases if c.id == case_id), None)
             if case is not None:
-                self._require_follow_up(case.klasse, "saker")
+                self.require_follow_up(case.klasse, "saker")
                 return case
         raise UserError(f"Fant ingen sak «{case_id}».")
 
@@ -195,7 +191,7 @@ class Session:
     # -- changing follow-up data ---------------------------------------------------
 
     def open_case(self, alert: Alert, dato: dt.date, now: dt.datetime) -> Case:
-        self._require_follow_up(alert.klasse, "saker")
+        self.require_follow_up(alert.klasse, "saker")
         existing = [
             c
             for c in self.cases(dato, alert.klasse)
@@ -218,7 +214,7 @@ class Session:
 
     def _change(self, case: Case, change: Callable[[Case], Case], now: dt.datetime) -> Case:
         """Apply `change` to the case as stored now (inside the lock), in its own year's file."""
-        self._require_follow_up(case.klasse, "saker")
+        self.require_follow_up(case.klasse, "saker")
 
         def apply(current: Case | None) -> Case:
             if current is None:
@@ -282,7 +278,7 @@ class Session:
         return self._change(case, merge, now)
 
     def effect(self, case: Case, skille: dt.date, dager: int, til: dt.date) -> Effect:
-        self._require_follow_up(case.klasse, "saker")
+        self.require_follow_up(case.klasse, "saker")
         regs, _ = self._data(skille - dt.timedelta(days=dager), til)
         try:
             return followup.effect_of(
@@ -302,7 +298,7 @@ class Session:
         self, elev: str, hva: str, utfall: str, notat: str, now: dt.datetime
     ) -> Contact:
         student = self._student(elev)
-        self._require_follow_up(student.klasse, "kontaktloggen")
+        self.require_follow_up(student.klasse, "kontaktloggen")
         contact = Contact(
             id=f"K{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}",
             elev=elev,
