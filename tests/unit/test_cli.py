@@ -28,6 +28,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def register(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
+    """`fravaer --data DATA register ARGV…`."""
+    return run(capsys, "--data", str(data), "register", *argv)
+
+
 def a_lesson(data: Path) -> tuple[str, dt.date, int, list[str]]:
     school = open_school(data)
     klasse = school.roster.classes[0]
@@ -75,11 +80,9 @@ def test_demo_refuses_a_real_school(demo_dir: Path, capsys) -> None:
 def test_register_saves_exactly_the_lesson_and_replaces_it(demo_dir: Path, capsys) -> None:
     klasse, dato, period, students = a_lesson(demo_dir)
     teacher = open_school(demo_dir).roster.staff[0].id
-    code, out, err = run(
+    code, out, err = register(
         capsys,
-        "--data",
-        str(demo_dir),
-        "register",
+        demo_dir,
         "--class",
         klasse,
         "--date",
@@ -103,11 +106,9 @@ def test_register_saves_exactly_the_lesson_and_replaces_it(demo_dir: Path, capsy
         (students[1], MarkType.FRAVAER, None),
         (students[2], MarkType.SENT, 7),
     }
-    code, out, _ = run(
+    code, out, _ = register(
         capsys,
-        "--data",
-        str(demo_dir),
-        "register",
+        demo_dir,
         "--class",
         klasse,
         "--date",
@@ -208,11 +209,9 @@ def test_a_melding_clears_ugyldig_fravaer(demo_dir: Path, capsys) -> None:
         ]
 
     elev = next(s for s in students if not ugyldig(s))
-    run(
+    register(
         capsys,
-        "--data",
-        str(demo_dir),
-        "register",
+        demo_dir,
         "--class",
         klasse,
         "--date",
@@ -333,11 +332,9 @@ def test_audit_lists_every_kind_of_change_and_filters(demo_dir: Path, capsys) ->
     school = open_school(demo_dir)
     kontakt = school.roster.kontaktlaerere(klasse)[0]
     teacher = school.roster.staff[0].id
-    run(
+    register(
         capsys,
-        "--data",
-        str(demo_dir),
-        "register",
+        demo_dir,
         "--class",
         klasse,
         "--date",
@@ -380,11 +377,9 @@ def test_backup_and_restore_from_the_cli(demo_dir: Path, capsys) -> None:
     name = out.split("/")[-1].split()[0]
     klasse, dato, period, students = a_lesson(demo_dir)
     before = open_school(demo_dir).store.load_class("2026-2027", klasse)
-    run(
+    register(
         capsys,
-        "--data",
-        str(demo_dir),
-        "register",
+        demo_dir,
         "--class",
         klasse,
         "--date",
@@ -413,11 +408,9 @@ def test_a_world_readable_data_folder_is_refused(demo_dir: Path, capsys) -> None
     code, _, _ = run(capsys, "--data", str(demo_dir), "backup")
     assert code == 0
     klasse, dato, period, students = a_lesson(demo_dir)
-    run(
+    register(
         capsys,
-        "--data",
-        str(demo_dir),
-        "register",
+        demo_dir,
         "--class",
         klasse,
         "--date",
@@ -438,11 +431,9 @@ def test_a_world_readable_data_folder_is_refused(demo_dir: Path, capsys) -> None
 )
 def test_register_refuses_dates_outside_the_school_years(demo_dir, capsys, dato, message) -> None:
     klasse, _, period, students = a_lesson(demo_dir)
-    code, _, err = run(
+    code, _, err = register(
         capsys,
-        "--data",
-        str(demo_dir),
-        "register",
+        demo_dir,
         "--class",
         klasse,
         "--date",
