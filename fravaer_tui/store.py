@@ -118,6 +118,21 @@ def _why(exc: OSError) -> str:
     }.get(exc.errno or 0, exc.strerror or str(exc))
 
 
+def _copy_tree(src: Path, dst: Path, dir_mode: int) -> None:
+    """Copy a folder; the first OSError is raised as it is (shutil.copytree folds them all
+    into one string and the errno with them, so a full disk could not be told apart).
+    Temp files are left out, and no symlink is followed."""
+    dst.mkdir(mode=dir_mode)
+    with os.scandir(src) as entries:
+        for entry in entries:
+            if entry.name.endswith(".tmp"):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _copy_tree(Path(entry.path), dst / entry.name, dir_mode)
+            elif entry.is_file(follow_symlinks=False):
+                shutil.copy2(entry.path, dst / entry.name, follow_symlinks=False)
+
+
 def write_atomic(path: Path, payload: bytes, mode: int = FILE_MODE) -> None:
     """Write `payload` to `path` so that a crash leaves either the old or the new file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -650,6 +665,7 @@ class Store:
         dir_mode: int | None = None,
         clock: Callable[[], dt.datetime] = dt.datetime.now,
         keep_backup_days: int = KEEP_BACKUP_DAYS,
+        daily_backups: bool = True,
     ) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
@@ -660,6 +676,7 @@ class Store:
         self.dir_mode = dir_mode if dir_mode is not None else (0o2770 if shared else DIR_MODE)
         self.clock = clock  # backups follow the wall clock, not the school's dates
         self.keep_backup_days = keep_backup_days
+        self.daily_backups = daily_backups  # off only while a demo school is being built
 
     # paths -----------------------------------------------------------------
 
@@ -1015,7 +1032,7 @@ class Store:
     def ensure_daily_backup(self) -> str | None:
         """Before the first write of each day, snapshot the data as it stood."""
         name = self.clock().date().isoformat()
-        if not self.exists() or (self.backup_root / name).exists():
+        if not self.daily_backups or not self.exists() or (self.backup_root / name).exists():
             return None
         with file_lock(
             self._lock_path(self.backup_root / "snapshot"), self.lock_timeout, self.file_mode
@@ -1054,10 +1071,10 @@ class Store:
         try:
             tmp.mkdir(mode=self.dir_mode)
             for entry in self._data_entries():
+                if entry.is_symlink():
+                    continue
                 if entry.is_dir():
-                    shutil.copytree(
-                        entry, tmp / entry.name, ignore=shutil.ignore_patterns("*.tmp", ".*.tmp")
-                    )
+                    _copy_tree(entry, tmp / entry.name, self.dir_mode)
                 elif entry.is_file():
                     shutil.copy2(entry, tmp / entry.name)
             os.replace(tmp, self.backup_root / name)
