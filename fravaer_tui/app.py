@@ -23,15 +23,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from fravaer_tui.application.lessons import LessonState, current_lesson, registration_for
+from fravaer_tui.application.services import School, open_school, resolve_user, run_check
+from fravaer_tui.domain.model import Role, Staff, Student, class_sort_key
+from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.errors import UserError
-from fravaer_tui.lessons import LessonState, current_lesson, registration_for
-from fravaer_tui.model import Role, Staff, Student, class_sort_key
-from fravaer_tui.rules import Alert, CheckResult
-from fravaer_tui.services import School, open_school, resolve_user, run_check
 from fravaer_tui.store import FileCache
 
 if TYPE_CHECKING:
-    from fravaer_tui.session import Session
+    from fravaer_tui.application.session import Session
 
 CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
 
@@ -101,8 +101,8 @@ class FravaerApp(App[None]):
         self._start()
 
     def _start(self) -> None:
+        from fravaer_tui.application.session import Session  # imported here: keeps the start quick
         from fravaer_tui.screens.lessons import LessonsScreen
-        from fravaer_tui.session import Session  # imported here: keeps the start quick
 
         assert self.user is not None
         self.session = Session(self.school, self.user, self._cache)

@@ -18,10 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fravaer_tui.model import Mark, MarkType, Registration, Role
-from fravaer_tui.rules import CheckResult
-from fravaer_tui.schoolcalendar import school_year_start
-from fravaer_tui.services import (
+from fravaer_tui.application.services import (
     School,
     check_window_start,
     load_range,
@@ -30,8 +27,12 @@ from fravaer_tui.services import (
     save_registration,
     write_demo,
 )
-from fravaer_tui.session import Session
-from fravaer_tui.store import FileCache, NaiveStore
+from fravaer_tui.application.session import Session
+from fravaer_tui.domain.model import Mark, MarkType, Registration, Role
+from fravaer_tui.domain.rules import CheckResult
+from fravaer_tui.domain.schoolcalendar import school_year_start
+from fravaer_tui.store import FileCache
+from fravaer_tui.store.partitions import NaiveStore
 
 # (key, target, description) – a target of None is informative only
 TARGETS: list[tuple[str, float | None, str]] = [
@@ -156,8 +157,8 @@ VEDLEGG_RUNS = 5
 def _vedlegg(school: School, result: CheckResult, dato: dt.date, out: Path) -> float:
     """Median seconds to export Vedlegg 1 for a flagged student whose case has answers and
     a tiltak, as the kontaktlærer would from the case screen (a new file each run)."""
-    from fravaer_tui.exports import export_vedlegg
-    from fravaer_tui.followup import Tiltak
+    from fravaer_tui.application.exports import export_vedlegg
+    from fravaer_tui.domain.followup import Tiltak
 
     alert = result.alerts[0]
     kontakt = school.roster.kontaktlaerere(alert.klasse)[0]
@@ -199,7 +200,7 @@ READY_PROBE = """
 import asyncio, datetime as dt, sys, time
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.screens.register import RegisterScreen
-from fravaer_tui.services import open_school, resolve_user
+from fravaer_tui.application.services import open_school, resolve_user
 
 async def main(folder, user, moment):
     school = open_school(folder)

@@ -14,12 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from fravaer_tui.audit import audit_line, filter_audit
-from fravaer_tui.errors import UserError
-from fravaer_tui.model import Mark, MarkType, Staff
-from fravaer_tui.rules import Alert, CheckResult
-from fravaer_tui.schoolcalendar import format_date, format_number, parse_date
-from fravaer_tui.services import (
+from fravaer_tui.application.audit import audit_line, filter_audit
+from fravaer_tui.application.services import (
     IMPORT_KINDS,
     School,
     default_data_dir,
@@ -34,6 +30,10 @@ from fravaer_tui.services import (
     write_demo,
     write_private_file,
 )
+from fravaer_tui.domain.model import Mark, MarkType, Staff
+from fravaer_tui.domain.rules import Alert, CheckResult
+from fravaer_tui.domain.schoolcalendar import format_date, format_number, parse_date
+from fravaer_tui.errors import UserError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -298,15 +298,15 @@ def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:
     if command == "backup":
         store = open_school(data_dir).store
         if not args.list:
-            name = store.snapshot("manuell")
-            print(f"Sikkerhetskopi tatt: {store.backup_root / name}")
-        for name in store.backups():
+            name = store.backups.snapshot("manuell")
+            print(f"Sikkerhetskopi tatt: {store.backups.root / name}")
+        for name in store.backups.names():
             print(f"  {name}")
         return 0
     if command == "restore":
         store = open_school(data_dir).store
-        saved = store.restore(args.snapshot, force=args.force)
-        store.audit(
+        saved = store.backups.restore(args.snapshot, force=args.force)
+        store.log.append(
             [
                 {
                     "hva": "gjenoppretting",
@@ -321,7 +321,7 @@ def _run(args: argparse.Namespace, data_dir: Path, user: str | None) -> int:
         return 0
     if command == "audit":
         school = open_school(data_dir)
-        entries = filter_audit(school.store.read_audit(), args.student, args.staff, args.since)
+        entries = filter_audit(school.store.log.read(), args.student, args.staff, args.since)
         for entry in entries:
             if args.json:
                 print(json.dumps(entry, ensure_ascii=False))
@@ -360,7 +360,7 @@ def _export_user(school: School, user: str | None) -> Staff:
 def _export_documents(
     args: argparse.Namespace, school: School, user: str | None, out: Path | None, now: dt.datetime
 ) -> int:
-    from fravaer_tui import exports
+    from fravaer_tui.application import exports
 
     staff = _export_user(school, user)
     dato = args.date or now.date()

@@ -43,8 +43,8 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from fravaer_tui.domain.yearreport import KANDIDAT_MERKNAD, YearReport
 from fravaer_tui.errors import UserError
-from fravaer_tui.yearreport import KANDIDAT_MERKNAD, YearReport
 
 OUTPUT_MODE = 0o600
 TEMPLATE_MODE = 0o644

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fravaer_tui.services import School, open_school, write_demo
+from fravaer_tui.application.services import School, open_school, write_demo
 
 DEMO_UNTIL = dt.date(2026, 11, 20)  # a Friday in the autumn semester
 

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from fravaer_tui.audit import audit_line, filter_audit
-from fravaer_tui.schoolcalendar import parse_date
+from fravaer_tui.application.audit import audit_line, filter_audit
+from fravaer_tui.domain.schoolcalendar import parse_date
 from fravaer_tui.screens.base import LoadingScreen
 
 SHOWN = 500  # newest first; the CLI (`fravaer audit`) gives everything

@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from fravaer_tui import followup
+from fravaer_tui.application.session import Session
+from fravaer_tui.domain import followup
+from fravaer_tui.domain.followup import Case, CaseStatus
+from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.errors import UserError
-from fravaer_tui.followup import Case, CaseStatus
-from fravaer_tui.schoolcalendar import format_date
-from fravaer_tui.session import Session
 
 
 def open_case_for(app: App, elev: str, dato: dt.date, regel: str | None = None) -> None:
@@ -179,7 +179,7 @@ class CaseScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-export")
     def _export(self, case: Case) -> None:
-        from fravaer_tui.exports import export_vedlegg, fill_warning
+        from fravaer_tui.application.exports import export_vedlegg, fill_warning
 
         app = self.app
         now = app.clock().replace(microsecond=0)  # type: ignore[attr-defined]

@@ -12,10 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
+from fravaer_tui.application.lessons import add_melding
+from fravaer_tui.domain.model import Reason, Student, Validity
+from fravaer_tui.domain.schoolcalendar import format_date, parse_date
 from fravaer_tui.errors import UserError
-from fravaer_tui.lessons import add_melding
-from fravaer_tui.model import Reason, Student, Validity
-from fravaer_tui.schoolcalendar import format_date, parse_date
 
 
 class UnsavedDialog(ModalScreen[str | None]):

@@ -14,11 +14,11 @@ from textual.widgets import Button, Input, Label, OptionList, RadioButton, Radio
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from fravaer_tui.domain.followup import VEDLEGG5_TILTAK, Case, Tiltak
+from fravaer_tui.domain.model import CONTACT_KINDS, CONTACT_OUTCOMES, Student
+from fravaer_tui.domain.profiles import StepDef
+from fravaer_tui.domain.schoolcalendar import format_date, parse_date
 from fravaer_tui.errors import UserError
-from fravaer_tui.followup import VEDLEGG5_TILTAK, Case, Tiltak
-from fravaer_tui.model import CONTACT_KINDS, CONTACT_OUTCOMES, Student
-from fravaer_tui.profiles import StepDef
-from fravaer_tui.schoolcalendar import format_date, parse_date
 
 
 def _error_text(error: BaseException | None) -> str:

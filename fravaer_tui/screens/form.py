@@ -17,10 +17,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import Worker, WorkerState
 
+from fravaer_tui.application.session import Session
 from fravaer_tui.documents import FORMS
+from fravaer_tui.domain.followup import Case
 from fravaer_tui.errors import UserError
-from fravaer_tui.followup import Case
-from fravaer_tui.session import Session
 
 SAVE_PAUSE = 0.4  # seconds after the last key
 

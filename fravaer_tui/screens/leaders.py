@@ -11,12 +11,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from fravaer_tui import followup
-from fravaer_tui.rules import CheckResult
-from fravaer_tui.schoolcalendar import format_date, format_percent
+from fravaer_tui.application.session import LeaderOverview, Session
+from fravaer_tui.domain import followup
+from fravaer_tui.domain.rules import CheckResult
+from fravaer_tui.domain.schoolcalendar import format_date, format_percent
 from fravaer_tui.screens.base import LoadingScreen
 from fravaer_tui.screens.lessons import day_title
-from fravaer_tui.session import LeaderOverview, Session
 
 
 class LeaderScreen(LoadingScreen):

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from fravaer_tui.lessons import LessonState, can_follow_up, lessons_on
-from fravaer_tui.model import Student, class_sort_key
-from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.application.lessons import LessonState, can_follow_up, lessons_on
+from fravaer_tui.domain.model import Student, class_sort_key
+from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.screens.base import LoadingScreen
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")

@@ -11,12 +11,12 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from fravaer_tui.analysis import Unreported
-from fravaer_tui.rules import CheckResult
-from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.application.session import ClassMorning, Session
+from fravaer_tui.domain.analysis import Unreported
+from fravaer_tui.domain.rules import CheckResult
+from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.screens.base import LoadingScreen
 from fravaer_tui.screens.lessons import day_title
-from fravaer_tui.session import ClassMorning, Session
 from fravaer_tui.widgets.labels import ALERT_SYMBOL, short_mark
 
 

@@ -20,8 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from fravaer_tui.errors import UserError
-from fravaer_tui.lessons import (
+from fravaer_tui.application.lessons import (
     LessonState,
     can_follow_up,
     default_late_minutes,
@@ -29,11 +28,12 @@ from fravaer_tui.lessons import (
     meldinger_on,
     registration_for,
 )
-from fravaer_tui.model import Mark, MarkType, Registration, Student
-from fravaer_tui.rules import CheckResult
-from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.application.services import save_registration
+from fravaer_tui.domain.model import Mark, MarkType, Registration, Student
+from fravaer_tui.domain.rules import CheckResult
+from fravaer_tui.domain.schoolcalendar import format_date
+from fravaer_tui.errors import UserError
 from fravaer_tui.screens.lessons import day_title
-from fravaer_tui.services import save_registration
 from fravaer_tui.widgets.labels import alert_summary, flagged_name, mark_text, short_mark
 
 SAVE_ROW = "__save__"
@@ -499,8 +499,8 @@ class RegisterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="judge")
     def _judge(self, elev: str) -> None:
-        from fravaer_tui.lessons import judge_absence
-        from fravaer_tui.model import Validity
+        from fravaer_tui.application.lessons import judge_absence
+        from fravaer_tui.domain.model import Validity
 
         app = self.app
         slot = self.lesson.slot

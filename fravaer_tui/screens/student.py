@@ -11,10 +11,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from fravaer_tui import analysis, followup
-from fravaer_tui.schoolcalendar import format_date, format_number, format_percent
+from fravaer_tui.application.session import Session, StudentPage
+from fravaer_tui.domain import analysis, followup
+from fravaer_tui.domain.schoolcalendar import format_date, format_number, format_percent
 from fravaer_tui.screens.base import LoadingScreen
-from fravaer_tui.session import Session, StudentPage
 from fravaer_tui.widgets.labels import ALERT_SYMBOL
 
 WEEKDAY_HEAD = "man tir ons tor fre"

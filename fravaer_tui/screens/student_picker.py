@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
-from fravaer_tui.model import Student
+from fravaer_tui.domain.model import Student
 from fravaer_tui.widgets.labels import flagged_name
 
 

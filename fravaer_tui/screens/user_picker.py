@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from fravaer_tui.model import Role, Staff
+from fravaer_tui.domain.model import Role, Staff
 
 ORDER = {Role.KONTAKTLAERER: 0, Role.FAGLAERER: 1, Role.AVDELINGSLEDER: 2, Role.REKTOR: 3}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from fravaer_tui.model import Mark, MarkType, Staff
-from fravaer_tui.rules import Alert
+from fravaer_tui.domain.model import Mark, MarkType, Staff
+from fravaer_tui.domain.rules import Alert
 
 ALERT_SYMBOL = "⚠"
 # narrow symbols found in common terminal fonts (no emoji: their width varies)

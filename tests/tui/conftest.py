@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from fravaer_tui.app import FravaerApp
-from fravaer_tui.model import Slot, Staff
-from fravaer_tui.services import School
+from fravaer_tui.application.services import School
+from fravaer_tui.domain.model import Slot, Staff
 
 # The demo history runs to Friday 20.11.2026; Monday 23.11 has no registrations yet.
 MONDAY = dt.date(2026, 11, 23)

@@ -9,14 +9,14 @@ import pytest
 from textual.widgets import DataTable
 
 from fravaer_tui.app import FravaerApp
-from fravaer_tui.followup import CaseStatus
-from fravaer_tui.schoolcalendar import format_date
+from fravaer_tui.application.services import open_school
+from fravaer_tui.domain.followup import CaseStatus
+from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.screens.case import CaseScreen
 from fravaer_tui.screens.followup_dialogs import ContactDialog, StepDialog, TiltakDialog
 from fravaer_tui.screens.leaders import LeaderScreen
 from fravaer_tui.screens.overview import MorningScreen
 from fravaer_tui.screens.student import StudentScreen
-from fravaer_tui.services import open_school
 from tests.tui.conftest import kontaktlaerer
 from tests.tui.test_register import settle
 
@@ -102,7 +102,7 @@ async def test_a_case_from_an_alert_through_every_step(
     evaluations = [r for r in stored.steps if "evaluering" in r.step]
     assert evaluations and all(r.effect is not None for r in evaluations)
     assert first_step.id == walk[0][0]
-    audit = [e for e in school.store.read_audit() if e.get("sak") == case.id]
+    audit = [e for e in school.store.log.read() if e.get("sak") == case.id]
     assert len(audit) == 1 + len(walk)  # opened, then one entry per step
 
 
@@ -209,9 +209,9 @@ async def test_the_kartleggingssamtale_is_saved_as_it_is_typed(demo_dir: Path) -
 
 
 async def test_ledelsen_browses_and_filters_the_audit_log(demo_dir: Path) -> None:
+    from fravaer_tui.application.session import AccessDenied, Session
     from fravaer_tui.cli import main
     from fravaer_tui.screens.audit import AuditScreen
-    from fravaer_tui.session import AccessDenied, Session
 
     school = open_school(demo_dir)
     klasse = school.roster.classes[0]

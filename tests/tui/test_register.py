@@ -6,16 +6,16 @@ import datetime as dt
 
 from textual.widgets import DataTable, Input
 
-from fravaer_tui.lessons import add_melding, registration_for
-from fravaer_tui.model import MarkType, Reason, Validity
-from fravaer_tui.rules import effective_validity
+from fravaer_tui.application.lessons import add_melding, registration_for
+from fravaer_tui.application.services import School, open_school
+from fravaer_tui.domain.model import MarkType, Reason, Validity
+from fravaer_tui.domain.rules import effective_validity
 from fravaer_tui.screens.dialogs import MeldingDialog, UnsavedDialog
 from fravaer_tui.screens.help import HelpScreen
 from fravaer_tui.screens.lessons import LessonsScreen
 from fravaer_tui.screens.overview import MorningScreen
 from fravaer_tui.screens.register import RegisterScreen
 from fravaer_tui.screens.user_picker import UserPickerScreen
-from fravaer_tui.services import School, open_school
 from tests.tui.conftest import MONDAY, during, kontaktlaerer, lesson_at
 
 
@@ -120,7 +120,7 @@ async def test_reopen_and_correct_is_audited(demo_school: School, make_app) -> N
     assert {(m.elev, m.kind) for m in saved.marks} == {(students[3].id, MarkType.FORLOT)} | {
         (e, MarkType.FRAVAER) for e in meldt
     }
-    audit = demo_school.store.read_audit()
+    audit = demo_school.store.log.read()
     assert audit[-1]["hva"] == "registrering_endret"
     assert students[2].id in {m["elev"] for m in audit[-1]["for"]["marks"]}
     assert students[2].id not in {m["elev"] for m in audit[-1]["etter"]["marks"]}
@@ -367,5 +367,5 @@ async def test_a_kontaktlaerer_marks_a_saved_absence_ugyldig(demo_school: School
         await settle(app, pilot)
     mark = registration_for(demo_school, klasse, MONDAY, slot.time).mark_for(student.id)
     assert (mark.kind, mark.validity) == (MarkType.FRAVAER, Validity.UGYLDIG)
-    entry = demo_school.store.read_audit()[-1]
+    entry = demo_school.store.log.read()[-1]
     assert entry["av"] == teacher.id and entry["hva"] == "vurdering"

@@ -39,7 +39,7 @@ import resource
 import sys
 import traceback
 
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Holiday,
     Mark,
     MarkType,
@@ -181,7 +181,7 @@ def fsize(root: str, klasse: str, limit: int) -> None:
         "config": lambda: store.write_config(
             SchoolConfig(navn=big, ferier=(Holiday("Høstferie", now.date(), now.date()),))
         ),
-        "audit": lambda: store.audit([{"hva": big}], now),
+        "audit": lambda: store.log.append([{"hva": big}], now),
     }
     for name, attempt in attempts.items():
         try:

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.analysis import (
+from fravaer_tui.domain.analysis import (
     NO_PATTERN,
     ClassFigures,
     DayAbsence,
@@ -48,7 +48,7 @@ from fravaer_tui.analysis import (
     unregistered_by_teacher,
     weekly_trend,
 )
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Holiday,
     Mark,
     MarkType,
@@ -60,10 +60,10 @@ from fravaer_tui.model import (
     Student,
     Validity,
 )
-from fravaer_tui.profiles import load_profile
-from fravaer_tui.rules import check
-from fravaer_tui.schoolcalendar import SchoolCalendar
-from fravaer_tui.yearreport import year_report
+from fravaer_tui.domain.profiles import load_profile
+from fravaer_tui.domain.rules import check
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar
+from fravaer_tui.domain.yearreport import year_report
 
 D = dt.date
 FRAVAER, SENT, FORLOT = MarkType.FRAVAER, MarkType.SENT, MarkType.FORLOT

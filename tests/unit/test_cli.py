@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from fravaer_tui.application.services import open_school, run_check
 from fravaer_tui.cli import main
-from fravaer_tui.model import MarkType
-from fravaer_tui.schoolcalendar import school_year_name
-from fravaer_tui.services import open_school, run_check
+from fravaer_tui.domain.model import MarkType
+from fravaer_tui.domain.schoolcalendar import school_year_name
 from tests.conftest import DEMO_UNTIL
 
 NOW = "2026-11-20 15:00"  # the CLI's clock in these tests (the demo's last school day)
@@ -125,7 +125,7 @@ def test_register_saves_exactly_the_lesson_and_replaces_it(demo_dir: Path, capsy
     saved = [r for r in reg.registrations if r.dato == dato and r.time == period]
     assert len(saved) == 1
     assert [(m.elev, m.kind) for m in saved[0].marks] == [(students[3], MarkType.FORLOT)]
-    audit = open_school(demo_dir).store.read_audit()
+    audit = open_school(demo_dir).store.log.read()
     assert [e["hva"] for e in audit[-2:]] == ["registrering_endret", "registrering_endret"]
     assert audit[-1]["for"]["marks"] and audit[-1]["etter"]["marks"][0]["type"] == "forlot"
 
@@ -226,7 +226,7 @@ def test_a_melding_clears_ugyldig_fravaer(demo_dir: Path, capsys) -> None:
     alerts = ugyldig(elev)
     assert alerts and alerts[0]["dato"] == dato.isoformat() and alerts[0]["antall"] == 1
 
-    from fravaer_tui.model import Melding, Reason
+    from fravaer_tui.domain.model import Melding, Reason
 
     school.store.add_meldinger(
         school_year_name(dato),
@@ -250,7 +250,7 @@ def test_export_import_round_trip(demo_dir: Path, tmp_path: Path, capsys) -> Non
     shutil.copy(demo_dir / "skole.json", fresh / "skole.json")
     code, out, err = run(capsys, "--data", str(fresh), "import", "absences", str(out_file))
     assert code == 0, err
-    imported = [e for e in open_school(fresh).store.read_audit() if e["hva"] == "import"]
+    imported = [e for e in open_school(fresh).store.log.read() if e["hva"] == "import"]
     assert imported and all(e["etter"]["marks"] for e in imported if "etter" in e)
     code, again, _ = run(capsys, "--data", str(fresh), "export", "absences")
     assert code == 0
@@ -324,9 +324,9 @@ def test_installed_script_reports_without_traceback(tmp_path: Path) -> None:
 
 def test_audit_lists_every_kind_of_change_and_filters(demo_dir: Path, capsys) -> None:
     """An audit entry exists for every kind of change made through the CLI and services."""
-    from fravaer_tui.lessons import add_melding, judge_absence
-    from fravaer_tui.model import Reason, Validity
-    from fravaer_tui.session import Session
+    from fravaer_tui.application.lessons import add_melding, judge_absence
+    from fravaer_tui.application.session import Session
+    from fravaer_tui.domain.model import Reason, Validity
 
     klasse, dato, period, students = a_lesson(demo_dir)
     school = open_school(demo_dir)
@@ -357,7 +357,7 @@ def test_audit_lists_every_kind_of_change_and_filters(demo_dir: Path, capsys) ->
     session.log_contact(alert.elev, "ringt foresatte", "ikke svar", "", now)
     students_csv = demo_dir.parent / "elever.csv"
     run(capsys, "--data", str(demo_dir), "export", "absences", "--out", str(students_csv))
-    kinds = {e["hva"] for e in school.store.read_audit()}
+    kinds = {e["hva"] for e in school.store.log.read()}
     assert {"registrering_endret", "melding", "vurdering", "sak", "sak_endret", "kontakt"} <= kinds
 
     code, out, _ = run(capsys, "--data", str(demo_dir), "audit", "--student", students[0])

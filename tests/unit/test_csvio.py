@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.csvio import (
+from fravaer_tui.domain.csvio import (
     ABSENCE_COLUMNS,
     STAFF_COLUMNS,
     STUDENT_COLUMNS,
@@ -29,8 +29,7 @@ from fravaer_tui.csvio import (
     parse_timetable,
     registrations_to_rows,
 )
-from fravaer_tui.errors import InputError, InputErrors
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Foresatt,
     Holiday,
     Mark,
@@ -44,7 +43,8 @@ from fravaer_tui.model import (
     Student,
     Validity,
 )
-from fravaer_tui.schoolcalendar import SchoolCalendar
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar
+from fravaer_tui.errors import InputError, InputErrors
 
 MONDAY = dt.date(2026, 10, 12)
 FRIDAY = dt.date(2026, 10, 16)

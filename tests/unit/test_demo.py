@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from fravaer_tui.demo import DemoSchool, build_demo, easter_sunday, school_holidays
-from fravaer_tui.model import MarkType, Reason, Role, Validity
-from fravaer_tui.schoolcalendar import SchoolCalendar, public_holidays
+from fravaer_tui.domain.demo import DemoSchool, build_demo, easter_sunday, school_holidays
+from fravaer_tui.domain.model import MarkType, Reason, Role, Validity
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar, public_holidays
 
 YEAR_END = dt.date(2027, 6, 30)  # summer holiday: the whole school year 2026-2027 so far
 AUTUMN = dt.date(2026, 10, 21)

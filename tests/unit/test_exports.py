@@ -18,15 +18,15 @@ from docx.document import Document as DocxDocument
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from fravaer_tui import exports
+from fravaer_tui.application import exports
+from fravaer_tui.application.services import School, open_school, run_check
+from fravaer_tui.application.session import AccessDenied, Session
 from fravaer_tui.cli import main
 from fravaer_tui.documents import FORMS, initialer, read_text
-from fravaer_tui.followup import Tiltak
-from fravaer_tui.model import Foresatt, MarkType, Role, Staff, Student
-from fravaer_tui.schoolcalendar import school_year_name
-from fravaer_tui.services import School, open_school, run_check
-from fravaer_tui.session import AccessDenied, Session
-from fravaer_tui.yearreport import KANDIDAT_MERKNAD, report_rows, year_report
+from fravaer_tui.domain.followup import Tiltak
+from fravaer_tui.domain.model import Foresatt, MarkType, Role, Staff, Student
+from fravaer_tui.domain.schoolcalendar import school_year_name
+from fravaer_tui.domain.yearreport import KANDIDAT_MERKNAD, report_rows, year_report
 from tests.conftest import DEMO_UNTIL
 
 TODAY = DEMO_UNTIL
@@ -247,7 +247,7 @@ def test_files_go_to_the_elevmappe_private_and_never_overwrite(setup: Setup) -> 
     assert first.read_bytes() == before
     assert stat.S_IMODE(second.stat().st_mode) == 0o600
     assert not list(setup.folder.glob(".*"))  # no temp files left
-    audit = [e for e in setup.school.store.read_audit() if e["hva"] == "eksport"]
+    audit = [e for e in setup.school.store.log.read() if e["hva"] == "eksport"]
     assert [(e["vedlegg"], e["fil"], e["av"]) for e in audit] == [
         (1, str(p), setup.kontakt.id) for p in (first, second, third)
     ]
@@ -329,7 +329,7 @@ def test_a_restyled_template_with_an_unknown_placeholder_is_filled_and_reported(
     assert "{{rektor_signatur}}" in text and f"Elev: {NAVN}" in text
     warning = exports.fill_warning(report)
     assert "{{rektor_signatur}}" in warning and warning.startswith("Advarsel")
-    entry = setup.school.store.read_audit()[-1]
+    entry = setup.school.store.log.read()[-1]
     assert entry["ukjente_felt"] == ["rektor_signatur"]
     assert entry["mal"] == str(setup.dir / "maler" / FORMS[1].file_name)
 
@@ -543,7 +543,7 @@ def test_year_report_for_a_student_matches_yearreport(setup: Setup) -> None:
     assert row["Skoleår fraværsdager"] == str(whole)
     step = f"20.11.2026 Kontakt med foresatte ({setup.kontakt.navn})"
     assert row == report_rows([replace(expected, steps=(step,))])[0]
-    audit = [e for e in school.store.read_audit() if e["hva"] == "eksport"]
+    audit = [e for e in school.store.log.read() if e["hva"] == "eksport"]
     assert [e["fil"] for e in audit] == [str(p) for p in paths]
 
 
@@ -610,8 +610,8 @@ def test_year_report_for_a_whole_class(setup: Setup, tmp_path: Path, capsys) -> 
 
 
 def test_vedlegg_3_replaces_single_given_names_and_a_parents_name() -> None:
-    from fravaer_tui.exports import form_values
-    from fravaer_tui.model import Foresatt, Student
+    from fravaer_tui.application.exports import form_values
+    from fravaer_tui.domain.model import Foresatt, Student
 
     student = Student("E1", "Ola Jakob", "Nordmann", "8A", (Foresatt("Kari Nordmann"),))
     text = "Ola har vært borte. Jakob sier at mor Kari ringte."

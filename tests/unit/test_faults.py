@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from fravaer_tui.application.services import open_school, save_registration
+from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.errors import StoreError
-from fravaer_tui.model import Mark, MarkType
-from fravaer_tui.services import open_school, save_registration
 from tests.conftest import DEMO_UNTIL
 
 ROOT = os.geteuid() == 0
@@ -52,8 +52,8 @@ def small_disk(where: Path, size: str = "4m") -> Iterator[Path]:
 SAVE = """
 import datetime as dt, json, resource, sys
 from fravaer_tui.errors import UserError
-from fravaer_tui.model import Mark, MarkType
-from fravaer_tui.services import open_school, save_registration
+from fravaer_tui.domain.model import Mark, MarkType
+from fravaer_tui.application.services import open_school, save_registration
 folder, klasse, elev, limit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 school = open_school(folder)
 day = dt.date.fromisoformat(sys.argv[5])

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.followup import (
+from fravaer_tui.domain.followup import (
     VEDLEGG5_TILTAK,
     Case,
     CaseStatus,
@@ -35,9 +35,9 @@ from fravaer_tui.followup import (
     staircase,
     staircase_text,
 )
-from fravaer_tui.model import Holiday, Mark, MarkType, Registration, Roster, Slot, Student
-from fravaer_tui.profiles import Profile, ProfileError, StepDef, load_profile, parse_profile
-from fravaer_tui.schoolcalendar import SchoolCalendar
+from fravaer_tui.domain.model import Holiday, Mark, MarkType, Registration, Roster, Slot, Student
+from fravaer_tui.domain.profiles import Profile, ProfileError, StepDef, load_profile, parse_profile
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar
 
 D = dt.date
 STRAND = load_profile("strand")

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fravaer_tui.application.lessons import registration_for
+from fravaer_tui.application.services import open_school, save_registration
 from fravaer_tui.cli import main
+from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.errors import UserError
-from fravaer_tui.lessons import registration_for
-from fravaer_tui.model import Mark, MarkType
-from fravaer_tui.services import open_school, save_registration
 
 NOW = dt.datetime(2026, 11, 20, 12, 0)
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Holiday,
     Mark,
     MarkType,
@@ -29,9 +29,9 @@ from fravaer_tui.model import (
     Student,
     Validity,
 )
-from fravaer_tui.profiles import Profile, load_profile
-from fravaer_tui.rules import Alert, CheckResult, Evidence, check
-from fravaer_tui.schoolcalendar import SchoolCalendar, months_window_start, semester_bounds
+from fravaer_tui.domain.profiles import Profile, load_profile
+from fravaer_tui.domain.rules import Alert, CheckResult, Evidence, check
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar, months_window_start, semester_bounds
 
 # --- the school ----------------------------------------------------------------------------
 

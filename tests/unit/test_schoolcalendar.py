@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.model import Holiday
-from fravaer_tui.schoolcalendar import (
+from fravaer_tui.domain.model import Holiday
+from fravaer_tui.domain.schoolcalendar import (
     SchoolCalendar,
     add_months,
     format_date,

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
+from fravaer_tui.application.lessons import add_melding
+from fravaer_tui.application.services import School, run_check
+from fravaer_tui.application.session import AccessDenied, Session
+from fravaer_tui.domain.model import Reason, Role, Validity
 from fravaer_tui.errors import UserError
-from fravaer_tui.lessons import add_melding
-from fravaer_tui.model import Reason, Role, Validity
-from fravaer_tui.services import School, run_check
-from fravaer_tui.session import AccessDenied, Session
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 12, 0)

@@ -21,8 +21,7 @@ from typing import NoReturn
 import pytest
 from tinydb import TinyDB
 
-from fravaer_tui.errors import CorruptFileError, LockTimeoutError, NewerSchemaError, StoreError
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Foresatt,
     Holiday,
     Mark,
@@ -37,14 +36,11 @@ from fravaer_tui.model import (
     Student,
     Validity,
 )
-from fravaer_tui.store import (
-    NaiveStore,
-    Store,
-    YearData,
-    file_lock,
-    read_tables,
-    safe_file_name,
-)
+from fravaer_tui.errors import CorruptFileError, LockTimeoutError, NewerSchemaError, StoreError
+from fravaer_tui.store import Store, YearData
+from fravaer_tui.store.codec import safe_file_name
+from fravaer_tui.store.files import file_lock, read_tables
+from fravaer_tui.store.partitions import NaiveStore
 
 HELPER = Path(__file__).with_name("store_writer.py")
 _spec = importlib.util.spec_from_file_location("store_writer", HELPER)
@@ -453,14 +449,16 @@ def test_meldinger_and_registrations_of_one_class_live_in_separate_files(store: 
 
 
 def test_audit_append_and_read(store: Store) -> None:
-    assert store.read_audit() == []
-    store.audit([], NOW)
+    assert store.log.read() == []
+    store.log.append([], NOW)
     assert not (store.root / "audit").exists()
 
-    store.audit([{"hvem": "kari", "hva": "føring", "før": None, "etter": {"e1": "fravaer"}}], NOW)
-    store.audit([{"hvem": "per", "hva": "melding"}, {"hvem": "per", "hva": "sletting"}], NOW)
-    store.audit([{"hvem": "ola", "hva": "føring"}], dt.datetime(2026, 12, 1, 9, 0))
-    assert store.read_audit() == [
+    store.log.append(
+        [{"hvem": "kari", "hva": "føring", "før": None, "etter": {"e1": "fravaer"}}], NOW
+    )
+    store.log.append([{"hvem": "per", "hva": "melding"}, {"hvem": "per", "hva": "sletting"}], NOW)
+    store.log.append([{"hvem": "ola", "hva": "føring"}], dt.datetime(2026, 12, 1, 9, 0))
+    assert store.log.read() == [
         {
             "tid": "2026-11-20T08:15:00",
             "hvem": "kari",
@@ -479,12 +477,12 @@ def test_audit_append_and_read(store: Store) -> None:
 
 
 def test_audit_line_cut_by_a_crash_does_not_swallow_the_next_entry(store: Store) -> None:
-    store.audit([{"hva": "først"}], NOW)
+    store.log.append([{"hva": "først"}], NOW)
     log = store.root / "audit" / "2026-11.jsonl"
     with log.open("ab") as f:
         f.write(b'{"tid":"2026-11-20T08:15:00","hva":"halv')  # what a crash mid-append leaves
-    store.audit([{"hva": "etterpå"}], NOW)
-    assert [e["hva"] for e in store.read_audit()] == ["først", "etterpå"]
+    store.log.append([{"hva": "etterpå"}], NOW)
+    assert [e["hva"] for e in store.log.read()] == ["først", "etterpå"]
 
 
 def test_save_registration_merges_inside_the_lock_and_audits(store: Store) -> None:
@@ -506,7 +504,7 @@ def test_save_registration_merges_inside_the_lock_and_audits(store: Store) -> No
 
     assert store.load_class(YEAR, "8A").registrations == (october, second)
     assert file_lessons(store.lesson_path("8A", OCTOBER)) == {(OCTOBER, 1)}
-    changes = [(e["hva"], e["av"], e["dato"], e["time"]) for e in store.read_audit()]
+    changes = [(e["hva"], e["av"], e["dato"], e["time"]) for e in store.log.read()]
     assert changes == [
         ("registrering", "kari", "2026-11-20", 1),
         ("registrering_endret", "per", "2026-11-20", 1),
@@ -518,7 +516,7 @@ def test_add_meldinger_is_audited(store: Store) -> None:
     store.add_meldinger(YEAR, "8A", [melding("m1")], NOW)
     assert store.class_files(YEAR) == [store.meldinger_path(YEAR, "8A")]
     assert store.load_class(YEAR, "8A").meldinger == (melding("m1"),)
-    assert [(e["hva"], e["elev"]) for e in store.read_audit()] == [("melding", "e1")]
+    assert [(e["hva"], e["elev"]) for e in store.log.read()] == [("melding", "e1")]
 
 
 def test_naive_store_reads_back_with_default_tinydb(tmp_path: Path) -> None:
@@ -636,7 +634,7 @@ def _other_files_of_the_class_still_take_saves(store: Store, kind: str) -> None:
         _save_lesson(store)
         assert file_lessons(store.lesson_path("8A", DAY)) == {(DAY, 1)}
     assert file_lessons(store.lesson_path("8A", OCTOBER)) == {(OCTOBER, 1)}
-    assert not store.read_audit()  # nothing refused got as far as the log
+    assert not store.log.read()  # nothing refused got as far as the log
 
 
 KINDS = ["lesson", "meldinger"]
@@ -1094,7 +1092,7 @@ def test_failing_writes_say_so_and_leave_the_old_files(store: Store) -> None:
     _save_melding(store)
     _save_roster(store)
     store.write_config(SchoolConfig(navn="Strandaskolen"))
-    store.audit([{"hva": "før"}], NOW)
+    store.log.append([{"hva": "før"}], NOW)
     new_month = store.lesson_path("8A", dt.date(2026, 12, 1))
     files = {
         "lesson": store.lesson_path("8A", DAY),
@@ -1137,7 +1135,7 @@ def test_data_folder_that_cannot_be_made_says_so(tmp_path: Path) -> None:
         lambda: _save_melding(store),
         lambda: _save_roster(store),
         lambda: store.write_config(SchoolConfig()),
-        lambda: store.audit([{"hva": "x"}], NOW),
+        lambda: store.log.append([{"hva": "x"}], NOW),
     ]
     for attempt in attempts:
         with pytest.raises(StoreError, match="Kunne ikke lage mappen") as err:
@@ -1148,8 +1146,8 @@ def test_data_folder_that_cannot_be_made_says_so(tmp_path: Path) -> None:
 
 def test_forty_staff_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     """08:30 on a Monday: 40 processes save their lessons at the same moment (issue 6)."""
+    from fravaer_tui.application.services import open_school, write_demo
     from fravaer_tui.bench import contended_saves
-    from fravaer_tui.services import open_school, write_demo
 
     folder = tmp_path / "skole"
     write_demo(folder, students=300, seed=5, until=dt.date(2026, 11, 20))

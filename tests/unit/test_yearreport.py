@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Holiday,
     Mark,
     MarkType,
@@ -28,10 +28,10 @@ from fravaer_tui.model import (
     Student,
     Validity,
 )
-from fravaer_tui.profiles import load_profile
-from fravaer_tui.rules import check
-from fravaer_tui.schoolcalendar import SchoolCalendar
-from fravaer_tui.yearreport import (
+from fravaer_tui.domain.profiles import load_profile
+from fravaer_tui.domain.rules import check
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar
+from fravaer_tui.domain.yearreport import (
     CSV_COLUMNS,
     KANDIDAT_MERKNAD,
     PeriodFigures,

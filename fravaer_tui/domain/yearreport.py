@@ -44,7 +44,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Mark,
     MarkType,
     Melding,
@@ -55,8 +55,8 @@ from fravaer_tui.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.rules import Lessons, melding_cover
-from fravaer_tui.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
+from fravaer_tui.domain.rules import Lessons, melding_cover
+from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
 
 MAX_DEDUCTIBLE_DAYS = 10
 HEALTH_SPELL_FREE_DAYS = 3

@@ -11,8 +11,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
 
-from fravaer_tui.errors import AccessDenied, UserError
-from fravaer_tui.model import (
+from fravaer_tui.application.services import School, years_between
+from fravaer_tui.domain.model import (
     Mark,
     Melding,
     Reason,
@@ -24,9 +24,9 @@ from fravaer_tui.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.rules import melding_order
-from fravaer_tui.schoolcalendar import format_date, school_year_bounds, school_year_name
-from fravaer_tui.services import School, years_between
+from fravaer_tui.domain.rules import melding_order
+from fravaer_tui.domain.schoolcalendar import format_date, school_year_bounds, school_year_name
+from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.store import FileCache
 
 EARLY_MINUTES = 10  # a lesson is "now" from 10 minutes before it starts until it ends

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
 
-from fravaer_tui.model import Holiday
+from fravaer_tui.domain.model import Holiday
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Mark,
     MarkType,
     Melding,
@@ -27,8 +27,8 @@ from fravaer_tui.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.profiles import Profile, RuleDef
-from fravaer_tui.schoolcalendar import (
+from fravaer_tui.domain.profiles import Profile, RuleDef
+from fravaer_tui.domain.schoolcalendar import (
     ONE_DAY,
     SchoolCalendar,
     months_window_start,

@@ -12,19 +12,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from fravaer_tui import analysis, followup
-from fravaer_tui.errors import AccessDenied, UserError
-from fravaer_tui.followup import Case, CaseStatus, DueStep, Effect, Tiltak
-from fravaer_tui.lessons import can_follow_up
-from fravaer_tui.model import Contact, Melding, Registration, Staff, Student
-from fravaer_tui.rules import Alert, CheckResult
-from fravaer_tui.schoolcalendar import (
+from fravaer_tui.application.lessons import can_follow_up
+from fravaer_tui.application.services import School, load_range, run_check
+from fravaer_tui.domain import analysis, followup
+from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
+from fravaer_tui.domain.model import Contact, Melding, Registration, Staff, Student
+from fravaer_tui.domain.rules import Alert, CheckResult
+from fravaer_tui.domain.schoolcalendar import (
     format_date,
     school_year_bounds,
     school_year_name,
     semester_bounds,
 )
-from fravaer_tui.services import School, load_range, run_check
+from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.store import FileCache
 
 RECENT_DAYS = 5  # school days back for "ikke ført" lessons on the morning overview
@@ -314,7 +314,7 @@ class Session:
     def audit_entries(self) -> list[dict]:
         """The whole audit log, oldest first: for avdelingsleder and rektor only."""
         self._require_ledelse("endringsloggen")
-        return self.school.store.read_audit()
+        return self.school.store.log.read()
 
     # -- the overviews -------------------------------------------------------------
 

@@ -50,7 +50,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Mark,
     MarkType,
     Melding,
@@ -61,8 +61,8 @@ from fravaer_tui.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.rules import CheckResult, effective_validity, melding_cover
-from fravaer_tui.schoolcalendar import ONE_DAY, SchoolCalendar
+from fravaer_tui.domain.rules import CheckResult, effective_validity, melding_cover
+from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar
 
 DEFAULT_LESSON_MINUTES = 45
 HELE_SKOLEN = "Hele skolen"

@@ -157,7 +157,11 @@ def load_profile(spec: str, base: Path | None = None) -> Profile:
     """`strand`, `hole`, or a path to a TOML file (relative paths from `base`)."""
     if spec in BUILTIN:
         source = f"{spec}.toml"
-        text = resources.files("fravaer_tui.builtin_profiles").joinpath(source).read_text("utf-8")
+        text = (
+            resources.files("fravaer_tui.domain.builtin_profiles")
+            .joinpath(source)
+            .read_text("utf-8")
+        )
     else:
         path = Path(spec).expanduser()
         if not path.is_absolute() and base is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fravaer_tui.schoolcalendar import format_date
-from fravaer_tui.services import School
+from fravaer_tui.application.services import School
+from fravaer_tui.domain.schoolcalendar import format_date
 
 
 def _mentions(entry: dict[str, Any], elev: str) -> bool:

@@ -36,7 +36,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from fravaer_tui import analysis, followup
+from fravaer_tui.application.services import School, check_window_start, years_between
+from fravaer_tui.application.session import Session
 from fravaer_tui.documents import (
     FORMS,
     FillReport,
@@ -46,20 +47,19 @@ from fravaer_tui.documents import (
     write_year_report,
 )
 from fravaer_tui.documents import Tiltak as FormTiltak
-from fravaer_tui.errors import UserError
-from fravaer_tui.followup import Case, StepRecord
-from fravaer_tui.model import Melding, Registration, Staff, Student
-from fravaer_tui.profiles import Profile, ProfileError, load_profile
-from fravaer_tui.rules import check
-from fravaer_tui.schoolcalendar import (
+from fravaer_tui.domain import analysis, followup
+from fravaer_tui.domain.followup import Case, StepRecord
+from fravaer_tui.domain.model import Melding, Registration, Staff, Student
+from fravaer_tui.domain.profiles import Profile, ProfileError, load_profile
+from fravaer_tui.domain.rules import check
+from fravaer_tui.domain.schoolcalendar import (
     format_date,
     format_number,
     school_year_name,
     semester_bounds,
 )
-from fravaer_tui.services import School, check_window_start, years_between
-from fravaer_tui.session import Session
-from fravaer_tui.yearreport import YearReport, class_reports, format_csv, year_report
+from fravaer_tui.domain.yearreport import YearReport, class_reports, format_csv, year_report
+from fravaer_tui.errors import UserError
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -102,7 +102,7 @@ _NOT_IN_NAMES = re.compile(r"[/\x00-\x1f\x7f]")
 
 def templates_dir() -> Path:
     """The shipped templates: inside the installed package, else the source checkout's."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the fravaer_tui package
     for folder in (here / "templates", here.parent / "templates"):
         if (folder / FORMS[1].file_name).is_file():
             return folder
@@ -562,7 +562,7 @@ def export_vedlegg(
         entry["sak"] = case.id
     if report.unknown:
         entry["ukjente_felt"] = list(report.unknown)
-    school.store.audit([entry], now or dt.datetime.now().replace(microsecond=0))
+    school.store.log.append([entry], now or dt.datetime.now().replace(microsecond=0))
     return target, report
 
 
@@ -614,7 +614,7 @@ def export_report(
     Excel with every student's row into the class folder (or `out`). Returns the paths,
     the documents first and the CSV last.
     """
-    from fravaer_tui.csvio import excel_bytes  # only when needed: csvio is large
+    from fravaer_tui.domain.csvio import excel_bytes  # only when needed: csvio is large
 
     if (elev is None) == (klasse is None):
         raise UserError("Velg enten én elev (--student) eller én klasse (--class).")
@@ -686,7 +686,7 @@ def export_report(
     )
     if elev is not None:
         entries[-1]["elev"] = students[0].id
-    school.store.audit(entries, now or dt.datetime.now().replace(microsecond=0))
+    school.store.log.append(entries, now or dt.datetime.now().replace(microsecond=0))
     return paths
 
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fravaer_tui.errors import UserError
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Mark,
     MarkType,
     Melding,
@@ -28,9 +27,9 @@ from fravaer_tui.model import (
     Slot,
     Staff,
 )
-from fravaer_tui.profiles import Profile, load_profile
-from fravaer_tui.rules import CheckResult, check
-from fravaer_tui.schoolcalendar import (
+from fravaer_tui.domain.profiles import Profile, load_profile
+from fravaer_tui.domain.rules import CheckResult, check
+from fravaer_tui.domain.schoolcalendar import (
     SchoolCalendar,
     format_date,
     months_window_start,
@@ -38,11 +37,12 @@ from fravaer_tui.schoolcalendar import (
     school_year_start,
     semester_bounds,
 )
+from fravaer_tui.errors import UserError
 from fravaer_tui.store import FileCache, Store, YearData, write_atomic
 
 if TYPE_CHECKING:
-    from fravaer_tui.csvio import AbsenceRow
-    from fravaer_tui.followup import DueStep
+    from fravaer_tui.domain.csvio import AbsenceRow
+    from fravaer_tui.domain.followup import DueStep
 
 
 def default_data_dir() -> Path:
@@ -82,7 +82,7 @@ def open_school(data_dir: Path | str, profile: str | None = None) -> School:
 def school_calendar(store: Store, config: SchoolConfig) -> SchoolCalendar:
     """The calendar with the public holidays of last, this and next year from the cache
     (worked out by the `holidays` package the first time, ~0.25 s we spare every start)."""
-    from fravaer_tui.schoolcalendar import public_holidays
+    from fravaer_tui.domain.schoolcalendar import public_holidays
 
     this_year = dt.date.today().year
     wanted = range(this_year - 1, this_year + 2)
@@ -194,7 +194,7 @@ def _without_gc() -> Iterator[None]:
 
 def due_steps(school: School, dato: dt.date) -> list[DueStep]:
     """Follow-up steps due on `dato` or overdue, in every case of the school (admin view)."""
-    from fravaer_tui import followup
+    from fravaer_tui.domain import followup
 
     cases, _ = school.store.load_followup(school_year_name(dato))
     return followup.due_steps(cases, school.profile, school.calendar, dato)
@@ -307,7 +307,7 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
         raise UserError(f"Fant ikke filen {path}.") from None
     except OSError as exc:
         raise UserError(f"Kunne ikke lese {path}: {exc.strerror}.") from None
-    from fravaer_tui import csvio  # imported when needed: keeps the app's start quick
+    from fravaer_tui.domain import csvio  # imported when needed: keeps the app's start quick
 
     source = str(path)
     store = school.store
@@ -339,7 +339,7 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
         result = _import_absences(school, data, source, user, now)
     else:
         raise UserError(f"Ukjent importtype «{kind}». Bruk en av: {', '.join(IMPORT_KINDS)}.")
-    store.audit(
+    store.log.append(
         [{"hva": "import", "av": user, "type": kind, "fil": source, "rader": result.rows}], now
     )
     return result
@@ -348,7 +348,7 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
 def _import_absences(
     school: School, data: bytes, source: str, user: str, now: dt.datetime
 ) -> ImportResult:
-    from fravaer_tui import csvio
+    from fravaer_tui.domain import csvio
 
     if not school.roster.students or not school.roster.timetable:
         raise UserError(
@@ -397,7 +397,7 @@ def write_private_file(path: Path, data: bytes) -> None:
 
 
 def export_absences(school: School) -> str:
-    from fravaer_tui import csvio
+    from fravaer_tui.domain import csvio
 
     regs: list[Registration] = []
     for year in school.store.years():
@@ -435,7 +435,7 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
         )
     if students < 1:
         raise UserError("--students må være minst 1.")
-    from fravaer_tui.demo import build_demo
+    from fravaer_tui.domain.demo import build_demo
 
     demo = build_demo(students=students, seed=seed, until=until)
     store.write_config(demo.config)

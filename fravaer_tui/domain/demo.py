@@ -16,7 +16,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Foresatt,
     Holiday,
     Mark,
@@ -32,7 +32,7 @@ from fravaer_tui.model import (
     Student,
     Validity,
 )
-from fravaer_tui.schoolcalendar import SchoolCalendar, school_year_bounds
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar, school_year_bounds
 
 SCHOOL_NAME = "Solbakken ungdomsskole (demo)"
 EMAIL_DOMAIN = "example.com"  # reserved for examples (RFC 2606): never a real mailbox

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from fravaer_tui.errors import InputError, InputErrors
-from fravaer_tui.model import (
+from fravaer_tui.domain.model import (
     Foresatt,
     Mark,
     MarkType,
@@ -32,7 +31,8 @@ from fravaer_tui.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.schoolcalendar import SchoolCalendar, format_date, parse_date
+from fravaer_tui.domain.schoolcalendar import SchoolCalendar, format_date, parse_date
+from fravaer_tui.errors import InputError, InputErrors
 
 T = TypeVar("T")
 

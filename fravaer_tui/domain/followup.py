@@ -30,10 +30,10 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from fravaer_tui.model import Registration, Roster
-from fravaer_tui.profiles import Profile, StepDef
-from fravaer_tui.rules import Lessons, day_fractions
-from fravaer_tui.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
+from fravaer_tui.domain.model import Registration, Roster
+from fravaer_tui.domain.profiles import Profile, StepDef
+from fravaer_tui.domain.rules import Lessons, day_fractions
+from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
 
 # Strand, Vedlegg 5: Tips til tiltak som kan settes inn ("Listen ... er ikke uttømmende":
 # tiltak may also be typed). Texts as in the seed, only the PDF's line breaks joined.

@@ -1,0 +1,1 @@
+"""The application layer: the one door every caller (screens, CLI, exports) goes through."""

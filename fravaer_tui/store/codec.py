@@ -1,0 +1,334 @@
+"""Domain values <-> the JSON documents in the data files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from fravaer_tui.domain.followup import Case, CaseEvent, CaseStatus, Effect, StepRecord, Tiltak
+from fravaer_tui.domain.model import (
+    Contact,
+    Foresatt,
+    Mark,
+    MarkType,
+    Melding,
+    Reason,
+    Registration,
+    Role,
+    Slot,
+    Staff,
+    Student,
+    Validity,
+)
+
+REGISTRATIONS = "registreringer"
+MELDINGER = "meldinger"
+CASES = "saker"
+CONTACTS = "kontaktlogg"
+STUDENTS = "elever"
+STAFF = "ansatte"
+TIMETABLE = "timeplan"
+
+
+@dataclass(frozen=True, slots=True)
+class YearData:
+    registrations: tuple[Registration, ...]
+    meldinger: tuple[Melding, ...]
+
+
+def registration_doc(reg: Registration) -> dict[str, Any]:
+    return {
+        "klasse": reg.klasse,
+        "dato": reg.dato.isoformat(),
+        "time": reg.time,
+        "av": reg.av,
+        "tid": reg.tid.isoformat(timespec="seconds"),
+        "marks": [mark_doc(m) for m in reg.marks],
+    }
+
+
+def mark_doc(mark: Mark) -> dict[str, Any]:
+    doc: dict[str, Any] = {"elev": mark.elev, "type": mark.kind.value if mark.kind else None}
+    if mark.minutter is not None:
+        doc["min"] = mark.minutter
+    if mark.merknad:
+        doc["merknad"] = mark.merknad
+    if mark.validity is not None:
+        doc["gyldighet"] = mark.validity.value
+    if mark.reason is not None:
+        doc["aarsak"] = mark.reason.value
+    return doc
+
+
+def registration(doc: dict[str, Any]) -> Registration:
+    return Registration(
+        klasse=doc["klasse"],
+        dato=dt.date.fromisoformat(doc["dato"]),
+        time=doc["time"],
+        av=doc["av"],
+        tid=dt.datetime.fromisoformat(doc["tid"]),
+        marks=tuple(
+            Mark(
+                elev=m["elev"],
+                kind=MarkType(m["type"]) if m.get("type") else None,
+                minutter=m.get("min"),
+                merknad=m.get("merknad", ""),
+                validity=Validity(m["gyldighet"]) if m.get("gyldighet") else None,
+                reason=Reason(m["aarsak"]) if m.get("aarsak") else None,
+            )
+            for m in doc["marks"]
+        ),
+    )
+
+
+def melding_doc(m: Melding) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "elev": m.elev,
+        "fra": m.fra.isoformat(),
+        "til": m.til.isoformat(),
+        "aarsak": m.reason.value,
+        "gyldighet": m.validity.value,
+        "av": m.av,
+        "tid": m.tid.isoformat(timespec="seconds") if m.tid else None,
+    }
+
+
+def melding(doc: dict[str, Any]) -> Melding:
+    return Melding(
+        id=doc["id"],
+        elev=doc["elev"],
+        fra=dt.date.fromisoformat(doc["fra"]),
+        til=dt.date.fromisoformat(doc["til"]),
+        reason=Reason(doc["aarsak"]),
+        validity=Validity(doc["gyldighet"]),
+        av=doc.get("av", ""),
+        tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
+    )
+
+
+def student_doc(s: Student) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "fornavn": s.fornavn,
+        "etternavn": s.etternavn,
+        "klasse": s.klasse,
+        "foresatte": [
+            {"navn": f.navn, "telefon": f.telefon, "epost": f.epost} for f in s.foresatte
+        ],
+    }
+
+
+def student(doc: dict[str, Any]) -> Student:
+    return Student(
+        id=doc["id"],
+        fornavn=doc["fornavn"],
+        etternavn=doc["etternavn"],
+        klasse=doc["klasse"],
+        foresatte=tuple(Foresatt(**f) for f in doc.get("foresatte", [])),
+    )
+
+
+def staff_doc(s: Staff) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "navn": s.navn,
+        "rolle": s.rolle.value,
+        "klasser": list(s.klasser),
+        "brukernavn": s.brukernavn,
+    }
+
+
+def staff(doc: dict[str, Any]) -> Staff:
+    return Staff(
+        id=doc["id"],
+        navn=doc["navn"],
+        rolle=Role(doc["rolle"]),
+        klasser=tuple(doc.get("klasser", [])),
+        brukernavn=doc.get("brukernavn", ""),
+    )
+
+
+def slot_doc(s: Slot) -> dict[str, Any]:
+    return {
+        "klasse": s.klasse,
+        "ukedag": s.ukedag,
+        "time": s.time,
+        "start": s.start.strftime("%H:%M"),
+        "slutt": s.slutt.strftime("%H:%M"),
+        "fag": s.fag,
+        "laerer": s.laerer,
+    }
+
+
+def slot(doc: dict[str, Any]) -> Slot:
+    return Slot(
+        klasse=doc["klasse"],
+        ukedag=doc["ukedag"],
+        time=doc["time"],
+        start=dt.time.fromisoformat(doc["start"]),
+        slutt=dt.time.fromisoformat(doc["slutt"]),
+        fag=doc["fag"],
+        laerer=doc["laerer"],
+    )
+
+
+def date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def effect_doc(e: Effect | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {
+        "for_fra": e.for_fra.isoformat(),
+        "for_til": e.for_til.isoformat(),
+        "etter_fra": e.etter_fra.isoformat(),
+        "etter_til": e.etter_til.isoformat(),
+        "for_prosent": e.for_prosent,
+        "etter_prosent": e.etter_prosent,
+        "for_dager": e.for_dager,
+        "etter_dager": e.etter_dager,
+    }
+
+
+def effect(doc: dict[str, Any] | None) -> Effect | None:
+    if not doc:
+        return None
+    return Effect(
+        for_fra=dt.date.fromisoformat(doc["for_fra"]),
+        for_til=dt.date.fromisoformat(doc["for_til"]),
+        etter_fra=dt.date.fromisoformat(doc["etter_fra"]),
+        etter_til=dt.date.fromisoformat(doc["etter_til"]),
+        for_prosent=doc["for_prosent"],
+        etter_prosent=doc["etter_prosent"],
+        for_dager=doc["for_dager"],
+        etter_dager=doc["etter_dager"],
+    )
+
+
+def case_doc(c: Case) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "elev": c.elev,
+        "klasse": c.klasse,
+        "profil": c.profil,
+        "regel": c.regel,
+        "varsel_dato": c.varsel_dato.isoformat(),
+        "opprettet": c.opprettet.isoformat(),
+        "av": c.av,
+        "status": c.status.value,
+        "steps": [
+            {
+                "step": r.step,
+                "dato": r.dato.isoformat(),
+                "av": r.av,
+                "notat": r.notat,
+                "effect": effect_doc(r.effect),
+            }
+            for r in c.steps
+        ],
+        "tiltak": [
+            {
+                "id": t.id,
+                "hva": t.hva,
+                "hvem": t.hvem,
+                "fra": t.fra.isoformat(),
+                "uker": t.uker,
+                "fra_vedlegg5": t.fra_vedlegg5,
+            }
+            for t in c.tiltak
+        ],
+        "events": [
+            {"hva": e.hva, "dato": e.dato.isoformat(), "av": e.av, "notat": e.notat}
+            for e in c.events
+        ],
+        "svar": [list(pair) for pair in c.svar],
+        "felt": [list(pair) for pair in c.felt],
+    }
+
+
+def case(doc: dict[str, Any]) -> Case:
+    return Case(
+        id=doc["id"],
+        elev=doc["elev"],
+        klasse=doc["klasse"],
+        profil=doc["profil"],
+        regel=doc["regel"],
+        varsel_dato=dt.date.fromisoformat(doc["varsel_dato"]),
+        opprettet=dt.date.fromisoformat(doc["opprettet"]),
+        av=doc["av"],
+        status=CaseStatus(doc["status"]),
+        steps=tuple(
+            StepRecord(
+                step=r["step"],
+                dato=dt.date.fromisoformat(r["dato"]),
+                av=r["av"],
+                notat=r.get("notat", ""),
+                effect=effect(r.get("effect")),
+            )
+            for r in doc.get("steps", [])
+        ),
+        tiltak=tuple(
+            Tiltak(
+                id=t["id"],
+                hva=t["hva"],
+                hvem=t["hvem"],
+                fra=dt.date.fromisoformat(t["fra"]),
+                uker=t["uker"],
+                fra_vedlegg5=t.get("fra_vedlegg5", False),
+            )
+            for t in doc.get("tiltak", [])
+        ),
+        events=tuple(
+            CaseEvent(
+                hva=e["hva"],
+                dato=dt.date.fromisoformat(e["dato"]),
+                av=e["av"],
+                notat=e.get("notat", ""),
+            )
+            for e in doc.get("events", [])
+        ),
+        svar=tuple((k, v) for k, v in doc.get("svar", [])),
+        felt=tuple((k, v) for k, v in doc.get("felt", [])),
+    )
+
+
+def contact_doc(c: Contact) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "elev": c.elev,
+        "tid": c.tid.isoformat(timespec="seconds"),
+        "av": c.av,
+        "hva": c.hva,
+        "utfall": c.utfall,
+        "notat": c.notat,
+    }
+
+
+def contact(doc: dict[str, Any]) -> Contact:
+    return Contact(
+        id=doc["id"],
+        elev=doc["elev"],
+        tid=dt.datetime.fromisoformat(doc["tid"]),
+        av=doc["av"],
+        hva=doc.get("hva", ""),
+        utfall=doc.get("utfall", ""),
+        notat=doc.get("notat", ""),
+    )
+
+
+def registration_key(dato: dt.date, time: int) -> int:
+    """A lesson's document id in its class file: one registration per (date, period)."""
+    return dato.toordinal() * 100 + time
+
+
+_SAFE_NAME = re.compile(r"[^0-9A-Za-zÆØÅæøå_-]")
+
+
+def safe_file_name(name: str) -> str:
+    """A class name as a file name: `8A` stays, anything odd is hex-escaped."""
+    cleaned = _SAFE_NAME.sub(lambda m: f"~{ord(m.group()):06x}", name)
+    return cleaned or "~"
