@@ -1,0 +1,81 @@
+"""The `fravaer` command: opens the TUI by default, subcommands for scripts and admins.
+
+One module a command (or a few that belong together); each declares its own options with
+`add_parser` and names its handler with `set_defaults(handler=...)`.
+
+Exit codes: 0 ok, 1 user error (a Norwegian message, no traceback), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fravaer_tui.application.services import default_data_dir
+from fravaer_tui.cli import admin, bench, check, demo, export, imports, register
+from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
+from fravaer_tui.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = Parser(
+        prog="fravaer",
+        description="Fraværsføring og oppfølging av bekymringsfullt fravær. "
+        "Uten underkommando åpnes programmet i terminalen.",
+        parents=[common],
+    )
+    parser.add_argument(
+        "--now",
+        type=moment_arg,
+        help="kjør som om klokka var dette (åååå-mm-dd tt:mm), bare på demoskolen",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=Parser)
+    demo.add_parser(sub, common)
+    imports.add_parser(sub, common)
+    register.add_parser(sub, common)
+    check.add_parser(sub, common)
+    export.add_parser(sub, common)
+    admin.add_parsers(sub, common)
+    bench.add_parser(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> int:
+    """Run `fravaer ARGV`. `identity` is the staff id fixed by the SSH forced command."""
+    args = build_parser().parse_args(argv)
+    data_dir: Path = getattr(args, "data", None) or default_data_dir()
+    now = (args.now or dt.datetime.now()).replace(microsecond=0)
+    inv = Invocation(
+        data_dir=data_dir,
+        user=getattr(args, "user", None),
+        now=now,
+        now_given=args.now is not None,
+        identity=identity,
+    )
+    try:
+        if args.command is None:
+            from fravaer_tui.app import run_app
+
+            return run_app(inv.data_dir, inv.user, args.now)
+        return args.handler(args, inv)
+    except UserError as exc:
+        print(f"fravaer: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `fravaer check | head`: the reader went away, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # a fault we did not foresee: still a message, never a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"fravaer: operativsystemet sa nei{where}: {exc.strerror or exc}. Ingenting mer er "
+            "endret; det som var lagret før, er urørt.",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,132 @@
+"""`fravaer check`: which students crossed the thresholds, and the follow-up steps due."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from fravaer_tui.application.services import School, due_steps, open_school, run_check
+from fravaer_tui.cli.common import Invocation, Subparsers, date_arg
+from fravaer_tui.domain.rules import Alert, CheckResult
+from fravaer_tui.domain.schoolcalendar import format_date, format_number
+
+
+def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    chk = sub.add_parser("check", parents=[common], help="hvilke elever har passert tersklene")
+    chk.add_argument("--date", type=date_arg, help="kontrolldato (standard i dag)")
+    chk.add_argument("--profile", help="strand, hole eller stien til en egen profil (TOML)")
+    chk.add_argument("--json", action="store_true", help="skriv JSON i stedet for tabell")
+    chk.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, inv: Invocation) -> int:
+    school = open_school(inv.data_dir, args.profile)
+    dato = args.date or inv.now.date()
+    result = run_check(school, dato)
+    if args.json:
+        print(json.dumps(alerts_json(school, result), ensure_ascii=False, indent=2))
+    else:
+        print(alerts_table(school, result))
+        print(due_table(school, due_steps(school, dato)))
+    return 0
+
+
+SINGULAR = {"timer": "time", "dager": "dag", "ganger": "gang"}
+
+
+def _amount(value: float, enhet: str) -> str:
+    return f"{format_number(value)} {SINGULAR.get(enhet, enhet) if value == 1 else enhet}"
+
+
+def alerts_json(school: School, result: CheckResult) -> list[dict[str, object]]:
+    out = []
+    for alert in result.alerts:
+        student = school.roster.student(alert.elev)
+        figures = result.figures.get(alert.elev)
+        out.append(
+            {
+                "elev_id": alert.elev,
+                "navn": student.navn if student else "",
+                "klasse": alert.klasse,
+                "regel": alert.regel,
+                "tittel": alert.tittel,
+                "dato": alert.forst.isoformat(),
+                "antall": alert.antall,
+                "terskel": alert.terskel,
+                "enhet": alert.enhet,
+                "vindu_fra": alert.vindu_fra.isoformat(),
+                "tiltak": alert.tiltak,
+                "fravaer_prosent": round(figures.prosent, 1) if figures else None,
+                "bevis": [
+                    {
+                        "dato": e.dato.isoformat(),
+                        "time": e.time,
+                        "type": e.kind.value,
+                        "gyldighet": e.validity.value,
+                        "aarsak": e.reason.value if e.reason else None,
+                        "minutter": e.minutter,
+                    }
+                    for e in alert.evidence
+                ],
+            }
+        )
+    return out
+
+
+def alerts_table(school: School, result: CheckResult) -> str:
+    profile = school.profile
+    lines = [f"Varsler per {format_date(result.dato)} – {profile.navn}", ""]
+    if not result.alerts:
+        lines.append("Ingen elever har passert tersklene.")
+        return "\n".join(lines)
+    header = ("Klasse", "Elev", "Regel", "Gjelder fra", "Antall", "Fravær")
+    rows = [header]
+    for alert in result.alerts:
+        rows.append(_alert_row(school, result, alert))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for i, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    students = len(result.flagged)
+    lines += [
+        "",
+        f"{len(result.alerts)} varsler for {students} av {len(school.roster.students)} elever. "
+        "Fravær = andel av timene i semesteret så langt.",
+    ]
+    for rule in profile.rules:
+        n = sum(1 for a in result.alerts if a.regel == rule.id)
+        if n:
+            lines.append(f"  {rule.tittel}: {n} – tiltak: {rule.tiltak}")
+    return "\n".join(lines)
+
+
+def due_table(school: School, due: list) -> str:
+    """The follow-up steps due today or overdue: the same list the overviews show."""
+    lines = ["", "Oppfølging som forfaller (frist i dag eller passert):"]
+    for step in due:
+        student = school.roster.student(step.case.elev)
+        name = f"{student.etternavn}, {student.fornavn}" if student else "?"
+        late = " – FORFALT" if step.overdue else ""
+        lines.append(
+            f"  {step.case.klasse:<6} {name} ({step.case.elev}) {step.step.tittel}, "
+            f"frist {format_date(step.frist)}{late}"
+        )
+    if not due:
+        lines.append("  ingen")
+    return "\n".join(lines)
+
+
+def _alert_row(school: School, result: CheckResult, alert: Alert) -> tuple[str, ...]:
+    student = school.roster.student(alert.elev)
+    name = f"{student.etternavn}, {student.fornavn}" if student else "?"
+    figures = result.figures.get(alert.elev)
+    percent = f"{format_number(figures.prosent, 1)} %" if figures else ""
+    return (
+        alert.klasse,
+        f"{name} ({alert.elev})",
+        alert.tittel,
+        format_date(alert.forst),
+        _amount(alert.antall, alert.enhet),
+        percent,
+    )

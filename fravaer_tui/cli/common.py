@@ -1,0 +1,75 @@
+"""What every command shares: the parser class, argument types and the invocation."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fravaer_tui.domain.schoolcalendar import parse_date
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit code 2, as argparse, in Norwegian
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: feil i kommandoen: {message}\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One run of `fravaer`: where the data is, who asks, and the moment it runs for.
+
+    `identity` is set by the SSH forced command (`fravaer ssh ANSATT_ID`): then the person
+    is fixed and `--user` / `--now` are never honoured.
+    """
+
+    data_dir: Path
+    user: str | None
+    now: dt.datetime
+    now_given: bool
+    identity: str | None = None
+
+
+Handler = Callable[[argparse.Namespace, Invocation], int]
+Subparsers = Any  # argparse's _SubParsersAction is private
+
+
+def date_arg(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def moment_arg(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"«{text}» er ikke et tidspunkt (skriv f.eks. 2026-11-20 10:25)"
+        ) from None
+
+
+def ids_arg(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def common_options() -> argparse.ArgumentParser:
+    """`--data` and `--user`, accepted before or after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="datamappen (standard: $FRAVAER_DATA, ellers ./data)",
+    )
+    common.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        help="ansatt-id eller brukernavn (bare på demoskolen; ellers den innloggede)",
+    )
+    return common

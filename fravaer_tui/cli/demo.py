@@ -1,0 +1,32 @@
+"""`fravaer demo`: the synthetic demo school."""
+
+from __future__ import annotations
+
+import argparse
+
+from fravaer_tui.application.services import write_demo
+from fravaer_tui.cli.common import Invocation, Subparsers, date_arg
+from fravaer_tui.domain.schoolcalendar import format_date
+
+
+def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    demo = sub.add_parser(
+        "demo", parents=[common], help="lag en syntetisk demoskole med fraværshistorikk"
+    )
+    demo.add_argument("--students", type=int, default=600, help="antall elever (standard 600)")
+    demo.add_argument("--seed", type=int, default=1, help="samme frø gir samme skole")
+    demo.add_argument(
+        "--until", type=date_arg, help="historikk fram til denne datoen (standard i dag)"
+    )
+    demo.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, inv: Invocation) -> int:
+    until = args.until or inv.now.date()
+    school = write_demo(inv.data_dir, args.students, args.seed, until)
+    print(
+        f"Demoskolen «{school.config.navn}» er laget i {inv.data_dir}: "
+        f"{len(school.roster.students)} elever, {len(school.roster.classes)} klasser, "
+        f"{len(school.roster.staff)} ansatte, fravær fram til {format_date(until)}."
+    )
+    return 0

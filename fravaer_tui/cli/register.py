@@ -1,0 +1,55 @@
+"""`fravaer register`: one lesson's roll call."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from fravaer_tui.application.services import open_school, resolve_user, save_registration
+from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, ids_arg
+from fravaer_tui.domain.model import Mark, MarkType
+from fravaer_tui.domain.schoolcalendar import format_date
+from fravaer_tui.errors import UserError
+
+
+def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    reg = sub.add_parser("register", parents=[common], help="før én time")
+    reg.add_argument("--class", dest="klasse", required=True, help="klassen, f.eks. 8A")
+    reg.add_argument(
+        "--date", type=date_arg, required=True, help="dato (åååå-mm-dd eller dd.mm.åååå)"
+    )
+    reg.add_argument("--period", type=int, required=True, help="timen (nummer i timeplanen)")
+    reg.add_argument("--absent", type=ids_arg, default=[], help="elev-id-er med fravær, kommaskilt")
+    reg.add_argument("--late", type=ids_arg, default=[], help="ID:MIN for elever som kom for sent")
+    reg.add_argument("--left", type=ids_arg, default=[], help="elev-id-er som gikk/forlot timen")
+    reg.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, inv: Invocation) -> int:
+    school = open_school(inv.data_dir)
+    staff = resolve_user(school, inv.user)
+    marks = [Mark(elev, MarkType.FRAVAER) for elev in args.absent]
+    marks += [Mark(elev, MarkType.FORLOT) for elev in args.left]
+    for item in args.late:
+        elev, _, minutes = item.partition(":")
+        if not minutes.strip().isdigit():
+            raise UserError(
+                f"--late «{item}»: skriv ELEV-ID:MINUTTER, f.eks. E0012:10 "
+                "(minutter som helt tall)."
+            )
+        marks.append(Mark(elev.strip(), MarkType.SENT, minutter=int(minutes)))
+    saved, old = save_registration(
+        school, args.klasse, args.date, args.period, marks, staff.id, inv.now
+    )
+    what = "endret" if old else "ført"
+    print(
+        f"{saved.klasse} {format_date(saved.dato)} {saved.time}. time {what} av {staff.id}: "
+        f"{summary(saved.marks)}."
+    )
+    return 0
+
+
+def summary(marks: Sequence[Mark]) -> str:
+    counts = {kind: sum(1 for m in marks if m.kind is kind) for kind in MarkType}
+    parts = [f"{n} {kind.label}" for kind, n in counts.items() if n]
+    return ", ".join(parts) if parts else "alle til stede"
