@@ -7,7 +7,6 @@ patching time. Blocking work runs in thread workers that only post messages.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -23,11 +22,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from fravaer_tui.application.lessons import LessonState, current_lesson, registration_for
-from fravaer_tui.application.services import School, open_school, resolve_user, run_check
+from fravaer_tui.application.identity import identify, os_login
+from fravaer_tui.application.lessons import LessonState
+from fravaer_tui.application.school import School, open_school
+from fravaer_tui.domain.access import may_use_children_data
 from fravaer_tui.domain.model import Role, Staff, Student, class_sort_key
 from fravaer_tui.domain.rules import Alert, CheckResult
-from fravaer_tui.errors import UserError
+from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.store import FileCache
 
 if TYPE_CHECKING:
@@ -112,9 +113,9 @@ class FravaerApp(App[None]):
         if not self.school.calendar.is_school_day(day):
             day = self.school.calendar.previous_school_day(day)  # weekend: show the last day
         self.push_screen(LessonsScreen(day))
-        slot = current_lesson(self.school, self.user, now)
+        slot = self.session.current_lesson(now)
         if slot is not None:
-            reg = registration_for(self.school, slot.klasse, now.date(), slot.time)
+            reg = self.session.registration_for(slot.klasse, now.date(), slot.time)
             self.open_register(LessonState(now.date(), slot, reg, own=True))
         elif self._morning_first(now):
             from fravaer_tui.screens.overview import MorningScreen
@@ -198,7 +199,8 @@ class FravaerApp(App[None]):
         with self._check_lock:
             self._check_started += 1
             started = self._check_started
-        result = run_check(self.school, self.clock().date(), cache=self._cache)
+        assert self.session is not None  # the checker starts once someone is at the keyboard
+        result = self.session.check(self.clock().date())
         with self._check_lock:
             if started < self._check_posted:
                 return  # a later run already reported newer data
@@ -277,11 +279,24 @@ class FravaerApp(App[None]):
         yield SystemCommand("Avslutt", "Lukk fravaer-tui", self.action_quit)
 
 
-def run_app(data_dir: Path, user: str | None, now: dt.datetime | None = None) -> int:
-    """Open the TUI. On the demo school an unknown user gets a picker, elsewhere a message."""
+def run_app(
+    data_dir: Path,
+    user: str | None,
+    now: dt.datetime | None = None,
+    identity: str | None = None,
+) -> int:
+    """Open the TUI as the person the forced command names (`identity`), else the OS login;
+    on the demo school an unknown login gets a picker."""
     try:
         school = open_school(data_dir)
-        staff = _who(school, user)
+        if now is not None and (identity is not None or not school.config.demo):
+            raise AccessDenied("--now kan bare brukes på demoskolen.")
+        staff = _who(school, user, identity)
+        if staff is not None and not may_use_children_data(staff):
+            raise AccessDenied(
+                f"{staff.navn} ({staff.rolle.label}) har ikke tilgang til elevenes data, og "
+                "dermed ikke til føringen. Drift bruker kommandoene (fravaer --help)."
+            )
     except UserError as exc:
         print(f"fravaer: {exc.message}", file=sys.stderr)
         return 1
@@ -290,8 +305,8 @@ def run_app(data_dir: Path, user: str | None, now: dt.datetime | None = None) ->
     return 0
 
 
-def _who(school: School, user: str | None) -> Staff | None:
-    if user is None and school.config.demo:
-        login = getpass.getuser()
+def _who(school: School, user: str | None, identity: str | None) -> Staff | None:
+    if identity is None and user is None and school.config.demo:
+        login = os_login()
         return school.roster.staff_member(login) or school.roster.staff_by_username(login)
-    return resolve_user(school, user)
+    return identify(school, identity=identity, user=user)

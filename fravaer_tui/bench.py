@@ -18,14 +18,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fravaer_tui.application.services import (
+from fravaer_tui.application.demo import write_demo
+from fravaer_tui.application.lessons import save_registration
+from fravaer_tui.application.school import (
     School,
     check_window_start,
     load_range,
     open_school,
     run_check,
-    save_registration,
-    write_demo,
 )
 from fravaer_tui.application.session import Session
 from fravaer_tui.domain.model import Mark, MarkType, Registration, Role
@@ -200,11 +200,12 @@ READY_PROBE = """
 import asyncio, datetime as dt, sys, time
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.screens.register import RegisterScreen
-from fravaer_tui.application.services import open_school, resolve_user
+from fravaer_tui.application.identity import identify
+from fravaer_tui.application.school import open_school
 
 async def main(folder, user, moment):
     school = open_school(folder)
-    app = FravaerApp(school, resolve_user(school, user), clock=lambda: moment)
+    app = FravaerApp(school, identify(school, user=user), clock=lambda: moment)
     async with app.run_test(size=(120, 40)) as pilot:
         while not (isinstance(app.screen, RegisterScreen) and app.screen.ready):
             await pilot.pause(0.002)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fravaer_tui.application.services import School, open_school, write_demo
+from fravaer_tui.application.demo import write_demo
+from fravaer_tui.application.school import School, open_school
 
 DEMO_UNTIL = dt.date(2026, 11, 20)  # a Friday in the autumn semester
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fravaer_tui.application.services import School
+from fravaer_tui.application.school import School
 from fravaer_tui.domain.schoolcalendar import format_date
 
 

@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from fravaer_tui.application.services import School, check_window_start, years_between
+from fravaer_tui.application.school import School, check_window_start, years_between
 from fravaer_tui.application.session import Session
 from fravaer_tui.documents import (
     FORMS,

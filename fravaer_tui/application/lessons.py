@@ -1,32 +1,37 @@
-"""Services for the start of a lesson and the contact teacher's follow-up.
+"""Lessons: today's lessons and their state, the lesson going on now, saving a roll call,
+meldinger from foresatte and judgements on single absences.
 
-Today's lessons and their state, the lesson going on now, earlier marks of the day,
-meldinger from foresatte and judgements on single absences. Who may do what is
-enforced here, not only hidden in the UI.
+Internal to the application layer: who may do what is checked by the session (the one
+door), which calls these.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from fravaer_tui.application.services import School, years_between
+from fravaer_tui.application.school import School, years_between
 from fravaer_tui.domain.model import (
     Mark,
+    MarkType,
     Melding,
     Reason,
     Registration,
-    Role,
     Slot,
     Staff,
-    Student,
     Validity,
     class_sort_key,
 )
 from fravaer_tui.domain.rules import melding_order
-from fravaer_tui.domain.schoolcalendar import format_date, school_year_bounds, school_year_name
-from fravaer_tui.errors import AccessDenied, UserError
+from fravaer_tui.domain.schoolcalendar import (
+    format_date,
+    school_year_bounds,
+    school_year_name,
+    school_year_start,
+)
+from fravaer_tui.errors import UserError
 from fravaer_tui.store import FileCache
 
 EARLY_MINUTES = 10  # a lesson is "now" from 10 minutes before it starts until it ends
@@ -122,24 +127,92 @@ def default_late_minutes(slot: Slot, now: dt.datetime) -> int:
 
 
 # ---------------------------------------------------------------------------
-# Meldinger and judgements (kontaktlærer and ledelse)
+# Saving a roll call
 
 
-def can_follow_up(user: Staff, klasse: str) -> bool:
-    """A kontaktlærer for their own classes; avdelingsleder and rektor for all."""
-    return user.rolle.is_ledelse or (user.rolle is Role.KONTAKTLAERER and klasse in user.klasser)
-
-
-def _require_follow_up(school: School, user: Staff, elev: str) -> Student:
-    student = school.roster.student(elev)
-    if student is None:
-        raise UserError(f"Ukjent elev «{elev}».")
-    if not can_follow_up(user, student.klasse):
-        raise AccessDenied(
-            f"Bare kontaktlærer i {student.klasse} og ledelsen kan føre meldinger og "
-            "vurdere fravær for denne eleven."
+def lesson_slot(school: School, klasse: str, dato: dt.date, time: int) -> Slot:
+    """The timetable slot for a lesson, or a Norwegian message saying what is wrong."""
+    if klasse not in school.roster.classes:
+        known = ", ".join(school.roster.classes) or "ingen"
+        raise UserError(f"Ukjent klasse «{klasse}». Klassene er: {known}.")
+    if not school.calendar.is_school_day(dato):
+        why = school.calendar.holiday_name(dato) or (
+            "helg" if dato.isoweekday() > 5 else "ikke skoledag"
         )
-    return student
+        raise UserError(f"{format_date(dato)} er ikke en skoledag ({why}).")
+    slot = school.roster.slot(klasse, dato.isoweekday(), time)
+    if slot is None:
+        periods = [str(s.time) for s in school.roster.slots(klasse, dato.isoweekday())]
+        raise UserError(
+            f"{klasse} har ingen {time}. time på {format_date(dato)}. "
+            f"Timene den dagen: {', '.join(periods) or 'ingen'}."
+        )
+    return slot
+
+
+def keep_judgements(old: Registration | None, new: Registration) -> Registration:
+    """A corrected roll call keeps remarks and validity already set on unchanged marks."""
+    if old is None:
+        return new
+    marks = []
+    for mark in new.marks:
+        before = old.mark_for(mark.elev)
+        if before is not None and before.kind == mark.kind:
+            mark = replace(
+                mark,
+                merknad=mark.merknad or before.merknad,
+                validity=mark.validity or before.validity,
+                reason=mark.reason or before.reason,
+            )
+        marks.append(mark)
+    return replace(new, marks=tuple(marks))
+
+
+def save_registration(
+    school: School,
+    klasse: str,
+    dato: dt.date,
+    time: int,
+    marks: Iterable[Mark],
+    user: str,
+    now: dt.datetime,
+) -> tuple[Registration, Registration | None]:
+    """Validate and save one lesson's registration; returns (saved, replaced)."""
+    if dato > now.date():
+        raise UserError(
+            f"{format_date(dato)} er fram i tid: en time føres når den holdes "
+            "(innvilget permisjon føres som melding)."
+        )
+    earliest = school_year_start(school_year_start(now.date()) - dt.timedelta(days=1))
+    if dato < earliest:
+        raise UserError(
+            f"{format_date(dato)} er utenfor skoleårene som kan føres nå "
+            f"(fra {format_date(earliest)})."
+        )
+    slot = lesson_slot(school, klasse, dato, time)
+    members = {s.id for s in school.roster.students_in(klasse)}
+    seen: set[str] = set()
+    for mark in marks:
+        if mark.elev not in members:
+            raise UserError(f"Eleven «{mark.elev}» går ikke i {klasse}.")
+        if mark.elev in seen:
+            raise UserError(f"Eleven «{mark.elev}» er ført mer enn én gang i samme time.")
+        seen.add(mark.elev)
+        if mark.kind is MarkType.SENT:
+            if mark.minutter is None or not 1 <= mark.minutter <= slot.minutes:
+                raise UserError(
+                    f"Minutter for sent må være et helt tall fra 1 til {slot.minutes} "
+                    f"(timen varer {slot.minutes} minutter); fikk «{mark.minutter}» "
+                    f"for {mark.elev}."
+                )
+        elif mark.minutter is not None:
+            raise UserError(f"Minutter kan bare føres for «sent» ({mark.elev}).")
+    reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=tuple(marks))
+    return school.store.save_registration(reg, now, keep_judgements)
+
+
+# ---------------------------------------------------------------------------
+# Meldinger and judgements (kontaktlærer and ledelse; the session checks who)
 
 
 def add_melding(
@@ -157,7 +230,9 @@ def add_melding(
     It decides the validity of every absence in the range that has no judgement of
     its own, also absences registered after the melding.
     """
-    student = _require_follow_up(school, user, elev)
+    student = school.roster.student(elev)
+    if student is None:
+        raise UserError(f"Ukjent elev «{elev}».")
     if til < fra:
         raise UserError(f"Til-dato {format_date(til)} er før fra-dato {format_date(fra)}.")
     if (til - fra).days >= MAX_MELDING_DAYS:
@@ -193,7 +268,6 @@ def judge_absence(
     now: dt.datetime,
 ) -> Registration:
     """Set (or with None, clear) the judgement on one absence, e.g. mark it ugyldig."""
-    _require_follow_up(school, user, elev)
 
     def judged(old: Registration | None, _: Registration) -> Registration:
         mark = old.mark_for(elev) if old else None

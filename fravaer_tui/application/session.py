@@ -1,22 +1,37 @@
-"""A staff member's session: what they may see and do, enforced here, not only in the UI.
+"""The one door: a staff member's session, through which every caller reads and writes.
 
-A faglærer registers and sees marks for the lessons they teach, but not reasons,
+Screens, the CLI, exports and scripts all go through a `Session`; each method checks the
+person's role with the pure rules in `domain.access` before it touches the store. A
+faglærer registers any lesson and sees marks for the lessons they teach, but not reasons,
 meldinger, the contact log or cases; a kontaktlærer sees all of that for their own
-classes; avdelingsleder and rektor see everything (issue 4, "Who sees what").
+classes; avdelingsleder and rektor see everything; drift runs the school's machinery
+(imports, backups, restore, keys) and sees no child's data (DESIGN, Trust).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from fravaer_tui.application.lessons import can_follow_up
-from fravaer_tui.application.services import School, load_range, run_check
-from fravaer_tui.domain import analysis, followup
+from fravaer_tui.application import lessons
+from fravaer_tui.application.admin import Admin
+from fravaer_tui.application.school import School, load_range, run_check
+from fravaer_tui.domain import access, analysis, followup
 from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
-from fravaer_tui.domain.model import Contact, Melding, Registration, Staff, Student
+from fravaer_tui.domain.model import (
+    Contact,
+    Mark,
+    Melding,
+    Reason,
+    Registration,
+    Slot,
+    Staff,
+    Student,
+    Validity,
+)
 from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import (
     format_date,
@@ -75,10 +90,19 @@ class LeaderOverview:
 class Session:
     """One user at the keyboard. Every read and write of follow-up data goes through here."""
 
-    def __init__(self, school: School, user: Staff, cache: FileCache | None = None) -> None:
+    def __init__(
+        self,
+        school: School,
+        user: Staff,
+        cache: FileCache | None = None,
+        clock: Callable[[], dt.datetime] = dt.datetime.now,
+    ) -> None:
         self.school = school
         self.user = user
+        self.clock = clock
         self.cache = cache or FileCache()
+        self._visible: set[str] | None = None
+        self.admin = Admin(self)
 
     # -- who may see what -------------------------------------------------------
 
@@ -87,15 +111,34 @@ class Session:
         return self.user.rolle.is_ledelse
 
     def follows_up(self, klasse: str) -> bool:
-        return can_follow_up(self.user, klasse)
+        return access.may_follow_up(self.user, klasse)
 
     def followed_classes(self) -> list[str]:
         return [k for k in self.school.roster.classes if self.follows_up(k)]
 
     def teaches(self, klasse: str) -> bool:
-        return any(
-            s.laerer == self.user.id and s.klasse == klasse for s in self.school.roster.timetable
-        )
+        return access.teaches(self.school.roster, self.user, klasse)
+
+    def require_children(self) -> None:
+        """Drift keeps the machinery running and sees no child's data."""
+        if not access.may_use_children_data(self.user):
+            raise AccessDenied(
+                f"{self.user.navn} ({self.user.rolle.label}) har ikke tilgang til elevenes "
+                "data. Drift kan importere, ta og gjenopprette sikkerhetskopier, styre nøkler "
+                "og sjekke loggen (fravaer audit --verify)."
+            )
+
+    def log_read(self, elev: str, what: str) -> None:
+        """Looking at one student's reasons, case or documents is logged: who, whom, when
+        (once per person, student and day; ledelsen lists them with `audit --innsyn`)."""
+        self.school.store.log.log_read(self.user.id, elev, what, self.clock())
+
+    def require_admin(self, op: access.Admin) -> None:
+        if not access.may_admin(self.user, op):
+            raise AccessDenied(
+                f"{self.user.navn} ({self.user.rolle.label}) har ikke lov til å "
+                f"{access.ADMIN_WORDS[op]}: det kan bare {access.who_may_admin(op)}."
+            )
 
     def _student(self, elev: str) -> Student:
         student = self.school.roster.student(elev)
@@ -138,6 +181,7 @@ class Session:
     def meldinger(self, elev: str, dato: dt.date) -> list[Melding]:
         student = self._student(elev)
         self.require_follow_up(student.klasse, "meldinger")
+        self.log_read(elev, "meldinger")
         year = self.school.store.load_class(school_year_name(dato), student.klasse)
         return sorted(
             (m for m in year.meldinger if m.elev == elev), key=lambda m: m.fra, reverse=True
@@ -146,6 +190,7 @@ class Session:
     def contacts(self, elev: str, dato: dt.date) -> list[Contact]:
         student = self._student(elev)
         self.require_follow_up(student.klasse, "kontaktloggen")
+        self.log_read(elev, "kontaktlogg")
         _, contacts = self.school.store.load_followup(school_year_name(dato), student.klasse)
         return sorted((c for c in contacts if c.elev == elev), key=lambda c: c.tid, reverse=True)
 
@@ -179,6 +224,7 @@ class Session:
             case = next((c for c in all_cases if c.id == case_id), None)
             if case is not None:
                 self.require_follow_up(case.klasse, "saker")
+                self.log_read(case.elev, "sak")
                 return case
         raise UserError(f"Fant ingen sak «{case_id}».")
 
@@ -299,6 +345,7 @@ class Session:
     ) -> Contact:
         student = self._student(elev)
         self.require_follow_up(student.klasse, "kontaktloggen")
+        self.log_read(elev, "kontaktlogg")
         contact = Contact(
             id=f"K{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}",
             elev=elev,
@@ -313,13 +360,128 @@ class Session:
 
     def audit_entries(self) -> list[dict]:
         """The whole audit log, oldest first: for avdelingsleder and rektor only."""
-        self._require_ledelse("endringsloggen")
+        self.require_admin(access.Admin.AUDIT_READ)
         return self.school.store.log.read()
 
-    # -- the overviews -------------------------------------------------------------
+    # -- registering a lesson (any teacher: substitutes) -----------------------------
+
+    def _require_register(self, klasse: str) -> None:
+        self.require_children()
+        if not access.may_register(self.user, klasse):
+            raise AccessDenied(f"{self.user.navn} kan ikke føre timer.")
+
+    def lessons_on(self, dato: dt.date) -> list[lessons.LessonState]:
+        self.require_children()
+        return lessons.lessons_on(self.school, dato, self.user, self.cache)
+
+    def current_lesson(self, now: dt.datetime) -> Slot | None:
+        return lessons.current_lesson(self.school, self.user, now)
+
+    def registration_for(self, klasse: str, dato: dt.date, time: int) -> Registration | None:
+        self._require_register(klasse)
+        return lessons.registration_for(self.school, klasse, dato, time)
+
+    def marks_on_day(self, klasse: str, dato: dt.date) -> dict[str, list[tuple[int, Mark]]]:
+        self._require_register(klasse)
+        return lessons.marks_on_day(self.school, klasse, dato)
+
+    def meldt_on(self, klasse: str, dato: dt.date) -> set[str]:
+        """Students with a melding covering `dato` (who, not why): absent unless they turn up."""
+        self._require_register(klasse)
+        return set(lessons.meldinger_on(self.school, klasse, dato))
+
+    def meldinger_on(self, klasse: str, dato: dt.date) -> dict[str, Melding]:
+        self.require_follow_up(klasse, "meldinger")
+        return lessons.meldinger_on(self.school, klasse, dato)
+
+    def save_registration(
+        self, klasse: str, dato: dt.date, time: int, marks: Iterable[Mark], now: dt.datetime
+    ) -> tuple[Registration, Registration | None]:
+        """Validate and save one lesson's roll call as this user; returns (saved, replaced)."""
+        self._require_register(klasse)
+        return lessons.save_registration(self.school, klasse, dato, time, marks, self.user.id, now)
+
+    def add_melding(
+        self,
+        elev: str,
+        fra: dt.date,
+        til: dt.date,
+        reason: Reason,
+        validity: Validity,
+        now: dt.datetime,
+    ) -> Melding:
+        student = self._student(elev)
+        self.require_follow_up(student.klasse, "meldinger")
+        return lessons.add_melding(self.school, self.user, elev, fra, til, reason, validity, now)
+
+    def judge_absence(
+        self,
+        klasse: str,
+        dato: dt.date,
+        time: int,
+        elev: str,
+        validity: Validity | None,
+        reason: Reason | None,
+        now: dt.datetime,
+    ) -> Registration:
+        student = self._student(elev)
+        self.require_follow_up(student.klasse, "vurdering av fravær")
+        return lessons.judge_absence(
+            self.school, self.user, klasse, dato, time, elev, validity, reason, now
+        )
+
+    # -- documents for the elevmappe (exports.py checks the class for each) --------------
+
+    def export_vedlegg(
+        self, elev: str, nr: int, dato: dt.date, out: Path | None, now: dt.datetime
+    ) -> tuple[Path, str]:
+        """Fill Vedlegg `nr` from the student's case; returns the file and any warning."""
+        from fravaer_tui.application import exports  # python-docx only when exporting
+
+        self.require_children()
+        path, report = exports.export_vedlegg(self.school, self, elev, nr, dato, out, now=now)
+        return path, exports.fill_warning(report)
+
+    def export_report(
+        self,
+        elev: str | None,
+        klasse: str | None,
+        dato: dt.date,
+        out: Path | None,
+        now: dt.datetime,
+    ) -> list[Path]:
+        from fravaer_tui.application import exports
+
+        self.require_children()
+        return exports.export_report(
+            self.school, self, elev=elev, klasse=klasse, dato=dato, out=out, now=now
+        )
+
+    # -- the threshold check, as this user may see it ----------------------------------
+
+    def _visible_classes(self) -> set[str]:
+        if self._visible is None:
+            roster = self.school.roster
+            self._visible = {
+                k for k in roster.classes if access.may_see_alerts(roster, self.user, k)
+            }
+        return self._visible
+
+    def visible(self, result: CheckResult) -> CheckResult:
+        """Alerts for the classes the user teaches or follows up; reasons only where they
+        follow up (a faglærer sees who crossed a threshold, not why)."""
+        classes = self._visible_classes()
+        alerts = tuple(
+            a if self.follows_up(a.klasse) else without_reasons(a)
+            for a in result.alerts
+            if a.klasse in classes
+        )
+        figures = {e: f for e, f in result.figures.items() if f.klasse in classes}
+        return replace(result, alerts=alerts, figures=figures)
 
     def check(self, dato: dt.date) -> CheckResult:
-        return run_check(self.school, dato, cache=self.cache)
+        self.require_children()
+        return self.visible(run_check(self.school, dato, cache=self.cache))
 
     def morning(
         self, dato: dt.date, result: CheckResult | None = None, now: dt.datetime | None = None
@@ -429,6 +591,11 @@ class Session:
             classes=analysis.class_figures(self.school.roster, result, rules),
             unregistered=analysis.unregistered_by_teacher(missing),
         )
+
+
+def without_reasons(alert: Alert) -> Alert:
+    """The alert as a faglærer sees it: the incidents, never why (DESIGN, Trust)."""
+    return replace(alert, evidence=tuple(replace(e, reason=None) for e in alert.evidence))
 
 
 def describe_due(step: DueStep) -> str:

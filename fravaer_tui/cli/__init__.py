@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from fravaer_tui.application.services import default_data_dir
+from fravaer_tui.application.school import default_data_dir
 from fravaer_tui.cli import admin, bench, check, demo, export, imports, register
 from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
 from fravaer_tui.errors import UserError
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
         if args.command is None:
             from fravaer_tui.app import run_app
 
-            return run_app(inv.data_dir, inv.user, args.now)
+            return run_app(inv.data_dir, inv.user, args.now, identity=inv.identity)
         return args.handler(args, inv)
     except UserError as exc:
         print(f"fravaer: {exc.message}", file=sys.stderr)

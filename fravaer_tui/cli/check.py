@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from fravaer_tui.application.services import School, due_steps, open_school, run_check
-from fravaer_tui.cli.common import Invocation, Subparsers, date_arg
+from fravaer_tui.application.school import School
+from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
 from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import format_date, format_number
 
@@ -20,14 +20,15 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
-    school = open_school(inv.data_dir, args.profile)
+    session = open_session(inv, args.profile)
+    school = session.school
     dato = args.date or inv.now.date()
-    result = run_check(school, dato)
+    result = session.check(dato)  # what this person may see: own classes, reasons or not
     if args.json:
         print(json.dumps(alerts_json(school, result), ensure_ascii=False, indent=2))
     else:
         print(alerts_table(school, result))
-        print(due_table(school, due_steps(school, dato)))
+        print(due_table(school, session.due_steps(dato)))
     return 0
 
 

@@ -8,9 +8,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fravaer_tui.domain.schoolcalendar import parse_date
+from fravaer_tui.errors import AccessDenied
+
+if TYPE_CHECKING:
+    from fravaer_tui.application.school import School
+    from fravaer_tui.application.session import Session
 
 
 class Parser(argparse.ArgumentParser):
@@ -73,3 +78,23 @@ def common_options() -> argparse.ArgumentParser:
         help="ansatt-id eller brukernavn (bare på demoskolen; ellers den innloggede)",
     )
     return common
+
+
+def check_clock(school: School, inv: Invocation) -> None:
+    """`--now` sets the clock for demos and training, never on a real school."""
+    if inv.now_given and (inv.identity is not None or not school.config.demo):
+        raise AccessDenied(
+            "--now kan bare brukes på demoskolen. På en ekte skole gjelder klokka på maskinen."
+        )
+
+
+def open_session(inv: Invocation, profile: str | None = None) -> Session:
+    """The school and the person at the keyboard: the one door every command goes through."""
+    from fravaer_tui.application.identity import identify
+    from fravaer_tui.application.school import open_school
+    from fravaer_tui.application.session import Session
+
+    school = open_school(inv.data_dir, profile)
+    check_clock(school, inv)
+    staff = identify(school, identity=inv.identity, user=inv.user)
+    return Session(school, staff)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from fravaer_tui.application.services import write_demo
+from fravaer_tui.application.demo import write_demo
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg
 from fravaer_tui.domain.schoolcalendar import format_date
 

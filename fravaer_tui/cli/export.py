@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
-from fravaer_tui.application.services import (
-    School,
-    export_absences,
-    open_school,
-    resolve_user,
-    write_private_file,
-)
-from fravaer_tui.cli.common import Invocation, Parser, Subparsers, date_arg
-from fravaer_tui.domain.model import Staff
+from fravaer_tui.application.csvdata import write_private_file
+from fravaer_tui.cli.common import Invocation, Parser, Subparsers, date_arg, open_session
 from fravaer_tui.domain.schoolcalendar import format_date
-from fravaer_tui.errors import UserError
 
 
 def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
@@ -94,60 +84,26 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
-    school = open_school(inv.data_dir)
+    session = open_session(inv)
     out: Path | None = getattr(args, "out", None)
     if args.what == "absences":
-        text = export_absences(school)
+        text = session.admin.export_absences()
         if out:
             write_private_file(out, text.encode("utf-8"))
             print(f"Fraværet er eksportert til {out}.", file=sys.stderr)
         else:
             sys.stdout.write(text)
         return 0
-    return _export_documents(args, school, inv.user, out, inv.now)
-
-
-def _export_user(school: School, user: str | None) -> Staff:
-    """Documents carry names and need access rights: the exporting staff member must be known."""
-    try:
-        return resolve_user(school, user)
-    except UserError:
-        wanted = user or getpass.getuser()
-        how = "" if user else f" (innlogget som «{wanted}»)"
-        ledelse = [s for s in school.roster.staff if s.rolle.is_ledelse]
-        example = (
-            f", f.eks. --user {ledelse[0].id} ({ledelse[0].navn}, {ledelse[0].rolle.label})"
-            if ledelse
-            else ""
-        )
-        raise UserError(
-            f"Fant ingen ansatt med id eller brukernavn «{wanted}»{how}. Eksport av vedlegg og "
-            "rapporter må gjøres som en ansatt med tilgang: bruk --user med id-en til elevens "
-            f"kontaktlærer eller en i ledelsen{example}."
-        ) from None
-
-
-def _export_documents(
-    args: argparse.Namespace, school: School, user: str | None, out: Path | None, now: dt.datetime
-) -> int:
-    from fravaer_tui.application import exports
-
-    staff = _export_user(school, user)
-    dato = args.date or now.date()
+    dato = args.date or inv.now.date()
     if args.what == "vedlegg":
-        path, report = exports.export_vedlegg(
-            school, staff, args.student, args.nr, dato, out, now=now
-        )
-        student = school.roster.student(args.student)
+        path, warning = session.export_vedlegg(args.student, args.nr, dato, out, inv.now)
+        student = session.school.roster.student(args.student)
         whose = f"{student.navn} ({student.id})" if student else args.student
         print(f"Vedlegg {args.nr} for {whose} er lagret i {path}")
-        warning = exports.fill_warning(report)
         if warning:
             print(warning, file=sys.stderr)
         return 0
-    paths = exports.export_report(
-        school, staff, elev=args.student, klasse=args.klasse, dato=dato, out=out, now=now
-    )
+    paths = session.export_report(args.student, args.klasse, dato, out, inv.now)
     documents = [p for p in paths if p.suffix == ".docx"]
     for path in documents:
         print(f"Årsrapport lagret i {path}")

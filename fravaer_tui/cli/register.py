@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from fravaer_tui.application.services import open_school, resolve_user, save_registration
-from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, ids_arg
+from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, ids_arg, open_session
 from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.errors import UserError
@@ -26,8 +25,7 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
-    school = open_school(inv.data_dir)
-    staff = resolve_user(school, inv.user)
+    session = open_session(inv)
     marks = [Mark(elev, MarkType.FRAVAER) for elev in args.absent]
     marks += [Mark(elev, MarkType.FORLOT) for elev in args.left]
     for item in args.late:
@@ -38,12 +36,11 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
                 "(minutter som helt tall)."
             )
         marks.append(Mark(elev.strip(), MarkType.SENT, minutter=int(minutes)))
-    saved, old = save_registration(
-        school, args.klasse, args.date, args.period, marks, staff.id, inv.now
-    )
+    saved, old = session.save_registration(args.klasse, args.date, args.period, marks, inv.now)
     what = "endret" if old else "ført"
     print(
-        f"{saved.klasse} {format_date(saved.dato)} {saved.time}. time {what} av {staff.id}: "
+        f"{saved.klasse} {format_date(saved.dato)} {saved.time}. time {what} av "
+        f"{session.user.id}: "
         f"{summary(saved.marks)}."
     )
     return 0

@@ -12,7 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from fravaer_tui.application.lessons import add_melding
 from fravaer_tui.domain.model import Reason, Student, Validity
 from fravaer_tui.domain.schoolcalendar import format_date, parse_date
 from fravaer_tui.errors import UserError
@@ -114,9 +113,7 @@ class MeldingDialog(ModalScreen[bool]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="melding")
     def _store(self, fra: dt.date, til: dt.date, reason: Reason, validity: Validity) -> str:
         app = self.app
-        add_melding(
-            app.school,  # type: ignore[attr-defined]
-            app.user,  # type: ignore[attr-defined]
+        app.session.add_melding(  # type: ignore[attr-defined]
             self.student.id,
             fra,
             til,

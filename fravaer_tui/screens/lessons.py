@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from fravaer_tui.application.lessons import LessonState, can_follow_up, lessons_on
+from fravaer_tui.application.lessons import LessonState
 from fravaer_tui.domain.model import Student, class_sort_key
 from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.screens.base import LoadingScreen
@@ -65,7 +65,7 @@ class LessonsScreen(LoadingScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lessons")
     def load(self) -> None:
         app = self.app
-        states = lessons_on(app.school, self.dato, app.user, app._cache)  # type: ignore[attr-defined]
+        states = app.session.lessons_on(self.dato)  # type: ignore[attr-defined]
         if not get_current_worker().is_cancelled:  # a newer load won
             self.app.call_from_thread(self._show, states)
 
@@ -155,11 +155,11 @@ class LessonsScreen(LoadingScreen):
         """The students whose meldinger this user may register (own classes, or all)."""
         app = self.app
         roster = app.school.roster  # type: ignore[attr-defined]
-        user = app.user  # type: ignore[attr-defined]
+        session = app.session  # type: ignore[attr-defined]
         return [
             s
             for s in sorted(roster.students, key=lambda s: (class_sort_key(s.klasse), s.sort_key))
-            if can_follow_up(user, s.klasse)
+            if session.follows_up(s.klasse)
         ]
 
     def action_melding(self) -> None:

@@ -20,15 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from fravaer_tui.application.lessons import (
-    LessonState,
-    can_follow_up,
-    default_late_minutes,
-    marks_on_day,
-    meldinger_on,
-    registration_for,
-)
-from fravaer_tui.application.services import save_registration
+from fravaer_tui.application.lessons import LessonState, default_late_minutes
 from fravaer_tui.domain.model import Mark, MarkType, Registration, Student
 from fravaer_tui.domain.rules import CheckResult
 from fravaer_tui.domain.schoolcalendar import format_date
@@ -112,13 +104,12 @@ class RegisterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="register-load")
     def load(self) -> None:
-        school = self.app.school  # type: ignore[attr-defined]
+        session = self.app.session  # type: ignore[attr-defined]
         slot, dato = self.lesson.slot, self.lesson.dato
-        meldinger = meldinger_on(school, slot.klasse, dato)
         loaded = _Loaded(
-            registration_for(school, slot.klasse, dato, slot.time),
-            marks_on_day(school, slot.klasse, dato),
-            {elev for elev, m in meldinger.items() if m.reason is not None},
+            session.registration_for(slot.klasse, dato, slot.time),
+            session.marks_on_day(slot.klasse, dato),
+            session.meldt_on(slot.klasse, dato),
         )
         if not get_current_worker().is_cancelled:  # a newer load won
             self.app.call_from_thread(self._show, loaded)
@@ -221,8 +212,7 @@ class RegisterScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("melding", "ugyldig"):
-            user = self.app.user  # type: ignore[attr-defined]
-            return can_follow_up(user, self.lesson.slot.klasse)
+            return self.app.session.follows_up(self.lesson.slot.klasse)  # type: ignore[attr-defined]
         return True
 
     # -- marking ---------------------------------------------------------------------
@@ -405,13 +395,11 @@ class RegisterScreen(Screen[None]):
         """Saves the marks as they were when the key was pressed (the teacher may go on)."""
         app = self.app
         slot = self.lesson.slot
-        saved, _ = save_registration(
-            app.school,  # type: ignore[attr-defined]
+        saved, _ = app.session.save_registration(  # type: ignore[attr-defined]
             slot.klasse,
             self.lesson.dato,
             slot.time,
             list(marks.values()),
-            app.user.id,  # type: ignore[attr-defined]
             app.clock().replace(microsecond=0),  # type: ignore[attr-defined]
         )
         return saved, marks
@@ -499,14 +487,11 @@ class RegisterScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="judge")
     def _judge(self, elev: str) -> None:
-        from fravaer_tui.application.lessons import judge_absence
         from fravaer_tui.domain.model import Validity
 
         app = self.app
         slot = self.lesson.slot
-        judge_absence(
-            app.school,  # type: ignore[attr-defined]
-            app.user,  # type: ignore[attr-defined]
+        app.session.judge_absence(  # type: ignore[attr-defined]
             slot.klasse,
             self.lesson.dato,
             slot.time,

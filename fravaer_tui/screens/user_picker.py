@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from fravaer_tui.domain.model import Role, Staff
 
 ORDER = {Role.KONTAKTLAERER: 0, Role.FAGLAERER: 1, Role.AVDELINGSLEDER: 2, Role.REKTOR: 3}
+# drift works on the school's machinery, not with the children: not a person to be here
 
 
 class UserPickerScreen(Screen[Staff | None]):
@@ -33,7 +34,10 @@ class UserPickerScreen(Screen[Staff | None]):
 
     def on_mount(self) -> None:
         school = self.app.school  # type: ignore[attr-defined]
-        self.staff = sorted(school.roster.staff, key=lambda s: (ORDER[s.rolle], s.navn))
+        self.staff = sorted(
+            (s for s in school.roster.staff if s.rolle in ORDER),
+            key=lambda s: (ORDER[s.rolle], s.navn),
+        )
         table = self.query_one(DataTable)
         table.add_columns("Navn", "Rolle", "Klasser", "Brukernavn")
         for person in self.staff:

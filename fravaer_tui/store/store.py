@@ -42,7 +42,7 @@ from fravaer_tui.domain.model import (
 )
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import CorruptFileError, StoreError
-from fravaer_tui.store import codec
+from fravaer_tui.store import codec, files
 from fravaer_tui.store.auditlog import AuditLog
 from fravaer_tui.store.backups import KEEP_BACKUP_DAYS, Backups
 from fravaer_tui.store.cache import FileCache
@@ -67,10 +67,33 @@ from fravaer_tui.store.files import (
     remove_stale_temp_files,
     why,
     write_atomic,
+    write_temp,
 )
+from fravaer_tui.store.journal import Journals, Plan, new_id
 from fravaer_tui.store.partitions import Partition
 
 ROSTER_FILE = "skole.json"
+STORE_LOCK = "skole"  # .locks/skole.lock: shared by every change, exclusive for a restore
+
+
+class Transaction:
+    """The partitions of one transaction (unpack them: `(part,) = tx`) and the audit
+    entries its change makes, written by the store at commit."""
+
+    def __init__(self, parts: list[Partition]) -> None:
+        self.parts = parts
+        self.entries: list[dict[str, Any]] = []
+        self.now: dt.datetime | None = None
+
+    def __iter__(self) -> Iterator[Partition]:
+        return iter(self.parts)
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def audit(self, entries: Iterable[dict[str, Any]], now: dt.datetime) -> None:
+        self.entries.extend(entries)
+        self.now = now
 
 
 class Store:
@@ -99,6 +122,7 @@ class Store:
         self.daily_backups = daily_backups  # off only while a demo school is being built
         self.backups = Backups(self)
         self.log = AuditLog(self)
+        self.journals = Journals(self)
 
     # paths -----------------------------------------------------------------
 
@@ -121,17 +145,26 @@ class Store:
         return self.class_dir(skoleaar, klasse) / "meldinger.json"
 
     def ensure_dir(self, path: Path) -> None:
-        if not path.is_dir():
-            if self.root in path.parents:
-                # mkdir(parents=True) ignores `mode`: make the data folder itself private too
-                self.ensure_dir(path.parent)
+        """Create `path` inside the data folder (private); refuse links on the way."""
+        if not self.root.is_dir():
             try:
-                path.mkdir(parents=True, mode=self.dir_mode, exist_ok=True)
-            except PermissionError:
-                raise StoreError(f"Har ikke skrivetilgang til {path.parent}.") from None
+                self.root.mkdir(parents=True, mode=self.dir_mode)
+            except FileExistsError:
+                pass
             except OSError as exc:
-                raise StoreError(f"Kunne ikke lage mappen {path}: {why(exc)}.") from None
-            os.chmod(path, self.dir_mode)
+                raise StoreError(
+                    f"Kunne ikke lage mappen {self.root} (datamappen): {why(exc)}."
+                ) from None
+            os.chmod(self.root, self.dir_mode)
+        files.ensure_dir(self.root, path, self.dir_mode)
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def read_tables(self, path: Path) -> dict[str, dict[str, Any]] | None:
+        """A data file's tables (None if missing), never through a link on the way."""
+        files.check_dirs(self.root, path)
+        return read_tables(path)
 
     def lock_path(self, path: Path) -> Path:
         locks = self.root / ".locks"
@@ -173,26 +206,127 @@ class Store:
     # transactions ----------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self, *paths: Path) -> Iterator[list[Partition]]:
+    def store_lock(self, *, shared: bool, timeout: float | None = None) -> Iterator[None]:
+        """The whole school's lock: every change holds it shared, a restore (and a snapshot)
+        exclusive, so a restore waits for running saves and saves wait for the restore."""
+        lock = self.lock_path(self.root / STORE_LOCK)
+        with file_lock(lock, timeout or self.lock_timeout, self.file_mode, shared=shared):
+            yield
+
+    def recover(self) -> list[str]:
+        """Finish the changes of writers killed after their commit point (see journal)."""
+        if not self.journals.pending():
+            return []
+        with self.store_lock(shared=False, timeout=max(self.lock_timeout, 60.0)):
+            return self.journals.recover()
+
+    @contextlib.contextmanager
+    def transaction(self, *paths: Path) -> Iterator[Transaction]:
         """Lock the files (in a fixed order), open each fresh, write back those changed.
 
-        If the block raises, nothing is written.
+        If the block raises, nothing is written. One changed file is replaced atomically;
+        several are committed through a journal (all or nothing, even under SIGKILL). The
+        audit entries given with `tx.audit(...)` are written before the data, and only for
+        a change that is committed.
         """
         ordered = sorted(set(paths))
         self.backups.ensure_daily()
         with contextlib.ExitStack() as stack:
-            for path in ordered:
-                self.ensure_dir(path.parent)
-                stack.enter_context(
-                    file_lock(self.lock_path(path), self.lock_timeout, self.file_mode)
+            for _ in range(5):
+                self.recover()
+                locks = contextlib.ExitStack()
+                try:
+                    locks.enter_context(self.store_lock(shared=True))
+                    for path in ordered:
+                        self.ensure_dir(path.parent)
+                        locks.enter_context(
+                            file_lock(self.lock_path(path), self.lock_timeout, self.file_mode)
+                        )
+                    orphans = self.journals.orphans()
+                except BaseException:
+                    locks.close()
+                    raise
+                if not orphans:
+                    stack.enter_context(locks.pop_all())
+                    break
+                locks.close()  # a writer died after its commit point: finish it first
+            else:
+                raise StoreError(
+                    f"Kunne ikke fullføre en avbrutt endring i {self.journals.root}. "
+                    "Kontakt den som drifter fravaer-tui."
                 )
             for path in ordered:
                 remove_stale_temp_files(path)
-            parts = {path: Partition(path, read_tables(path)) for path in ordered}
-            yield [parts[p] for p in paths]
-            for part in parts.values():
-                if part.dirty:
-                    self._write(part.path, part.payload())
+            parts = {path: Partition(path, self.read_tables(path)) for path in ordered}
+            tx = Transaction([parts[p] for p in paths])
+            yield tx
+            self._commit([p for p in parts.values() if p.dirty], tx)
+
+    def _commit(self, dirty: list[Partition], tx: Transaction) -> None:
+        if not dirty:
+            if tx.entries:
+                self.log.append(tx.entries, tx.now or dt.datetime.now())
+            return
+        if len(dirty) == 1:
+            part = dirty[0]
+            with self._audited(tx):
+                self._write(part.path, part.payload())
+            return
+        now = tx.now or dt.datetime.now()
+        journal_id = new_id(now)
+        temps: list[Path] = []
+        try:
+            with self.journals.lock(journal_id):
+                for part in dirty:
+                    temps.append(
+                        write_temp(
+                            part.path, part.payload(), self.file_mode, tag=f"tx-{journal_id}"
+                        )
+                    )
+                plan = Plan(
+                    moves=[
+                        (self._rel(t), self._rel(p.path)) for t, p in zip(temps, dirty, strict=True)
+                    ],
+                    audit=tx.entries,
+                    now=now,
+                )
+                self.journals.commit(journal_id, plan)
+        except OSError as exc:
+            for tmp in temps:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise StoreError(
+                f"Kunne ikke lagre endringen i {len(dirty)} filer: {why(exc)}. Ingenting er endret."
+            ) from None
+
+    @contextlib.contextmanager
+    def _audited(self, tx: Transaction) -> Iterator[None]:
+        """The audit entry is written before the data; if the data write then fails, a
+        second entry says so. A change is never saved without its audit entry."""
+        now = tx.now or dt.datetime.now()
+        if tx.entries:
+            self.log.append(tx.entries, now)
+        try:
+            yield
+        except StoreError:
+            if tx.entries:
+                with contextlib.suppress(StoreError):
+                    self.log.append(
+                        [
+                            {
+                                "hva": "feilet",
+                                "gjelder": e["hva"],
+                                **{
+                                    k: e[k]
+                                    for k in ("av", "klasse", "dato", "time", "elev")
+                                    if k in e
+                                },
+                            }
+                            for e in tx.entries
+                        ],
+                        now,
+                    )
+            raise
 
     def _write(self, path: Path, payload: bytes) -> None:
         try:
@@ -222,7 +356,8 @@ class Store:
     def load_config(self) -> SchoolConfig:
         path = self.config_path
         try:
-            raw = path.read_text(encoding="utf-8")
+            files.check_dirs(self.root, path)
+            raw = files.read_bytes(path).decode("utf-8")
         except FileNotFoundError:
             raise StoreError(
                 f"Fant ingen skole i {self.root} (mangler {CONFIG_FILE}). Lag en med "
@@ -244,7 +379,7 @@ class Store:
     # roster ----------------------------------------------------------------
 
     def load_roster(self) -> Roster:
-        data = read_tables(self.roster_path) or {}
+        data = self.read_tables(self.roster_path) or {}
         try:
             return Roster(
                 students=tuple(codec.student(d) for d in data.get(STUDENTS, {}).values()),
@@ -260,15 +395,29 @@ class Store:
         students: Iterable[Student] | None = None,
         staff: Iterable[Staff] | None = None,
         timetable: Iterable[Slot] | None = None,
+        user: str | None = None,
+        now: dt.datetime | None = None,
+        note: dict[str, Any] | None = None,
     ) -> None:
-        """Replace the given roster tables in one atomic write."""
-        with self.transaction(self.roster_path) as (part,):
-            if students is not None:
-                part.replace_table(STUDENTS, [codec.student_doc(s) for s in students])
-            if staff is not None:
-                part.replace_table(STAFF, [codec.staff_doc(s) for s in staff])
-            if timetable is not None:
-                part.replace_table(TIMETABLE, [codec.slot_doc(s) for s in timetable])
+        """Replace the given roster tables in one atomic write. With `user` and `now`, the
+        change is audited: who was added, removed and changed, before and after (with
+        `note`'s fields, e.g. the file it came from)."""
+        tables = {
+            STUDENTS: (students, codec.student_doc),
+            STAFF: (staff, codec.staff_doc),
+            TIMETABLE: (timetable, codec.slot_doc),
+        }
+        with self.transaction(self.roster_path) as tx:
+            (part,) = tx
+            for name, (rows, to_doc) in tables.items():
+                if rows is None:
+                    continue
+                docs = [to_doc(r) for r in rows]  # type: ignore[operator]
+                before = list(part.db.table(name).all())
+                part.replace_table(name, docs)
+                if user is not None and now is not None:
+                    entry = roster_change(name, before, docs, user)
+                    tx.audit([{**entry, **(note or {}), "rader": len(docs)}], now)
 
     # registrations and meldinger ------------------------------------------
 
@@ -292,7 +441,7 @@ class Store:
 
     def load_file(self, path: Path) -> YearData:
         """One data file's registrations and meldinger (empty if it does not exist)."""
-        data = read_tables(path) or {}
+        data = self.read_tables(path) or {}
         try:
             return YearData(
                 tuple(codec.registration(d) for d in data.get(REGISTRATIONS, {}).values()),
@@ -332,8 +481,8 @@ class Store:
 
         `merge(old, new)` runs inside the lock, so it sees the registration as stored now.
         """
-        entries: list[dict[str, Any]] = []
-        with self._audited(entries, now), self.lesson_partition(reg.klasse, reg.dato) as part:
+        with self.transaction(self.lesson_path(reg.klasse, reg.dato)) as tx:
+            (part,) = tx
             old = part.registration(reg.dato, reg.time)
             if merge is not None:
                 reg = merge(old, reg)
@@ -347,60 +496,26 @@ class Store:
                 "for": codec.registration_doc(old) if old else None,
                 "etter": codec.registration_doc(reg),
             }
-            self.log.append([planned], now)  # inside the lock, before the file is replaced
-            entries.append(planned)
+            tx.audit([planned], now)  # written inside the lock, before the file is replaced
         return reg, old
 
-    def audit_registrations(
-        self,
-        changes: list[tuple[Registration | None, Registration]],
-        user: str,
-        now: dt.datetime,
-        what: str,
-    ) -> None:
-        """One entry per lesson changed in bulk (an import), with before and after.
-        Call it inside the transaction, before the data is written."""
-        self.log.append(
-            [
-                {
-                    "hva": what,
-                    "av": user,
-                    "klasse": new.klasse,
-                    "dato": new.dato.isoformat(),
-                    "time": new.time,
-                    "for": codec.registration_doc(old) if old else None,
-                    "etter": codec.registration_doc(new),
-                }
-                for old, new in changes
-            ],
-            now,
-        )
-
-    @contextlib.contextmanager
-    def _audited(self, entries: list[dict[str, Any]], now: dt.datetime) -> Iterator[None]:
-        """The audit entry is written before the data; if the data write then fails, a
-        second entry says so. A change is never saved without its audit entry."""
-        try:
-            yield
-        except StoreError:
-            if entries:
-                with contextlib.suppress(StoreError):
-                    self.log.append(
-                        [
-                            {
-                                "hva": "feilet",
-                                "gjelder": e["hva"],
-                                **{
-                                    k: e[k]
-                                    for k in ("av", "klasse", "dato", "time", "elev")
-                                    if k in e
-                                },
-                            }
-                            for e in entries
-                        ],
-                        now,
-                    )
-            raise
+    @staticmethod
+    def registration_entries(
+        changes: list[tuple[Registration | None, Registration]], user: str, what: str
+    ) -> list[dict[str, Any]]:
+        """One audit entry per lesson changed in bulk (an import), with before and after."""
+        return [
+            {
+                "hva": what,
+                "av": user,
+                "klasse": new.klasse,
+                "dato": new.dato.isoformat(),
+                "time": new.time,
+                "for": codec.registration_doc(old) if old else None,
+                "etter": codec.registration_doc(new),
+            }
+            for old, new in changes
+        ]
 
     def add_meldinger(
         self, skoleaar: str, klasse: str, meldinger: list[Melding], now: dt.datetime
@@ -409,11 +524,10 @@ class Store:
             {"hva": "melding", "av": m.av, "elev": m.elev, "etter": codec.melding_doc(m)}
             for m in meldinger
         ]
-        entries: list[dict[str, Any]] = []
-        with self._audited(entries, now), self.meldinger_partition(skoleaar, klasse) as part:
+        with self.transaction(self.meldinger_path(skoleaar, klasse)) as tx:
+            (part,) = tx
             part.add_meldinger(meldinger)
-            self.log.append(planned, now)
-            entries.extend(planned)
+            tx.audit(planned, now)
 
     # public holidays, worked out once ---------------------------------------
 
@@ -425,12 +539,12 @@ class Store:
         """Public holidays per year as the `holidays` package gave them earlier (a cache;
         anything unreadable is ignored and worked out again)."""
         try:
-            doc = json.loads(self.holiday_cache_path.read_text(encoding="utf-8"))
+            doc = json.loads(files.read_bytes(self.holiday_cache_path))
             return {
                 int(year): frozenset(dt.date.fromisoformat(d) for d in dates)
                 for year, dates in doc.items()
             }
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (OSError, ValueError, TypeError, AttributeError, StoreError):
             return {}
 
     def save_public_holidays(self, years: dict[int, frozenset[dt.date]]) -> None:
@@ -459,9 +573,8 @@ class Store:
     ) -> tuple[Case, Case | None]:
         """Change a case as it is stored *now*: `change(current)` runs inside the lock, so
         two staff changing one case at once both keep their change. Audited."""
-        entries: list[dict[str, Any]] = []
-        path = self.cases_path(skoleaar, klasse)
-        with self._audited(entries, now), self.transaction(path) as (part,):
+        with self.transaction(self.cases_path(skoleaar, klasse)) as tx:
+            (part,) = tx
             table = part.db.table(CASES)
             found = [d for d in table.all() if d["id"] == case_id]
             old = codec.case(found[0]) if found else None
@@ -477,8 +590,7 @@ class Store:
                 "for": codec.case_doc(old) if old else None,
                 "etter": codec.case_doc(case),
             }
-            self.log.append([planned], now)
-            entries.append(planned)
+            tx.audit([planned], now)
         return case, old
 
     def add_contact(self, skoleaar: str, klasse: str, contact: Contact, now: dt.datetime) -> None:
@@ -490,12 +602,10 @@ class Store:
                 "etter": codec.contact_doc(contact),
             }
         ]
-        entries: list[dict[str, Any]] = []
-        path = self.cases_path(skoleaar, klasse)
-        with self._audited(entries, now), self.transaction(path) as (part,):
+        with self.transaction(self.cases_path(skoleaar, klasse)) as tx:
+            (part,) = tx
             part.db.table(CONTACTS).insert(codec.contact_doc(contact))
-            self.log.append(planned, now)
-            entries.extend(planned)
+            tx.audit(planned, now)
 
     def load_followup(
         self, skoleaar: str, klasse: str | None = None
@@ -509,10 +619,36 @@ class Store:
         cases: list[Case] = []
         contacts: list[Contact] = []
         for path in paths:
-            data = read_tables(path) or {}
+            data = self.read_tables(path) or {}
             try:
                 cases.extend(codec.case(d) for d in data.get(CASES, {}).values())
                 contacts.extend(codec.contact(d) for d in data.get(CONTACTS, {}).values())
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise CorruptFileError(path, f"ugyldig post: {exc}") from None
         return cases, contacts
+
+
+def _roster_key(table: str, doc: dict[str, Any]) -> str:
+    if table == TIMETABLE:
+        return f"{doc['klasse']} {doc['ukedag']}.{doc['time']}"
+    return str(doc["id"])
+
+
+def roster_change(
+    table: str, before: list[dict[str, Any]], after: list[dict[str, Any]], user: str
+) -> dict[str, Any]:
+    """An import's audit entry: the rows added, removed and changed (before and after)."""
+    old = {_roster_key(table, dict(d)): dict(d) for d in before}
+    new = {_roster_key(table, d): d for d in after}
+    return {
+        "hva": "import",
+        "type": table,
+        "av": user,
+        "lagt_til": [new[k] for k in sorted(new.keys() - old.keys())],
+        "fjernet": [old[k] for k in sorted(old.keys() - new.keys())],
+        "endret": [
+            {"for": old[k], "etter": new[k]}
+            for k in sorted(new.keys() & old.keys())
+            if old[k] != new[k]
+        ],
+    }

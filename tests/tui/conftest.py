@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from fravaer_tui.app import FravaerApp
-from fravaer_tui.application.services import School
+from fravaer_tui.application.school import School
 from fravaer_tui.domain.model import Slot, Staff
 
 # The demo history runs to Friday 20.11.2026; Monday 23.11 has no registrations yet.

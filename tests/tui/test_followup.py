@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable
 
 from fravaer_tui.app import FravaerApp
-from fravaer_tui.application.services import open_school
+from fravaer_tui.application.school import open_school
 from fravaer_tui.domain.followup import CaseStatus
 from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.screens.case import CaseScreen

@@ -7,7 +7,7 @@ import datetime as dt
 from textual.widgets import DataTable, Input
 
 from fravaer_tui.application.lessons import add_melding, registration_for
-from fravaer_tui.application.services import School, open_school
+from fravaer_tui.application.school import School, open_school
 from fravaer_tui.domain.model import MarkType, Reason, Validity
 from fravaer_tui.domain.rules import effective_validity
 from fravaer_tui.screens.dialogs import MeldingDialog, UnsavedDialog

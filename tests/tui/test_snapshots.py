@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from fravaer_tui.app import FravaerApp
-from fravaer_tui.application.services import School
+from fravaer_tui.application.school import School
 from tests.tui.conftest import MONDAY, during, kontaktlaerer, lesson_at
 from tests.tui.test_register import settle
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fravaer_tui.application.services import open_school
+from fravaer_tui.application.school import open_school
 from fravaer_tui.domain.model import Registration
 from fravaer_tui.errors import CorruptFileError, StoreError
 from fravaer_tui.store import Store
@@ -33,7 +33,7 @@ def tree(folder: Path) -> dict[str, bytes]:
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
-        and not {"sikkerhetskopier", ".locks", ".cache"} & set(p.relative_to(folder).parts)
+        and not {"sikkerhetskopier", ".locks", ".cache", "audit"} & set(p.relative_to(folder).parts)
     }
 
 
@@ -81,6 +81,9 @@ def test_restore_round_trips_and_keeps_what_it_replaces(demo_dir: Path) -> None:
     saved = store.backups.restore(name, force=True)
     assert tree(demo_dir) == original
     assert tree(store.backups.root / saved) == changed  # what was replaced is kept
+    log = store.log.read()  # the log is never rewound: the save and the restore are both in it
+    assert [e["hva"] for e in log[-2:]] == ["registrering", "gjenoppretting"]
+    assert store.log.verify().ok
 
 
 def test_restore_refuses_over_newer_data_without_force(demo_dir: Path) -> None:

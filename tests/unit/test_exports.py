@@ -19,7 +19,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from fravaer_tui.application import exports
-from fravaer_tui.application.services import School, open_school, run_check
+from fravaer_tui.application.school import School, open_school, run_check
 from fravaer_tui.application.session import AccessDenied, Session
 from fravaer_tui.cli import main
 from fravaer_tui.documents import FORMS, initialer, read_text
@@ -444,9 +444,11 @@ def test_cli_exports_each_vedlegg_and_says_where(setup: Setup, tmp_path: Path, c
     assert usage.value.code == 2
 
 
-def test_cli_without_a_known_user_says_to_pass_user(
+def test_cli_on_a_real_school_refuses_a_login_not_on_the_staff_list(
     setup: Setup, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
+    config = setup.dir / "skole.toml"
+    config.write_text(config.read_text("utf-8").replace("demo = true", ""), "utf-8")
     monkeypatch.setattr("getpass.getuser", lambda: "driftsadmin")
     for argv in (
         ["vedlegg", "1", "--student", setup.student.id],
@@ -454,9 +456,10 @@ def test_cli_without_a_known_user_says_to_pass_user(
     ):
         code, out, err = run(capsys, "--data", str(setup.dir), "export", *argv)
         assert code == 1 and out == ""
-        assert "«driftsadmin»" in err and "--user" in err and "ledelsen" in err
+        assert "«driftsadmin»" in err and "ansattlisten" in err
         rektor = staff(setup.school, Role.REKTOR)
-        assert f"--user {rektor.id}" in err
+        code, out, err = run(capsys, "--data", str(setup.dir), "export", *argv, "--user", rektor.id)
+        assert code == 1 and "--user kan bare brukes på demoskolen" in err
 
 
 def test_cli_export_absences_is_unchanged(setup: Setup, tmp_path: Path, capsys) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from fravaer_tui.application.services import open_school, save_registration
+from fravaer_tui.application.lessons import save_registration
+from fravaer_tui.application.school import open_school
 from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.errors import StoreError
 from tests.conftest import DEMO_UNTIL
@@ -53,7 +54,8 @@ SAVE = """
 import datetime as dt, json, resource, sys
 from fravaer_tui.errors import UserError
 from fravaer_tui.domain.model import Mark, MarkType
-from fravaer_tui.application.services import open_school, save_registration
+from fravaer_tui.application.lessons import save_registration
+from fravaer_tui.application.school import open_school
 folder, klasse, elev, limit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 school = open_school(folder)
 day = dt.date.fromisoformat(sys.argv[5])

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.application.lessons import registration_for
-from fravaer_tui.application.services import open_school, save_registration
+from fravaer_tui.application.lessons import registration_for, save_registration
+from fravaer_tui.application.school import open_school
 from fravaer_tui.cli import main
 from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.errors import UserError

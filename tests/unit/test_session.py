@@ -6,11 +6,9 @@ import datetime as dt
 
 import pytest
 
-from fravaer_tui.application.lessons import add_melding
-from fravaer_tui.application.services import School, run_check
+from fravaer_tui.application.school import School, run_check
 from fravaer_tui.application.session import AccessDenied, Session
 from fravaer_tui.domain.model import Reason, Role, Validity
-from fravaer_tui.errors import UserError
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 12, 0)
@@ -77,8 +75,10 @@ def test_a_faglaerer_cannot_read_reasons_meldinger_contacts_or_cases(setup) -> N
     assert page.follows_up is False
     assert (page.meldinger, page.contacts, page.cases, page.patterns) == ([], [], [], [])
     assert all(r.reason is None and r.validity is None for r in page.marks)
-    with pytest.raises(UserError):
-        add_melding(school, faglaerer, elev, TODAY, TODAY, Reason.SYKDOM, Validity.GYLDIG, NOW)
+    with pytest.raises(AccessDenied):
+        session.add_melding(elev, TODAY, TODAY, Reason.SYKDOM, Validity.GYLDIG, NOW)
+    with pytest.raises(AccessDenied):
+        session.judge_absence(own, TODAY, 1, elev, Validity.UGYLDIG, None, NOW)
 
 
 def test_a_kontaktlaerer_cannot_open_another_classs_cases(setup) -> None:

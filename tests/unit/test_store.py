@@ -326,7 +326,8 @@ def test_a_save_in_june_rewrites_only_junes_file(store: Store) -> None:
         p: snapshot(p) for p in store.root.rglob("*") if p.is_file() and ".locks" not in p.parts
     }
     assert after.keys() == before.keys()
-    assert {p for p in before if after[p] != before[p]} == {june, log}
+    # the month file, the audit log and its head (entry count and newest hash)
+    assert {p for p in before if after[p] != before[p]} == {june, log, log.with_name("hode.json")}
     assert file_lessons(june) == {(JUNE, 1), (JUNE, 2)}
     assert store.class_files(YEAR) == files
     assert late in store.load_class(YEAR, "8A").registrations
@@ -473,6 +474,7 @@ def test_audit_append_and_read(store: Store) -> None:
     assert sorted(p.name for p in (store.root / "audit").iterdir()) == [
         "2026-11.jsonl",
         "2026-12.jsonl",
+        "hode.json",
     ]
 
 
@@ -566,10 +568,12 @@ def test_everything_created_is_private(root: Path, umask: int) -> None:
         f"data/{YEAR}/8A/2026-11.json",
         f"data/{YEAR}/8A/meldinger.json",
         "data/audit/2026-11.jsonl",
+        "data/audit/hode.json",
         f"data/.locks/{YEAR}__8A__2026-11.json.lock",
         f"data/.locks/{YEAR}__8A__meldinger.json.lock",
         "data/.locks/skole.json.lock",
-        "data/.locks/audit__2026-11.jsonl.lock",
+        "data/.locks/skole.lock",
+        "data/.locks/audit__logg.lock",
     }
     assert modes == {**dict.fromkeys(dirs, 0o700), **dict.fromkeys(files, 0o600)}
 
@@ -1146,7 +1150,8 @@ def test_data_folder_that_cannot_be_made_says_so(tmp_path: Path) -> None:
 
 def test_forty_staff_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     """08:30 on a Monday: 40 processes save their lessons at the same moment (issue 6)."""
-    from fravaer_tui.application.services import open_school, write_demo
+    from fravaer_tui.application.demo import write_demo
+    from fravaer_tui.application.school import open_school
     from fravaer_tui.bench import contended_saves
 
     folder = tmp_path / "skole"

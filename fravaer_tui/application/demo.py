@@ -1,0 +1,63 @@
+"""The synthetic demo school, written into an empty folder (or over an earlier demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from fravaer_tui.application.school import School, open_school
+from fravaer_tui.domain.model import Melding, Registration
+from fravaer_tui.domain.schoolcalendar import school_year_name
+from fravaer_tui.errors import UserError
+from fravaer_tui.store import Store
+
+
+def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -> School:
+    """Build the synthetic demo school into `data_dir`; never over a real school's data.
+
+    No daily backup is taken while building: a half-built demo is nothing to restore, and
+    a snapshot named after the wall clock made the tests depend on the day they ran."""
+    store = Store(data_dir, daily_backups=False)
+    if store.exists():
+        if not store.load_config().demo:
+            raise UserError(
+                f"{store.root} inneholder en ekte skole. Demoskolen lages bare i en tom mappe "
+                "eller over en tidligere demoskole."
+            )
+        for year in store.years():
+            shutil.rmtree(store.root / year)
+        for leftover in (store.roster_path, store.root / "audit"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            elif leftover.exists():
+                leftover.unlink()
+    elif store.root.is_dir() and any(p.name not in (".gitkeep",) for p in store.root.iterdir()):
+        raise UserError(
+            f"{store.root} er ikke tom. Demoskolen lages bare i en tom mappe (eller over en "
+            "tidligere demoskole), så ingen data blir overskrevet."
+        )
+    if students < 1:
+        raise UserError("--students må være minst 1.")
+    from fravaer_tui.domain.demo import build_demo
+
+    demo = build_demo(students=students, seed=seed, until=until)
+    store.write_config(demo.config)
+    store.write_roster(
+        students=demo.roster.students, staff=demo.roster.staff, timetable=demo.roster.timetable
+    )
+    klasse_of = {s.id: s.klasse for s in demo.roster.students}
+    regs: dict[Path, list[Registration]] = {}
+    for reg in demo.registrations:
+        regs.setdefault(store.lesson_path(reg.klasse, reg.dato), []).append(reg)
+    for path, part_regs in regs.items():
+        with store.transaction(path) as (part,):
+            part.put_registrations(part_regs)
+    meldinger: dict[Path, list[Melding]] = {}
+    for m in demo.meldinger:
+        path = store.meldinger_path(school_year_name(m.fra), klasse_of[m.elev])
+        meldinger.setdefault(path, []).append(m)
+    for path, part_meldinger in meldinger.items():
+        with store.transaction(path) as (part,):
+            part.add_meldinger(part_meldinger)
+    return open_school(data_dir)

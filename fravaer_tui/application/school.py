@@ -1,0 +1,155 @@
+"""The school opened from its data folder, and reading its absence data for a check.
+
+Each function takes the moment it runs for (`now`/`dato`) from the caller, so the
+shell owns the clock and tests can pass any date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fravaer_tui.domain.model import Melding, Registration, Roster, SchoolConfig
+from fravaer_tui.domain.profiles import Profile, load_profile
+from fravaer_tui.domain.rules import CheckResult, check
+from fravaer_tui.domain.schoolcalendar import (
+    SchoolCalendar,
+    months_window_start,
+    school_year_name,
+    school_year_start,
+    semester_bounds,
+)
+from fravaer_tui.store import FileCache, Store, YearData
+
+if TYPE_CHECKING:
+    from fravaer_tui.domain.followup import DueStep
+
+
+def default_data_dir() -> Path:
+    """`--data` defaults to FRAVAER_DATA, then ./data."""
+    return Path(os.environ.get("FRAVAER_DATA") or "data")
+
+
+@dataclass(frozen=True, slots=True)
+class School:
+    """A school opened from its data folder: settings, roster, calendar and rule profile."""
+
+    store: Store
+    config: SchoolConfig
+    roster: Roster
+    calendar: SchoolCalendar
+    profile: Profile
+
+    def with_profile(self, spec: str | None) -> School:
+        if not spec:
+            return self
+        return replace(self, profile=load_profile(spec, self.store.root))
+
+
+def open_school(data_dir: Path | str, profile: str | None = None) -> School:
+    store = Store(data_dir)
+    store.check_access()
+    config = store.load_config()
+    return School(
+        store=store,
+        config=config,
+        roster=store.load_roster(),
+        calendar=school_calendar(store, config),
+        profile=load_profile(profile or config.profil, store.root),
+    )
+
+
+def school_calendar(store: Store, config: SchoolConfig) -> SchoolCalendar:
+    """The calendar with the public holidays of last, this and next year from the cache
+    (worked out by the `holidays` package the first time, ~0.25 s we spare every start)."""
+    from fravaer_tui.domain.schoolcalendar import public_holidays
+
+    this_year = dt.date.today().year
+    wanted = range(this_year - 1, this_year + 2)
+    known = store.load_public_holidays()
+    if not all(year in known for year in wanted):
+        known |= {year: public_holidays(year) for year in wanted}
+        store.save_public_holidays(known)
+    return SchoolCalendar(config.ferier, known)
+
+
+def open_or_create_school(data_dir: Path | str) -> tuple[School, bool]:
+    """Open the school, or create an empty one with default settings (for a first import)."""
+    store = Store(data_dir)
+    created = not store.exists()
+    if created:
+        store.write_config(SchoolConfig())
+    return open_school(data_dir), created
+
+
+def years_between(fra: dt.date, til: dt.date) -> list[str]:
+    first, last = school_year_start(fra).year, school_year_start(til).year
+    return [f"{y}-{y + 1}" for y in range(first, last + 1)]
+
+
+def load_range(
+    school: School, fra: dt.date, til: dt.date, cache: FileCache | None = None
+) -> YearData:
+    """Registrations and meldinger of every school year that overlaps fra–til."""
+    regs: list[Registration] = []
+    meldinger: list[Melding] = []
+    for year in years_between(fra, til):
+        with _without_gc():
+            data = school.store.load_year(year, cache)
+        regs.extend(data.registrations)
+        meldinger.extend(data.meldinger)
+    return YearData(tuple(regs), tuple(meldinger))
+
+
+def check_window_start(profile: Profile, dato: dt.date) -> dt.date:
+    """The earliest date any rule of the profile looks at for a check on `dato`."""
+    starts = [semester_bounds(dato)[0]]
+    starts += [months_window_start(dato, r.maaneder) for r in profile.rules if r.maaneder]
+    return min(starts)
+
+
+def run_check(
+    school: School,
+    dato: dt.date,
+    data: YearData | None = None,
+    cache: FileCache | None = None,
+) -> CheckResult:
+    """The threshold check at `dato`; `cache` skips files unchanged since the last run."""
+    if data is None:
+        data = load_range(school, check_window_start(school.profile, dato), dato, cache)
+    with _without_gc():
+        return check(
+            school.roster,
+            school.calendar,
+            data.registrations,
+            data.meldinger,
+            school.profile,
+            dato,
+        )
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Loading and checking make many small objects and no cycles; collecting meanwhile
+    only walks the whole loaded year again and again (check: 330 ms against 330–590 ms)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def due_steps(school: School, dato: dt.date) -> list[DueStep]:
+    """Follow-up steps due on `dato` or overdue, in every case of the school (admin view)."""
+    from fravaer_tui.domain import followup
+
+    cases, _ = school.store.load_followup(school_year_name(dato))
+    return followup.due_steps(cases, school.profile, school.calendar, dato)

@@ -1,0 +1,98 @@
+"""Who may do what: one pure function a rule, called by the application layer for every caller.
+
+DESIGN, Trust: a faglærer registers any lesson (substitutes) and sees alerts without
+reasons for the classes they teach; a kontaktlærer follows up their own classes;
+avdelingsleder and rektor see all; rektor and `drift` (the IT operator, who has no access
+to children's data) import staff, restore and manage keys.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from fravaer_tui.domain.model import Role, Roster, Staff
+
+TEACHING_ROLES = frozenset({Role.FAGLAERER, Role.KONTAKTLAERER, Role.AVDELINGSLEDER, Role.REKTOR})
+
+
+class Admin(StrEnum):
+    """Operations on the school as a whole, not on one class's children."""
+
+    IMPORT_STAFF = "import_staff"
+    IMPORT_STUDENTS = "import_students"
+    IMPORT_TIMETABLE = "import_timetable"
+    IMPORT_ABSENCES = "import_absences"
+    EXPORT_ABSENCES = "export_absences"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    KEYS = "keys"
+    AUDIT_READ = "audit_read"
+    AUDIT_VERIFY = "audit_verify"
+
+
+# Which roles may run each operation. Drift keeps the school running (imports, backups,
+# restore, keys, checking the log is whole) but reads no child's data: not the audit log
+# (it holds reasons and case notes) and not the absence export.
+ADMIN_ROLES: dict[Admin, frozenset[Role]] = {
+    Admin.IMPORT_STAFF: frozenset({Role.REKTOR, Role.DRIFT}),
+    Admin.IMPORT_STUDENTS: frozenset({Role.REKTOR, Role.AVDELINGSLEDER, Role.DRIFT}),
+    Admin.IMPORT_TIMETABLE: frozenset({Role.REKTOR, Role.AVDELINGSLEDER, Role.DRIFT}),
+    Admin.IMPORT_ABSENCES: frozenset({Role.REKTOR, Role.AVDELINGSLEDER, Role.DRIFT}),
+    Admin.EXPORT_ABSENCES: frozenset({Role.REKTOR, Role.AVDELINGSLEDER}),
+    Admin.BACKUP: frozenset({Role.REKTOR, Role.DRIFT}),
+    Admin.RESTORE: frozenset({Role.REKTOR, Role.DRIFT}),
+    Admin.KEYS: frozenset({Role.REKTOR, Role.DRIFT}),
+    Admin.AUDIT_READ: frozenset({Role.REKTOR, Role.AVDELINGSLEDER}),
+    Admin.AUDIT_VERIFY: frozenset({Role.REKTOR, Role.AVDELINGSLEDER, Role.DRIFT}),
+}
+
+ADMIN_WORDS: dict[Admin, str] = {
+    Admin.IMPORT_STAFF: "importere ansattlisten",
+    Admin.IMPORT_STUDENTS: "importere elever",
+    Admin.IMPORT_TIMETABLE: "importere timeplanen",
+    Admin.IMPORT_ABSENCES: "importere fravær",
+    Admin.EXPORT_ABSENCES: "eksportere alt fravær",
+    Admin.BACKUP: "ta og se sikkerhetskopier",
+    Admin.RESTORE: "gjenopprette en sikkerhetskopi",
+    Admin.KEYS: "styre SSH-nøklene",
+    Admin.AUDIT_READ: "lese endringsloggen",
+    Admin.AUDIT_VERIFY: "sjekke at endringsloggen er hel",
+}
+
+
+def may_admin(user: Staff, op: Admin) -> bool:
+    return user.rolle in ADMIN_ROLES[op]
+
+
+def who_may_admin(op: Admin) -> str:
+    """ "rektor og drift": the roles that may, in words, for refusals."""
+    labels = [r.label for r in Role if r in ADMIN_ROLES[op]]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]
+
+
+def may_use_children_data(user: Staff) -> bool:
+    """Everyone but drift works with the children (the TUI, registering, checks)."""
+    return user.rolle in TEACHING_ROLES
+
+
+def may_register(user: Staff, klasse: str) -> bool:
+    """Any teacher registers any class's lesson: substitutes stand in every day."""
+    return user.rolle in TEACHING_ROLES
+
+
+def may_follow_up(user: Staff, klasse: str) -> bool:
+    """Reasons, meldinger, the contact log, cases and documents: the class's kontaktlærer
+    and ledelsen."""
+    return user.rolle.is_ledelse or (user.rolle is Role.KONTAKTLAERER and klasse in user.klasser)
+
+
+def teaches(roster: Roster, user: Staff, klasse: str) -> bool:
+    return any(s.laerer == user.id and s.klasse == klasse for s in roster.timetable)
+
+
+def may_see_alerts(roster: Roster, user: Staff, klasse: str) -> bool:
+    """Alerts (without reasons) for a class the user teaches; with reasons where they follow
+    up (`may_follow_up`)."""
+    return may_follow_up(user, klasse) or (
+        user.rolle in TEACHING_ROLES and teaches(roster, user, klasse)
+    )
