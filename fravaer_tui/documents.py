@@ -26,7 +26,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docx
@@ -664,6 +664,14 @@ class FillReport:
 
 def fill_template(template: Path, values: Mapping[str, str], out: Path) -> FillReport:
     """Fill every `{{name}}` in body, tables, headers and footers; write `out` as 0600."""
+    payload, report = render_template(template, values)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out, payload, OUTPUT_MODE)
+    return replace(report, path=out)
+
+
+def render_template(template: Path, values: Mapping[str, str]) -> tuple[bytes, FillReport]:
+    """The filled document as bytes (the caller decides where and how it is written)."""
     document = _open(template)
     clean = {name: _xml_safe(value) for name, value in values.items()}
     found: set[str] = set()
@@ -672,10 +680,8 @@ def fill_template(template: Path, values: Mapping[str, str], out: Path) -> FillR
     for paragraph in _paragraphs(document):
         malformed.extend(_malformed(_paragraph_text(paragraph)))
         _fill_paragraph(paragraph, clean, found, unknown)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out, _to_bytes(document), OUTPUT_MODE)
-    return FillReport(
-        path=out,
+    return _to_bytes(document), FillReport(
+        path=template,
         filled=tuple(sorted(found - unknown)),
         unknown=tuple(sorted(unknown)),
         unused=tuple(sorted(set(values) - found)),
@@ -919,6 +925,13 @@ _HOURS_NOTE = (
 
 def write_year_report(report: YearReport, school_name: str, out: Path) -> Path:
     """One student's year-end absence report as a .docx, written to `out` as 0600."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out, year_report_bytes(report, school_name), OUTPUT_MODE)
+    return out
+
+
+def year_report_bytes(report: YearReport, school_name: str) -> bytes:
+    """One student's year-end absence report as .docx bytes."""
     document = docx.Document()
     props = document.core_properties
     props.title = f"Fraværsrapport {report.skoleaar}"
@@ -1016,10 +1029,7 @@ def write_year_report(report: YearReport, school_name: str, out: Path) -> Path:
         else:
             document.add_paragraph("Ingen dager er kandidater til stryking.")
         _guidance(document.add_paragraph(), KANDIDAT_MERKNAD)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out, _to_bytes(document), OUTPUT_MODE)
-    return out
+    return _to_bytes(document)
 
 
 def _report_date(dato: dt.date) -> str:

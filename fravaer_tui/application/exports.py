@@ -41,10 +41,10 @@ from fravaer_tui.application.session import Session
 from fravaer_tui.documents import (
     FORMS,
     FillReport,
-    fill_template,
     initialer,
+    render_template,
     tiltak_text,
-    write_year_report,
+    year_report_bytes,
 )
 from fravaer_tui.documents import Tiltak as FormTiltak
 from fravaer_tui.domain import analysis, followup
@@ -60,6 +60,7 @@ from fravaer_tui.domain.schoolcalendar import (
 )
 from fravaer_tui.domain.yearreport import YearReport, class_reports, format_csv, year_report
 from fravaer_tui.errors import UserError
+from fravaer_tui.store.files import ensure_dir
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -146,37 +147,37 @@ def student_folder_name(student: Student) -> str:
 
 def class_folder(school: School, klasse: str, skoleaar: str) -> Path:
     """<root>/<skoleår>/<klasse>/, created 0700 where missing."""
-    return make_private_dirs(elevmappe_root(school) / safe_name(skoleaar) / safe_name(klasse))
+    folder = elevmappe_root(school) / safe_name(skoleaar) / safe_name(klasse)
+    return make_private_dirs(folder, _checked_from(school))
 
 
 def student_folder(school: School, student: Student, skoleaar: str) -> Path:
     """<root>/<skoleår>/<klasse>/<etternavn> <fornavn> (<elev_id>)/, created 0700 where missing."""
     folder = class_folder(school, student.klasse, skoleaar) / student_folder_name(student)
-    return make_private_dirs(folder)
+    return make_private_dirs(folder, _checked_from(school))
 
 
-def make_private_dirs(folder: Path) -> Path:
-    """Create `folder` and any missing parents as 0700 (mkdir's mode obeys the umask,
-    so each new folder is chmod-ed); folders that exist are left as they are."""
-    missing = []
-    current = folder
-    while not current.is_dir():
-        if current.exists():
-            raise UserError(f"Kan ikke lage mappen {folder}: {current} er en fil.")
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            path.mkdir(mode=DIR_MODE)
-        except FileExistsError:
-            if not path.is_dir():
-                raise UserError(f"Kan ikke lage mappen {folder}: {path} er en fil.") from None
-            continue  # another process made it meanwhile
-        except OSError as exc:
-            raise UserError(f"Kunne ikke lage mappen {path}: {exc.strerror}.") from None
-        os.chmod(path, DIR_MODE)
+def _checked_from(school: School) -> Path:
+    """Where the no-links check starts: the data folder when the elevmappe is inside it
+    (the default), else the configured elevmappe root itself (the school's own choice)."""
+    root = elevmappe_root(school)
+    return school.store.root if school.store.root in root.parents else root
+
+
+def make_private_dirs(folder: Path, base: Path) -> Path:
+    """Create `folder` (inside `base`, the elevmappe root) and any missing folders on the
+    way as 0700; a link or a foreign-owned folder on the way is refused, never followed."""
+    try:
+        if not base.is_dir():
+            base.mkdir(parents=True, mode=DIR_MODE)
+            os.chmod(base, DIR_MODE)
+        ensure_dir(base, folder, DIR_MODE)
+    except FileExistsError:
+        raise UserError(f"Kan ikke lage mappen {base}: det finnes en fil med det navnet.") from None
+    except NotADirectoryError:
+        raise UserError(f"Kan ikke lage mappen {folder}: en del av stien er en fil.") from None
+    except OSError as exc:
+        raise UserError(f"Kunne ikke lage mappen {folder}: {exc.strerror}.") from None
     return folder
 
 
@@ -502,8 +503,8 @@ def form_values(nr: int, values: Mapping[str, str], student: Student) -> dict[st
 # Exports
 
 
-def _target_folder(out: Path | None, default: Path) -> Path:
-    return make_private_dirs(Path(out)) if out is not None else default
+def _target_folder(out: Path | None, default: Callable[[], Path]) -> Path:
+    return make_private_dirs(Path(out), Path(out)) if out is not None else default()
 
 
 def _stem(base: str, student: Student, out: Path | None, initials_only: bool = False) -> str:
@@ -544,12 +545,12 @@ def export_vedlegg(
     if case is None:
         case = student_case(session, student, dato)
     chosen = form_values(nr, vedlegg_values(school, session, student, case, dato), student)
-    folder = _target_folder(out, student_folder(school, student, school_year_name(dato)))
+    folder = _target_folder(out, lambda: student_folder(school, student, school_year_name(dato)))
     base = f"{dato:%Y-%m-%d} Vedlegg {nr} {VEDLEGG_NAMES[nr]}"
     target = reserve_file(folder, _stem(base, student, out, initials_only=nr == 3), ".docx")
-    reports: list[FillReport] = []
-    _write_reserved(target, lambda: reports.append(fill_template(template, chosen, target)))
-    report = reports[0]
+    payload, report = render_template(template, chosen)
+    _write_reserved(target, lambda: _write_file(target, payload))
+    report = replace(report, path=target)
     entry: dict[str, object] = {
         "hva": "eksport",
         "av": session.user.id,
@@ -658,13 +659,11 @@ def export_report(
     who = session.user.id
     for report in reports:
         student = by_id[report.elev]
-        folder = _target_folder(out, student_folder(school, student, skoleaar))
+        folder = _target_folder(out, lambda s=student: student_folder(school, s, skoleaar))
         base = f"{dato:%Y-%m-%d} Fraværsrapport {skoleaar}"
         target = reserve_file(folder, _stem(base, student, out), ".docx")
-        _write_reserved(
-            target,
-            lambda r=report, t=target: write_year_report(r, school.config.navn, t),
-        )
+        document = year_report_bytes(report, school.config.navn)
+        _write_reserved(target, lambda d=document, t=target: _write_file(t, d))
         paths.append(target)
         entries.append(
             {
@@ -676,7 +675,7 @@ def export_report(
             }
         )
     subject = student_folder_name(students[0]) if elev is not None else klasse
-    folder = _target_folder(out, class_folder(school, klasse, skoleaar))
+    folder = _target_folder(out, lambda: class_folder(school, klasse, skoleaar))
     target = reserve_file(folder, f"{dato:%Y-%m-%d} Fraværsrapport {skoleaar} {subject}", ".csv")
     payload = excel_bytes(format_csv(reports))
     _write_reserved(target, lambda: _write_file(target, payload))
@@ -692,7 +691,7 @@ def export_report(
 
 def _write_file(path: Path, payload: bytes) -> None:
     """Write into a reserved (empty, 0600) file and sync it."""
-    fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW)
     try:
         view = memoryview(payload)
         while view:

@@ -55,6 +55,7 @@ class School:
 def open_school(data_dir: Path | str, profile: str | None = None) -> School:
     store = Store(data_dir)
     store.check_access()
+    store.recover()  # a change a kill cut short after its commit point is finished first
     config = store.load_config()
     return School(
         store=store,

@@ -187,8 +187,8 @@ class AuditLog:
                 problem = (
                     "oppføringen mangler lenken til den forrige"
                     if link is None
-                    else "lenken stemmer ikke med linjen før: denne eller den forrige er endret, "
-                    "eller en linje imellom er fjernet"
+                    else "lenken stemmer ikke med oppføringen før: den forrige er endret, "
+                    "eller oppføringer imellom er fjernet eller flyttet"
                 )
                 return Verification(False, count, unchained, problem=problem, **where)
             else:

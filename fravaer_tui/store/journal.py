@@ -147,11 +147,20 @@ class Journals:
         root = self.store.root
         if audit and doc["audit"]:
             self._append_audit(doc)
+        moves = [(root / source, root / target) for source, target in doc["moves"]]
+        # A later move may put something back where an earlier one took it from (a restore
+        # moves the live year folder out, then the restored one in): resume after the
+        # last move that is done, never redo one.
+        start = 0
+        for i in range(len(moves) - 1, -1, -1):
+            src, dst = moves[i]
+            if lstat(src) is None and lstat(dst) is not None:
+                start = i + 1
+                break
         folders: set[Path] = set()
-        for source, target in doc["moves"]:
-            src, dst = root / source, root / target
+        for src, dst in moves[start:]:
             if lstat(src) is None:
-                continue  # done before the kill
+                continue  # nothing to move (it never existed)
             self.store.ensure_dir(dst.parent)
             if src.is_dir() and not src.is_symlink():
                 if lstat(dst) is not None:
