@@ -12,7 +12,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from fravaer_tui.documents import build_templates, placeholders  # noqa: E402
+from fravaer_tui.documents.filling import placeholders  # noqa: E402
+from fravaer_tui.documents.templates import build_templates  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -35,18 +35,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fravaer_tui.application.school import School, check_window_start, years_between
 from fravaer_tui.application.session import Session
-from fravaer_tui.documents import (
-    FORMS,
-    FillReport,
-    initialer,
-    render_template,
-    tiltak_text,
-    year_report_bytes,
-)
-from fravaer_tui.documents import Tiltak as FormTiltak
+from fravaer_tui.documents.forms import FORMS, initialer, tiltak_text
+from fravaer_tui.documents.forms import Tiltak as FormTiltak
 from fravaer_tui.domain import analysis, followup
 from fravaer_tui.domain.followup import Case, StepRecord
 from fravaer_tui.domain.model import Melding, Registration, Staff, Student
@@ -61,6 +55,9 @@ from fravaer_tui.domain.schoolcalendar import (
 from fravaer_tui.domain.yearreport import YearReport, class_reports, format_csv, year_report
 from fravaer_tui.errors import UserError
 from fravaer_tui.store.files import ensure_dir
+
+if TYPE_CHECKING:
+    from fravaer_tui.documents.filling import FillReport
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -548,6 +545,8 @@ def export_vedlegg(
     folder = _target_folder(out, lambda: student_folder(school, student, school_year_name(dato)))
     base = f"{dato:%Y-%m-%d} Vedlegg {nr} {VEDLEGG_NAMES[nr]}"
     target = reserve_file(folder, _stem(base, student, out, initials_only=nr == 3), ".docx")
+    from fravaer_tui.documents.filling import render_template  # docx only when exporting
+
     payload, report = render_template(template, chosen)
     _write_reserved(target, lambda: _write_file(target, payload))
     report = replace(report, path=target)
@@ -615,6 +614,7 @@ def export_report(
     Excel with every student's row into the class folder (or `out`). Returns the paths,
     the documents first and the CSV last.
     """
+    from fravaer_tui.documents.report import year_report_bytes  # docx only when exporting
     from fravaer_tui.domain.csvio import excel_bytes  # only when needed: csvio is large
 
     if (elev is None) == (klasse is None):

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from fravaer_tui.application.session import Session
-from fravaer_tui.documents import FORMS
+from fravaer_tui.documents.forms import FORMS
 from fravaer_tui.domain.followup import Case
 from fravaer_tui.errors import UserError
 

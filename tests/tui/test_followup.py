@@ -169,7 +169,7 @@ async def test_ledelsen_sees_the_schools_figures(demo_dir: Path) -> None:
 
 
 async def test_the_kartleggingssamtale_is_saved_as_it_is_typed(demo_dir: Path) -> None:
-    from fravaer_tui.documents import FORMS
+    from fravaer_tui.documents.forms import FORMS
     from fravaer_tui.screens.form import FormScreen
 
     school = open_school(demo_dir)
@@ -253,7 +253,7 @@ async def test_ledelsen_browses_and_filters_the_audit_log(demo_dir: Path) -> Non
 
 
 async def test_export_all_four_vedlegg_from_the_case(demo_dir: Path) -> None:
-    from fravaer_tui.documents import read_text
+    from fravaer_tui.documents.filling import read_text
 
     school = open_school(demo_dir)
     klasse = school.roster.classes[0]

@@ -22,7 +22,8 @@ from fravaer_tui.application import exports
 from fravaer_tui.application.school import School, open_school, run_check
 from fravaer_tui.application.session import AccessDenied, Session
 from fravaer_tui.cli import main
-from fravaer_tui.documents import FORMS, initialer, read_text
+from fravaer_tui.documents.filling import read_text
+from fravaer_tui.documents.forms import FORMS, initialer
 from fravaer_tui.domain.followup import Tiltak
 from fravaer_tui.domain.model import Foresatt, MarkType, Role, Staff, Student
 from fravaer_tui.domain.schoolcalendar import school_year_name
