@@ -186,7 +186,7 @@ FERIE = "[[ferie]]\nnavn = 'x'\nfra = {fra}\ntil = {til}\n"
             "ukjent",
         ),
         (
-            "[[ferie]]\nnavn = \"x\\u0007\"\nfra = 2026-10-01\ntil = 2026-10-02\n",
+            '[[ferie]]\nnavn = "x\\u0007"\nfra = 2026-10-01\ntil = 2026-10-02\n',
             "felt «navn»",
             "U+0007",
         ),
