@@ -457,10 +457,9 @@ def parse_students(data: bytes | str, source: str) -> list[Student]:
         klasse = check.parse(record, "klasse", _class_name)
         telefon = check.parse(record, "foresatt_telefon", _phone)
         epost = check.parse(record, "foresatt_epost", _email)
-        navn = check.parse(record, "foresatt_navn", _name("navnet på foresatt", required=False))
-        if navn is None:
-            continue
-        if not navn and (telefon or epost):
+        foresatt = check.parse(record, "foresatt_navn", _name("navnet på foresatt", False))
+        navn = foresatt or ""
+        if foresatt == "" and (telefon or epost):
             check.fail(record, "foresatt_navn", "mangler navn på foresatt med telefon/e-post")
         if elev_id is not None:
             if elev_id in first_line:
@@ -479,6 +478,7 @@ def parse_students(data: bytes | str, source: str) -> list[Student]:
             and klasse
             and telefon is not None
             and epost is not None
+            and foresatt is not None
         ):
             foresatte = (Foresatt(navn, telefon, epost),) if navn else ()
             students.append(Student(elev_id, fornavn, etternavn, klasse, foresatte))
