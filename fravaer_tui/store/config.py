@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from fravaer_tui.domain.model import Holiday, SchoolConfig
@@ -15,6 +16,7 @@ from fravaer_tui.domain.validate import (
     date_range_text,
     decode_legacy_text,
     describe_value,
+    format_any_date,
     toml_error_message,
     toml_line,
     unknown_key_problem,
@@ -27,6 +29,9 @@ MAX_FERIE_DAYS = 100  # the longest real one, sommerferie with planning days, is
 _TOP_KEYS = ("navn", "profil", "elevmapper", "demo", "ferie", "kortdag")
 _FERIE_KEYS = ("navn", "fra", "til")
 _KORTDAG_KEYS = ("dato", "siste_time")
+
+_Path = tuple[str | int, ...]  # ("ferie", 2, "til"): a key, an array's n-th table, its key
+_Fail = Callable[[_Path, str], StoreError]
 
 
 def parse_config(raw: bytes, source: str) -> SchoolConfig:
@@ -64,7 +69,7 @@ def check_config(doc: dict[str, Any], source: str, text: str = "") -> None:
     wrong rules: better a clear message at start than wrong alerts.
     """
 
-    def fail(path: tuple[str | int, ...], problem: str) -> StoreError:
+    def fail(path: _Path, problem: str) -> StoreError:
         where = source
         line = toml_line(text, *path) if text else None
         if line is not None:
@@ -119,14 +124,14 @@ def check_config(doc: dict[str, Any], source: str, text: str = "") -> None:
                 )
 
 
-def _check(fail: Any, path: tuple[str | int, ...], check: Any) -> None:
+def _check(fail: _Fail, path: _Path, check: Callable[[], object]) -> None:
     try:
         check()
     except ValueError as exc:
         raise fail(path, str(exc)) from None
 
 
-def _check_day(fail: Any, path: tuple[str | int, ...], value: object) -> dt.date:
+def _check_day(fail: _Fail, path: _Path, value: object) -> dt.date:
     # tomllib reads 2026-10-01T08:00 as a datetime, which is also a date: not a day
     if type(value) is not dt.date:
         raise fail(
@@ -138,11 +143,12 @@ def _check_day(fail: Any, path: tuple[str | int, ...], value: object) -> dt.date
     except ValueError:
         raise fail(
             path,
-            f"{value.isoformat()} er utenfor datoene programmet kan bruke ({date_range_text()})",
+            f"{format_any_date(value)} er utenfor datoene programmet kan bruke "
+            f"({date_range_text()})",
         ) from None
 
 
-def _check_ferie(fail: Any, i: int, item: dict[str, Any]) -> None:
+def _check_ferie(fail: _Fail, i: int, item: dict[str, Any]) -> None:
     if "navn" in item:
         navn = item["navn"]
         if not isinstance(navn, str):
@@ -151,13 +157,15 @@ def _check_ferie(fail: Any, i: int, item: dict[str, Any]) -> None:
     fra = _check_day(fail, ("ferie", i, "fra"), item["fra"])
     til = _check_day(fail, ("ferie", i, "til"), item["til"])
     if til < fra:
-        raise fail(("ferie", i, "til"), f"til ({til.isoformat()}) er før fra ({fra.isoformat()})")
+        raise fail(
+            ("ferie", i, "til"), f"til ({format_any_date(til)}) er før fra ({format_any_date(fra)})"
+        )
     if (til - fra).days + 1 > MAX_FERIE_DAYS:
         raise fail(
             ("ferie", i, "til"),
-            f"ferien er {(til - fra).days + 1} dager lang (fra {fra.isoformat()} til "
-            f"{til.isoformat()}); en ferie kan være høyst {MAX_FERIE_DAYS} dager. Er årstallet "
-            "riktig?",
+            f"ferien er {(til - fra).days + 1} dager lang ({format_any_date(fra)}–"
+            f"{format_any_date(til)}); en ferie kan være høyst {MAX_FERIE_DAYS} dager. "
+            "Er årstallet riktig?",
         )
 
 
