@@ -18,6 +18,7 @@ from pathlib import Path
 from fravaer_tui.application.school import default_data_dir
 from fravaer_tui.cli import admin, bench, check, demo, export, imports, register
 from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
+from fravaer_tui.domain.validate import visible
 from fravaer_tui.errors import UserError
 
 
@@ -64,7 +65,8 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
             return run_app(inv.data_dir, inv.user, args.now, identity=inv.identity)
         return args.handler(args, inv)
     except UserError as exc:
-        print(f"fravaer: {exc.message}", file=sys.stderr)
+        # a message may quote what the user typed: never pass a control character to the terminal
+        print(f"fravaer: {visible(exc.message, limit=None, allow=chr(10))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

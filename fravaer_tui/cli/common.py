@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fravaer_tui.domain.schoolcalendar import parse_date
+from fravaer_tui.domain.validate import check_date, visible
 from fravaer_tui.errors import AccessDenied
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ class Invocation:
     identity: str | None = None
 
 
+# The demo makes max(3, round(n / 25)) classes over three trinn, at most 26 (A–Z) a trinn.
+MAX_DEMO_STUDENTS = 1950
+
 Handler = Callable[[argparse.Namespace, Invocation], int]
 Subparsers = Any  # argparse's _SubParsersAction is private
 
@@ -51,12 +55,37 @@ def date_arg(text: str) -> dt.date:
 
 
 def moment_arg(text: str) -> dt.datetime:
+    """A local time in 2000–2099 (`--now`); no time zone, as the school's clock has none."""
     try:
-        return dt.datetime.fromisoformat(text.strip())
+        moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"«{text}» er ikke et tidspunkt (skriv f.eks. 2026-11-20 10:25)"
+            f"«{visible(text)}» er ikke et tidspunkt (skriv f.eks. 2026-11-20 10:25)"
         ) from None
+    if moment.tzinfo is not None:
+        raise argparse.ArgumentTypeError(
+            f"«{visible(text)}»: skriv tidspunktet uten tidssone (f.eks. 2026-11-20 10:25)"
+        )
+    try:
+        check_date(moment.date(), text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return moment
+
+
+def int_arg(low: int, high: int) -> Callable[[str], int]:
+    """A whole number in [low, high], as an argparse type with a Norwegian message."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"«{visible(text)}» er ikke et helt tall") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"må være fra {low} til {high} (fikk {value})")
+        return value
+
+    return parse
 
 
 def ids_arg(text: str) -> list[str]:

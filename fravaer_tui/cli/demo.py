@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from fravaer_tui.application.demo import write_demo
-from fravaer_tui.cli.common import Invocation, Subparsers, date_arg
+from fravaer_tui.cli.common import MAX_DEMO_STUDENTS, Invocation, Subparsers, date_arg, int_arg
 from fravaer_tui.domain.schoolcalendar import format_date
 
 
@@ -13,7 +13,12 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     demo = sub.add_parser(
         "demo", parents=[common], help="lag en syntetisk demoskole med fraværshistorikk"
     )
-    demo.add_argument("--students", type=int, default=600, help="antall elever (standard 600)")
+    demo.add_argument(
+        "--students",
+        type=int_arg(1, MAX_DEMO_STUDENTS),
+        default=600,
+        help=f"antall elever, 1–{MAX_DEMO_STUDENTS} (standard 600)",
+    )
     demo.add_argument("--seed", type=int, default=1, help="samme frø gir samme skole")
     demo.add_argument(
         "--until", type=date_arg, help="historikk fram til denne datoen (standard i dag)"

@@ -4,6 +4,11 @@ Files come from Excel as often as not: UTF-8 with or without BOM, or Windows-125
 versions; `;` (Norwegian Excel) or `,` separated. Every problem becomes an `InputError` naming
 the file, the line as Excel shows it (the header is line 1) and the field; all bad rows are
 collected and raised together as `InputErrors`, so a file is imported whole or not at all.
+
+Every CSV the app writes goes through `write_csv`, which makes it safe to open in a
+spreadsheet: a cell that starts with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`
+(OWASP, «CSV injection»), and the importers take that `'` off again, so an export
+imports back to the same values.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -32,6 +36,13 @@ from fravaer_tui.domain.model import (
     class_sort_key,
 )
 from fravaer_tui.domain.schoolcalendar import SchoolCalendar, format_date, parse_date
+from fravaer_tui.domain.validate import (
+    check_class_name,
+    check_id,
+    check_name,
+    decode_legacy_text,
+    visible,
+)
 from fravaer_tui.errors import InputError, InputErrors
 
 T = TypeVar("T")
@@ -130,7 +141,7 @@ def decode_text(data: bytes | str, source: str) -> str:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_line = body[: exc.start].count(b"\n") + 1
-        text = None if has_bom else _decode_cp1252(body)
+        text = None if has_bom else decode_legacy_text(body)
         if text is None:
             raise _reject(
                 source,
@@ -147,21 +158,6 @@ def decode_text(data: bytes | str, source: str) -> str:
             f"filen ser ikke ut som tekst (inneholder NUL-tegn); {_SAVE_AS_UTF8}",
         )
     return text.removeprefix("\ufeff")
-
-
-def _decode_cp1252(body: bytes) -> str | None:
-    """Text from old Excel is mostly ASCII with some æøå and no control characters."""
-    try:
-        text = body.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
-        return None
-    visible = [ch for ch in text if not ch.isspace()]
-    foreign = sum(1 for ch in visible if ord(ch) > 127)
-    if visible and foreign > 0.3 * len(visible):
-        return None
-    return text
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -243,7 +239,7 @@ def _read_table(
         values = {}
         for name, value in zip(header, fields, strict=False):
             if name and name not in values:
-                values[name] = value.strip()
+                values[name] = unescape_cell(value.strip())
         records.append(_Record(line, values))
 
     if header is None:
@@ -279,7 +275,8 @@ class _Checker:
         self.errors: list[InputError] = []
 
     def fail(self, record: _Record, column: str | None, problem: str) -> None:
-        self.errors.append(InputError(self.source, record.line, column, problem))
+        # A message quotes the bad value: never let it carry a control character to a terminal
+        self.errors.append(InputError(self.source, record.line, column, _shown(problem)))
 
     def required(self, record: _Record, column: str) -> str | None:
         value = record[column]
@@ -302,7 +299,11 @@ class _Checker:
 
 
 def _reject(source: str, line: int | None, column: str | None, problem: str) -> InputErrors:
-    return InputErrors(source, [InputError(source, line, column, problem)])
+    return InputErrors(source, [InputError(source, line, column, _shown(problem))])
+
+
+def _shown(problem: str) -> str:
+    return visible(problem, limit=None)
 
 
 def _quote_all(names: Iterable[str]) -> str:
@@ -320,7 +321,24 @@ def _class_name(text: str) -> str:
         raise ValueError("mangler verdi")
     if "," in name or "|" in name:
         raise ValueError(f"«{text}»: et klassenavn kan ikke inneholde komma eller |")
-    return name
+    return check_class_name(name)
+
+
+def _class_list(text: str) -> tuple[str, ...]:
+    """A staff member's classes: separated by space, comma or |, or none."""
+    names = (check_class_name(c) for c in _CLASS_SEPARATORS.split(text) if c)
+    return tuple(dict.fromkeys(names))
+
+
+def _id(what: str) -> Callable[[str], str]:
+    return lambda text: check_id(text, what)
+
+
+def _name(what: str, required: bool = True) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        return check_name(text, what) if text or required else text
+
+    return parse
 
 
 def _period(text: str) -> int:
@@ -402,7 +420,13 @@ def _phone(text: str) -> str:
 
 def _email(text: str) -> str:
     local, at, domain = text.partition("@")
-    if text and not (at and local and domain and not any(ch.isspace() for ch in text)):
+    if text and not (
+        at
+        and local
+        and domain
+        and len(text) <= 254
+        and not any(ch.isspace() or not ch.isprintable() for ch in text)
+    ):
         raise ValueError(f"«{text}» er ikke en e-postadresse")
     return text
 
@@ -412,7 +436,7 @@ def _username(text: str) -> str:
         raise ValueError("mangler verdi")
     if any(ch.isspace() for ch in text):
         raise ValueError(f"«{text}»: et brukernavn kan ikke inneholde mellomrom")
-    return text
+    return check_id(text, "brukernavn")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,14 +454,15 @@ def parse_students(data: bytes | str, source: str) -> list[Student]:
     students: list[Student] = []
     first_line: dict[str, int] = {}
     for record in records:
-        elev_id = check.required(record, "elev_id")
-        fornavn = check.required(record, "fornavn")
-        etternavn = check.required(record, "etternavn")
+        elev_id = check.parse(record, "elev_id", _id("elev-id"))
+        fornavn = check.parse(record, "fornavn", _name("fornavnet"))
+        etternavn = check.parse(record, "etternavn", _name("etternavnet"))
         klasse = check.parse(record, "klasse", _class_name)
         telefon = check.parse(record, "foresatt_telefon", _phone)
         epost = check.parse(record, "foresatt_epost", _email)
-        navn = record["foresatt_navn"]
-        if not navn and (telefon or epost):
+        foresatt = check.parse(record, "foresatt_navn", _name("navnet på foresatt", False))
+        navn = foresatt or ""
+        if foresatt == "" and (telefon or epost):
             check.fail(record, "foresatt_navn", "mangler navn på foresatt med telefon/e-post")
         if elev_id is not None:
             if elev_id in first_line:
@@ -456,6 +481,7 @@ def parse_students(data: bytes | str, source: str) -> list[Student]:
             and klasse
             and telefon is not None
             and epost is not None
+            and foresatt is not None
         ):
             foresatte = (Foresatt(navn, telefon, epost),) if navn else ()
             students.append(Student(elev_id, fornavn, etternavn, klasse, foresatte))
@@ -471,12 +497,12 @@ def parse_staff(data: bytes | str, source: str) -> list[Staff]:
     id_lines: dict[str, int] = {}
     username_lines: dict[str, int] = {}
     for record in records:
-        ansatt_id = check.required(record, "ansatt_id")
-        navn = check.required(record, "navn")
+        ansatt_id = check.parse(record, "ansatt_id", _id("ansatt-id"))
+        navn = check.parse(record, "navn", _name("navnet"))
         rolle = check.parse(record, "rolle", _role)
         brukernavn = check.parse(record, "brukernavn", _username)
-        klasser = tuple(dict.fromkeys(c for c in _CLASS_SEPARATORS.split(record["klasser"]) if c))
-        ok = True
+        klasser = check.parse(record, "klasser", _class_list)
+        ok = klasser is not None
         if ansatt_id is not None:
             if ansatt_id in id_lines:
                 check.fail(
@@ -498,7 +524,7 @@ def parse_staff(data: bytes | str, source: str) -> list[Staff]:
                 ok = False
             else:
                 username_lines[key] = record.line
-        if ok and ansatt_id and navn and rolle and brukernavn:
+        if ok and ansatt_id and navn and rolle and brukernavn and klasser is not None:
             staff.append(Staff(ansatt_id, navn, rolle, klasser, brukernavn))
     check.done()
     return staff
@@ -518,8 +544,8 @@ def parse_timetable(
         time = check.parse(record, "time", _period)
         start = check.parse(record, "start", _clock)
         slutt = check.parse(record, "slutt", _clock)
-        fag = check.required(record, "fag")
-        laerer = check.required(record, "laerer")
+        fag = check.parse(record, "fag", _name("faget"))
+        laerer = check.parse(record, "laerer", _id("ansatt-id"))
         if start is not None and slutt is not None and slutt <= start:
             check.fail(
                 record,
@@ -777,11 +803,31 @@ def registrations_to_rows(
 # Writing
 
 
-def _write(header: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str) -> str:
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, «CSV injection»).
+# Apostrophes before one are escaped too, so that unescaping is exact: "'=x" → "''=x" → "'=x".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_ESCAPE = re.compile(r"'*[=+\-@\t\r]")
+
+
+def safe_cell(value: object) -> str:
+    """A cell that no spreadsheet runs as a formula: a leading `'` where one could start."""
+    text = "" if value is None else str(value)
+    return "'" + text if _NEEDS_ESCAPE.match(text) else text
+
+
+def unescape_cell(text: str) -> str:
+    """The value `safe_cell` was given: our importers read our exports back exactly."""
+    if text.startswith("'") and _NEEDS_ESCAPE.match(text, 1):
+        return text[1:]
+    return text
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str) -> str:
+    """Every CSV the app writes goes through here: CRLF, and every cell made safe."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 
@@ -792,7 +838,7 @@ def excel_bytes(text: str) -> bytes:
 
 def format_absences_csv(rows: Iterable[AbsenceRow], delimiter: str = ",") -> str:
     """The import format of `parse_absences`, with ISO dates."""
-    return _write(
+    return write_csv(
         ABSENCE_COLUMNS,
         (
             (
@@ -819,12 +865,12 @@ def format_students_csv(students: Iterable[Student], delimiter: str = ",") -> st
         rows.append(
             (s.id, s.fornavn, s.etternavn, s.klasse, first.navn, first.telefon, first.epost)
         )
-    return _write((*STUDENT_COLUMNS, *STUDENT_OPTIONAL_COLUMNS), rows, delimiter)
+    return write_csv((*STUDENT_COLUMNS, *STUDENT_OPTIONAL_COLUMNS), rows, delimiter)
 
 
 def format_staff_csv(staff: Iterable[Staff], delimiter: str = ",") -> str:
     """The import format of `parse_staff`; classes separated by spaces."""
-    return _write(
+    return write_csv(
         STAFF_COLUMNS,
         ((s.id, s.navn, s.rolle.value, " ".join(s.klasser), s.brukernavn) for s in staff),
         delimiter,
@@ -834,7 +880,7 @@ def format_staff_csv(staff: Iterable[Staff], delimiter: str = ",") -> str:
 def format_timetable_csv(slots: Iterable[Slot], delimiter: str = ",") -> str:
     """The import format of `parse_timetable`, sorted by klasse, ukedag (1–5) and time."""
     ordered = sorted(slots, key=lambda s: (class_sort_key(s.klasse), s.ukedag, s.time))
-    return _write(
+    return write_csv(
         TIMETABLE_COLUMNS,
         (
             (s.klasse, s.ukedag, s.time, f"{s.start:%H:%M}", f"{s.slutt:%H:%M}", s.fag, s.laerer)

@@ -13,6 +13,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fravaer_tui.domain.validate import (
+    check_id,
+    check_name,
+    check_number,
+    check_text,
+    decode_legacy_text,
+    describe_value,
+    toml_error_message,
+    toml_line,
+    unknown_key_problem,
+    visible,
+)
 from fravaer_tui.errors import UserError
 
 RULE_IDS = (
@@ -72,85 +84,200 @@ class ProfileError(UserError):
     pass
 
 
-_WINDOW = re.compile(r"^\s*(\d+)\s*(måned|måneder|maaned|maaneder|mnd)\s*$", re.IGNORECASE)
+FORM_NUMBERS = (1, 2, 3, 4)  # the vedlegg the app can fill in (templates/vedlegg1–4)
+MAX_WINDOW_MONTHS = 12  # a school year; longer windows reach into years the app does not keep
+MAX_THRESHOLD = 1000  # a school year has ~190 days and ~1,100 lessons
+MAX_DEADLINE_DAYS = 365
+
+_TOP_KEYS = ("id", "navn", "regler", "trinn")
+_RULE_KEYS = ("tittel", "beskrivelse", "vindu", "terskel", "enhet", "tiltak", "permisjon_teller")
+_STEP_KEYS = ("id", "tittel", "hvem", "etter", "frist_dager", "vedlegg", "beskrivelse", "naar")
+_WINDOW = re.compile(r"^\s*([0-9]+)\s*(måned|måneder|maaned|maaneder|mnd)\s*$", re.IGNORECASE)
 
 
-def _window(value: Any, where: str) -> int | None:
+class _Where:
+    """Where in a profile file a problem is: «egen.toml, linje 12, [regler.hoyt_fravaer]»."""
+
+    def __init__(self, source: str, text: str, path: tuple[str | int, ...], label: str) -> None:
+        self.source, self.text, self.path, self.label = source, text, path, label
+
+    def error(self, problem: str, key: str | None = None) -> ProfileError:
+        line = toml_line(self.text, *self.path, key) if self.text and key else None
+        if line is None and self.text and self.path:
+            line = toml_line(self.text, *self.path)  # at least the table's header
+        where = self.source + (f", linje {line}" if line else "")
+        where += f", {self.label}" if self.label else ""
+        end = "" if problem.endswith((".", "?", "!")) else "."
+        return ProfileError(f"{where}: {problem}{end}")
+
+    def text_value(self, spec: dict[str, Any], key: str, default: str, *, free: bool) -> str:
+        value = spec.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(
+                f"{key} må være tekst i anførselstegn, ikke {describe_value(value)}", key
+            )
+        if not value:
+            return value
+        try:
+            return check_text(value, key) if free else check_name(value, key, limit=200)
+        except ValueError as exc:
+            raise self.error(str(exc), key) from None
+
+    def unknown_keys(self, spec: dict[str, Any], known: tuple[str, ...]) -> None:
+        for key in spec:
+            if key not in known:
+                raise self.error(unknown_key_problem(key, known), key)
+
+
+def _window(value: Any, where: _Where) -> int | None:
     if value == "semester":
         return None
-    match = _WINDOW.match(str(value))
-    if not match or int(match.group(1)) < 1:
-        raise ProfileError(f"{where}: vindu må være «semester» eller «N måneder» (fant «{value}»).")
-    return int(match.group(1))
+    match = _WINDOW.match(value) if isinstance(value, str) else None
+    if not match:
+        raise where.error(
+            f"vindu må være «semester» eller «N måneder» (fant {describe_value(value)})", "vindu"
+        )
+    months = int(match.group(1))
+    if not 1 <= months <= MAX_WINDOW_MONTHS:
+        raise where.error(
+            f"vindu må være fra 1 til {MAX_WINDOW_MONTHS} måneder (fant {months})", "vindu"
+        )
+    return months
 
 
-def parse_profile(doc: dict[str, Any], source: str) -> Profile:
-    """Build a Profile from a parsed TOML document; errors name the file and the key."""
+def parse_profile(doc: dict[str, Any], source: str, text: str = "") -> Profile:
+    """Build a Profile from a parsed TOML document; errors name the file, line and key.
+
+    Every value's type and range is checked (issue 9): a threshold is a finite number, a
+    window 1–12 months, a deadline 0–365 days, forms only those the app can fill in, and
+    keys the app does not know are refused rather than silently ignored (a misspelt
+    `permisjon_teller` would otherwise change who gets an alert). `text` is the file's
+    text, used only to put line numbers in messages.
+    """
+    top = _Where(source, text, (), "")
+    top.unknown_keys(doc, _TOP_KEYS)
     profile_id = doc.get("id")
     if not isinstance(profile_id, str) or not profile_id:
-        raise ProfileError(f"{source}: mangler «id» (kort navn på profilen).")
+        raise top.error("mangler «id» (kort navn på profilen)", "id")
+    try:
+        check_id(profile_id, "id for en profil")
+    except ValueError as exc:
+        raise top.error(str(exc)) from None
+    navn = top.text_value(doc, "navn", profile_id, free=False)
     regler = doc.get("regler", {})
     if not isinstance(regler, dict) or not regler:
-        raise ProfileError(f"{source}: mangler tabellen [regler.…] med minst én regel.")
-    rules = []
-    for rule_id in RULE_IDS:  # the order the rules are shown in
-        spec = regler.get(rule_id)
-        if spec is None:
-            continue
-        where = f"{source}, [regler.{rule_id}]"
-        terskel = spec.get("terskel")
-        if isinstance(terskel, bool) or not isinstance(terskel, int | float) or terskel <= 0:
-            raise ProfileError(f"{where}: terskel må være et tall større enn 0.")
-        rules.append(
-            RuleDef(
-                id=rule_id,
-                tittel=str(spec.get("tittel", rule_id)),
-                beskrivelse=str(spec.get("beskrivelse", "")),
-                maaneder=_window(spec.get("vindu", "semester"), where),
-                terskel=float(terskel),
-                enhet=str(spec.get("enhet", "")),
-                tiltak=str(spec.get("tiltak", "")),
-                permisjon_teller=bool(spec.get("permisjon_teller", True)),
-            )
-        )
+        raise top.error("mangler tabellen [regler.…] med minst én regel")
     unknown = sorted(set(regler) - set(RULE_IDS))
     if unknown:
-        raise ProfileError(
-            f"{source}: ukjent regel «{unknown[0]}». Kjente regler: {', '.join(RULE_IDS)}."
+        raise top.error(
+            f"ukjent regel «{visible(unknown[0])}». Kjente regler: {', '.join(RULE_IDS)}"
         )
-    steps = []
-    known_steps = {"varsel"}
-    for i, spec in enumerate(doc.get("trinn", []), start=1):
-        where = f"{source}, trinn nr. {i}"
-        step_id, etter = spec.get("id"), spec.get("etter", "varsel")
-        if not isinstance(step_id, str) or not step_id:
-            raise ProfileError(f"{where}: mangler «id».")
-        if etter not in known_steps:
-            raise ProfileError(f"{where}: «etter» peker på ukjent trinn «{etter}».")
-        frist = spec.get("frist_dager")
-        if frist is not None and (not isinstance(frist, int) or frist < 0):
-            raise ProfileError(f"{where}: frist_dager må være et helt tall ≥ 0.")
-        if spec.get("hvem", "kontaktlaerer") not in ROLES:
-            raise ProfileError(f"{where}: hvem må være en av {', '.join(ROLES)}.")
-        naar = spec.get("naar", "innen")
-        if naar not in NAAR:
-            raise ProfileError(f"{where}: naar må være «innen» eller «etter» (fant «{naar}»).")
-        steps.append(
-            StepDef(
-                id=step_id,
-                tittel=str(spec.get("tittel", step_id)),
-                hvem=str(spec.get("hvem", "kontaktlaerer")),
-                etter=etter,
-                frist_dager=frist,
-                vedlegg=tuple(int(v) for v in spec.get("vedlegg", [])),
-                beskrivelse=str(spec.get("beskrivelse", "")),
-                naar=naar,
-            )
+    rules = [
+        _rule(rule_id, regler[rule_id], source, text) for rule_id in RULE_IDS if rule_id in regler
+    ]
+    trinn = doc.get("trinn", [])
+    if not isinstance(trinn, list) or not all(isinstance(t, dict) for t in trinn):
+        raise top.error(
+            "trinn skrives som tabeller, [[trinn]] med id, tittel, … under, "
+            f"ikke {describe_value(trinn)}"
         )
-        known_steps.add(step_id)
-    return Profile(
-        id=profile_id, navn=str(doc.get("navn", profile_id)), rules=tuple(rules), steps=tuple(steps)
+    steps: list[StepDef] = []
+    for i, spec in enumerate(trinn, start=1):
+        steps.append(_step(spec, _Where(source, text, ("trinn", i), f"trinn nr. {i}"), steps))
+    return Profile(id=profile_id, navn=navn, rules=tuple(rules), steps=tuple(steps))
+
+
+def _rule(rule_id: str, spec: Any, source: str, text: str) -> RuleDef:
+    where = _Where(source, text, ("regler", rule_id), f"[regler.{rule_id}]")
+    if not isinstance(spec, dict):
+        raise where.error(
+            f"regelen skrives som en tabell [regler.{rule_id}], ikke {describe_value(spec)}"
+        )
+    where.unknown_keys(spec, _RULE_KEYS)
+    if "terskel" not in spec:
+        raise where.error("mangler terskel (et tall større enn 0)", None)
+    try:
+        terskel = check_number(spec["terskel"], 0, MAX_THRESHOLD, above_low=True)
+    except ValueError as exc:
+        raise where.error(f"terskel {exc}", "terskel") from None
+    permisjon = spec.get("permisjon_teller", True)
+    if not isinstance(permisjon, bool):
+        raise where.error(
+            f"permisjon_teller må være true eller false, ikke {describe_value(permisjon)}",
+            "permisjon_teller",
+        )
+    return RuleDef(
+        id=rule_id,
+        tittel=where.text_value(spec, "tittel", rule_id, free=False),
+        beskrivelse=where.text_value(spec, "beskrivelse", "", free=True),
+        maaneder=_window(spec.get("vindu", "semester"), where),
+        terskel=float(terskel),
+        enhet=where.text_value(spec, "enhet", "", free=False),
+        tiltak=where.text_value(spec, "tiltak", "", free=True),
+        permisjon_teller=permisjon,
     )
+
+
+def _step(spec: dict[str, Any], where: _Where, earlier: list[StepDef]) -> StepDef:
+    where.unknown_keys(spec, _STEP_KEYS)
+    step_id, etter = spec.get("id"), spec.get("etter", "varsel")
+    if not isinstance(step_id, str) or not step_id:
+        raise where.error("mangler «id»", "id")
+    try:
+        check_id(step_id, "id for et trinn")
+    except ValueError as exc:
+        raise where.error(str(exc), "id") from None
+    known = ["varsel", *(s.id for s in earlier)]
+    if step_id in known:
+        raise where.error(f"id «{step_id}» er brukt før; hvert trinn trenger sin egen id", "id")
+    if etter not in known:
+        shown = visible(etter) if isinstance(etter, str) else describe_value(etter)
+        raise where.error(
+            f"«etter» peker på ukjent trinn «{shown}» (kjente: {', '.join(known)})", "etter"
+        )
+    frist = spec.get("frist_dager")
+    if frist is not None:
+        try:
+            check_number(frist, 0, MAX_DEADLINE_DAYS, integer=True)
+        except ValueError as exc:
+            raise where.error(f"frist_dager {exc}", "frist_dager") from None
+    hvem = spec.get("hvem", "kontaktlaerer")
+    if hvem not in ROLES:
+        raise where.error(
+            f"hvem må være en av {', '.join(ROLES)} (fant {describe_value(hvem)})", "hvem"
+        )
+    naar = spec.get("naar", "innen")
+    if naar not in NAAR:
+        raise where.error(
+            f"naar må være «innen» eller «etter» (fant {describe_value(naar)})", "naar"
+        )
+    vedlegg = spec.get("vedlegg", [])
+    if (
+        not isinstance(vedlegg, list)
+        or not all(type(v) is int and v in FORM_NUMBERS for v in vedlegg)
+        or len(set(vedlegg)) != len(vedlegg)
+    ):
+        raise where.error(
+            f"vedlegg må være en liste med ulike tall blant {', '.join(map(str, FORM_NUMBERS))} "
+            f"(skjemaene programmet fyller ut), f.eks. [1, 2]; fant {_list_text(vedlegg)}",
+            "vedlegg",
+        )
+    return StepDef(
+        id=step_id,
+        tittel=where.text_value(spec, "tittel", step_id, free=False),
+        hvem=hvem,
+        etter=etter,
+        frist_dager=frist,
+        vedlegg=tuple(vedlegg),
+        beskrivelse=where.text_value(spec, "beskrivelse", "", free=True),
+        naar=naar,
+    )
+
+
+def _list_text(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(describe_value(v) for v in value) + "]"
+    return describe_value(value)
 
 
 def load_profile(spec: str, base: Path | None = None) -> Profile:
@@ -167,16 +294,42 @@ def load_profile(spec: str, base: Path | None = None) -> Profile:
         if not path.is_absolute() and base is not None:
             path = base / path
         source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ProfileError(
-                f"Fant ikke regelprofilen «{spec}». Bruk strand, hole eller stien til en TOML-fil."
-            ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProfileError(f"Kunne ikke lese regelprofilen {path}: {exc}.") from None
+        text = _read_profile(path, spec)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: ugyldig TOML ({exc}).") from None
-    return parse_profile(doc, source)
+        raise ProfileError(toml_error_message(source, exc)) from None
+    return parse_profile(doc, source, text)
+
+
+def _read_profile(path: Path, spec: str) -> str:
+    """The file's text: UTF-8, or Windows-1252 from an old editor (as skole.toml)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(
+            f"Fant ikke regelprofilen «{visible(spec)}». Bruk strand, hole eller stien til en "
+            "TOML-fil."
+        ) from None
+    except IsADirectoryError:
+        raise ProfileError(
+            f"Regelprofilen {path} er en mappe; oppgi stien til en TOML-fil."
+        ) from None
+    except PermissionError:
+        raise ProfileError(f"Har ikke lesetilgang til regelprofilen {path}.") from None
+    except OSError as exc:
+        raise ProfileError(
+            f"Kunne ikke lese regelprofilen {path}: {exc.strerror or exc}."
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        legacy = decode_legacy_text(raw)
+        if legacy is None:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ProfileError(
+                f"{path}, linje {line}: filen har tegn som verken er UTF-8 eller "
+                "Windows-1252. Lagre den på nytt som UTF-8."
+            ) from None
+        text = legacy
+    return text.removeprefix("\ufeff")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from fravaer_tui.domain.model import Holiday
+from fravaer_tui.domain.validate import check_date, visible
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -149,16 +150,18 @@ def format_percent(value: float) -> str:
 
 
 def parse_date(text: str) -> dt.date:
-    """Accept YYYY-MM-DD and dd.mm.yyyy; raise ValueError with a Norwegian message."""
+    """Accept YYYY-MM-DD and dd.mm.yyyy in 2000–2099; else ValueError with a Norwegian message."""
     text = text.strip()
     try:
         if "." in text:
             day, month, year = text.split(".")
             if len(year) != 4:
                 raise ValueError
-            return dt.date(int(year), int(month), int(day))
-        return dt.date.fromisoformat(text)
+            dato = dt.date(int(year), int(month), int(day))
+        else:
+            dato = dt.date.fromisoformat(text)
     except (ValueError, OverflowError):
         raise ValueError(
-            f"«{text}» er ikke en gyldig dato (bruk dd.mm.åååå eller åååå-mm-dd)"
+            f"«{visible(text)}» er ikke en gyldig dato (bruk dd.mm.åååå eller åååå-mm-dd)"
         ) from None
+    return check_date(dato, text)  # 2000–2099: no date arithmetic can overflow

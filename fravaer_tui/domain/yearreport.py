@@ -36,9 +36,7 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -481,11 +479,10 @@ def report_rows(reports: Iterable[YearReport]) -> list[dict[str, str]]:
 
 
 def format_csv(reports: Iterable[YearReport]) -> str:
-    """The rows as CSV text for Norwegian Excel (`;`, CRLF); encode with `csvio.excel_bytes`."""
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, fieldnames=CSV_COLUMNS, delimiter=CSV_DELIMITER, lineterminator="\r\n"
-    )
-    writer.writeheader()
-    writer.writerows(report_rows(reports))
-    return out.getvalue()
+    """The rows as CSV text for Norwegian Excel (`;`, CRLF); encode with `csvio.excel_bytes`.
+
+    Written by `csvio.write_csv`, so no cell (a name, say) can start a formula."""
+    from fravaer_tui.domain.csvio import write_csv  # csvio is large: only when a CSV is made
+
+    rows = report_rows(reports)
+    return write_csv(CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in rows), CSV_DELIMITER)

@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
@@ -99,7 +100,7 @@ class MeldingDialog(ModalScreen[bool]):
             fra = parse_date(self.query_one("#fra", Input).value)
             til = parse_date(self.query_one("#til", Input).value)
         except ValueError as exc:
-            error.update(str(exc))
+            error.update(escape(str(exc)))  # the message quotes what was typed: not markup
             return
         reason = Reason(self._chosen("#reason"))
         validity = Validity(self._chosen("#validity"))
@@ -133,7 +134,7 @@ class MeldingDialog(ModalScreen[bool]):
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
             text = error.message if isinstance(error, UserError) else f"uventet feil: {error!r}"
-            self.query_one("#error", Static).update(text)
+            self.query_one("#error", Static).update(escape(text))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

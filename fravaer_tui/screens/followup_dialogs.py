@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
@@ -49,7 +50,8 @@ class _Dialog(ModalScreen[bool]):
         raise NotImplementedError
 
     def fail(self, text: str) -> None:
-        self.query_one("#error", Static).update(text)
+        # messages quote what was typed (a date like «[/x]»): shown as text, never as markup
+        self.query_one("#error", Static).update(escape(text))
 
     @on(Worker.StateChanged)
     def _stored(self, event: Worker.StateChanged) -> None:

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ from fravaer_tui.store.codec import (
     YearData,
     safe_file_name,
 )
-from fravaer_tui.store.config import CONFIG_FILE, config_from_toml, config_to_toml
+from fravaer_tui.store.config import CONFIG_FILE, config_to_toml, parse_config
 from fravaer_tui.store.files import (
     DIR_MODE,
     FILE_MODE,
@@ -357,17 +356,13 @@ class Store:
         path = self.config_path
         try:
             files.check_dirs(self.root, path)
-            raw = files.read_bytes(path).decode("utf-8")
+            raw = files.read_bytes(path)
         except FileNotFoundError:
             raise StoreError(
                 f"Fant ingen skole i {self.root} (mangler {CONFIG_FILE}). Lag en med "
                 f"`fravaer --data {self.root} demo` eller importer elever først."
             ) from None
-        try:
-            doc = tomllib.loads(raw)
-        except tomllib.TOMLDecodeError as exc:
-            raise StoreError(f"{path}: ugyldig TOML ({exc}).") from None
-        return config_from_toml(doc, str(path))
+        return parse_config(raw, str(path))  # validated: types, ranges, dates (issue 9)
 
     def write_config(self, config: SchoolConfig) -> None:
         self.backups.ensure_daily()

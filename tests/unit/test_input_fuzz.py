@@ -101,3 +101,44 @@ def test_register_command_never_prints_a_traceback(school_dir, capsys, args) -> 
     err = capsys.readouterr().err
     assert code in (0, 1, 2)
     assert "Traceback" not in err
+
+
+def _written(dato: dt.date, norwegian: bool) -> str:
+    """As a user would type it, zero-padded for any year (strftime is not, below 1000)."""
+    if norwegian:
+        return f"{dato.day:02d}.{dato.month:02d}.{dato.year:04d}"
+    return f"{dato.year:04d}-{dato.month:02d}-{dato.day:02d}"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    dato=st.one_of(
+        st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+        st.dates(min_value=dt.date(1999, 12, 1), max_value=dt.date(2000, 1, 31)),
+        st.dates(min_value=dt.date(2099, 12, 1), max_value=dt.date(2100, 1, 31)),
+    ),
+    norwegian=st.booleans(),
+    where=st.sampled_from(["check --date", "audit --since", "--now"]),
+)
+def test_any_date_on_the_command_line_gives_an_answer_or_a_message(
+    school_dir, capsys, dato, norwegian, where
+) -> None:
+    """Issue 9: 0001-01-01 and 9999-12-31 gave tracebacks; every date in 2000–2099 works."""
+    text = _written(dato, norwegian)
+    if where == "--now":
+        argv = ["--now", f"{_written(dato, norwegian=False)} 10:00", "check"]
+    else:
+        command, option = where.split()
+        argv = ["--now", "2026-11-20 15:00", command, option, text]
+    try:
+        code = main(["--data", str(school_dir), *argv])
+    except SystemExit as exit_info:
+        code = exit_info.code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if dt.date(2000, 1, 1) <= dato <= dt.date(2099, 12, 31):
+        assert code == 0, err
+    else:
+        assert code == 2 and "utenfor datoene programmet kan bruke" in err
