@@ -37,12 +37,24 @@ class RuleDef:
     enhet: str
     tiltak: str
     permisjon_teller: bool = True
+    # Hole, rutinepunkt 4: the action when innvilget permisjon alone reaches the threshold
+    permisjon_tiltak: str = ""
 
     @property
     def vindu_tekst(self) -> str:
         if self.maaneder is None:
             return "semesteret"
         return "1 måned" if self.maaneder == 1 else f"{self.maaneder} måneder"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a step decides (Hole's evaluation: løst, ny_plan, aktiv_oppfolging) and the
+    step it leads to (`neste`, "" = no further step)."""
+
+    id: str
+    tittel: str
+    neste: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,18 @@ class StepDef:
     vedlegg: tuple[int, ...]
     beskrivelse: str
     naar: str = "innen"  # "innen": must be done by the deadline; "etter": takes place then
+    frist_uker: int | None = None  # school weeks: the 5N-th school day after the start
+    krever: str = ""  # a rule id: no deadline unless it holds; it counts from the later date
+    utfall: tuple[Outcome, ...] = ()
+
+    def outcome(self, text: str) -> Outcome | None:
+        """The outcome named `text` (`lost` is taken for `løst`)."""
+        wanted = _fold(text)
+        return next((o for o in self.utfall if _fold(o.id) == wanted), None)
+
+
+def _fold(text: str) -> str:
+    return text.strip().casefold().replace("ø", "o").replace("æ", "ae").replace("å", "a")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +135,7 @@ def parse_profile(doc: dict[str, Any], source: str) -> Profile:
                 enhet=str(spec.get("enhet", "")),
                 tiltak=str(spec.get("tiltak", "")),
                 permisjon_teller=bool(spec.get("permisjon_teller", True)),
+                permisjon_tiltak=str(spec.get("permisjon_tiltak", "")),
             )
         )
     unknown = sorted(set(regler) - set(RULE_IDS))
@@ -135,6 +160,13 @@ def parse_profile(doc: dict[str, Any], source: str) -> Profile:
         naar = spec.get("naar", "innen")
         if naar not in NAAR:
             raise ProfileError(f"{where}: naar må være «innen» eller «etter» (fant «{naar}»).")
+        uker = spec.get("frist_uker")
+        if uker is not None and (isinstance(uker, bool) or not isinstance(uker, int) or uker < 0):
+            raise ProfileError(f"{where}: frist_uker må være et helt tall ≥ 0.")
+        krever = spec.get("krever", "")
+        if krever and krever not in RULE_IDS:
+            raise ProfileError(f"{where}: krever «{krever}» er ingen kjent regel.")
+        utfall = _outcomes(spec.get("utfall", []), where)
         steps.append(
             StepDef(
                 id=step_id,
@@ -145,12 +177,37 @@ def parse_profile(doc: dict[str, Any], source: str) -> Profile:
                 vedlegg=tuple(int(v) for v in spec.get("vedlegg", [])),
                 beskrivelse=str(spec.get("beskrivelse", "")),
                 naar=naar,
+                frist_uker=uker,
+                krever=str(krever),
+                utfall=utfall,
             )
         )
         known_steps.add(step_id)
+    for number, step in enumerate(steps, start=1):
+        for outcome in step.utfall:
+            if outcome.neste and outcome.neste not in known_steps:
+                raise ProfileError(
+                    f"{source}, trinn nr. {number}: utfall «{outcome.id}» peker på ukjent "
+                    f"trinn «{outcome.neste}»."
+                )
     return Profile(
         id=profile_id, navn=str(doc.get("navn", profile_id)), rules=tuple(rules), steps=tuple(steps)
     )
+
+
+def _outcomes(value: Any, where: str) -> tuple[Outcome, ...]:
+    if not isinstance(value, list):
+        raise ProfileError(f"{where}: utfall må være en liste av {{ id, tittel, neste }}.")
+    found = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+            raise ProfileError(f"{where}: hvert utfall må ha en «id».")
+        found.append(
+            Outcome(
+                str(item["id"]), str(item.get("tittel", item["id"])), str(item.get("neste", ""))
+            )
+        )
+    return tuple(found)
 
 
 def load_profile(spec: str, base: Path | None = None) -> Profile:
