@@ -15,9 +15,10 @@ import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fravaer_tui.domain.model import (
+    CancelledLesson,
     Mark,
     MarkType,
     Melding,
@@ -90,7 +91,7 @@ def school_calendar(store: Store, config: SchoolConfig) -> SchoolCalendar:
     if not all(year in known for year in wanted):
         known |= {year: public_holidays(year) for year in wanted}
         store.save_public_holidays(known)
-    return SchoolCalendar(config.ferier, known)
+    return SchoolCalendar(config.ferier, known, config.kortdager)
 
 
 def open_or_create_school(data_dir: Path | str) -> tuple[School, bool]:
@@ -144,12 +145,14 @@ def load_range(
     """Registrations and meldinger of every school year that overlaps fra–til."""
     regs: list[Registration] = []
     meldinger: list[Melding] = []
+    cancelled: list[CancelledLesson] = []
     for year in years_between(fra, til):
         with _without_gc():
             data = school.store.load_year(year, cache)
         regs.extend(data.registrations)
         meldinger.extend(data.meldinger)
-    return YearData(tuple(regs), tuple(meldinger))
+        cancelled.extend(data.cancelled)
+    return YearData(tuple(regs), tuple(meldinger), tuple(cancelled))
 
 
 def check_window_start(profile: Profile, dato: dt.date) -> dt.date:
@@ -166,8 +169,12 @@ def run_check(
     cache: FileCache | None = None,
 ) -> CheckResult:
     """The threshold check at `dato`; `cache` skips files unchanged since the last run."""
+    fra = check_window_start(school.profile, dato)
     if data is None:
-        data = load_range(school, check_window_start(school.profile, dato), dato, cache)
+        data = load_range(school, fra, dato, cache)
+    contacts = []
+    for year in years_between(fra, dato):  # the contact log decides each alert's status
+        contacts += school.store.load_followup(year)[1]
     with _without_gc():
         return check(
             school.roster,
@@ -176,6 +183,8 @@ def run_check(
             data.meldinger,
             school.profile,
             dato,
+            contacts=contacts,
+            cancelled=data.cancelled,
         )
 
 
@@ -192,12 +201,16 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def due_steps(school: School, dato: dt.date) -> list[DueStep]:
-    """Follow-up steps due on `dato` or overdue, in every case of the school (admin view)."""
+def due_steps(school: School, dato: dt.date, result: CheckResult | None = None) -> list[DueStep]:
+    """Follow-up steps due on `dato` or overdue, in every case of the school (admin view).
+    `result`: the check of `dato`, for steps whose deadline needs a rule to hold."""
     from fravaer_tui.domain import followup
 
+    held: dict[str, dict[str, dt.date]] = {}
+    for alert in result.alerts if result is not None else ():
+        held.setdefault(alert.elev, {})[alert.regel] = alert.forst
     cases, _ = school.store.load_followup(school_year_name(dato))
-    return followup.due_steps(cases, school.profile, school.calendar, dato)
+    return followup.due_steps(cases, school.profile, school.calendar, dato, held=held)
 
 
 # ---------------------------------------------------------------------------
@@ -214,12 +227,18 @@ def lesson_slot(school: School, klasse: str, dato: dt.date, time: int) -> Slot:
             "helg" if dato.isoweekday() > 5 else "ikke skoledag"
         )
         raise UserError(f"{format_date(dato)} er ikke en skoledag ({why}).")
-    slot = school.roster.slot(klasse, dato.isoweekday(), time)
+    slot = school.roster.slot_on(klasse, dato, time)  # the timetable version of that date
     if slot is None:
-        periods = [str(s.time) for s in school.roster.slots(klasse, dato.isoweekday())]
+        periods = [str(s.time) for s in school.roster.slots_on(klasse, dato)]
         raise UserError(
             f"{klasse} har ingen {time}. time på {format_date(dato)}. "
             f"Timene den dagen: {', '.join(periods) or 'ingen'}."
+        )
+    last = school.calendar.last_period(dato)
+    if last is not None and time > last:
+        raise UserError(
+            f"{format_date(dato)} er en kortdag: skoledagen slutter etter {last}. time "
+            "(skole.toml)."
         )
     return slot
 
@@ -264,7 +283,15 @@ def save_registration(
             f"(fra {format_date(earliest)})."
         )
     slot = lesson_slot(school, klasse, dato, time)
-    members = {s.id for s in school.roster.students_in(klasse)}
+    from fravaer_tui.application.timetable import is_not_held
+
+    if is_not_held(school, klasse, dato, time):
+        raise UserError(
+            f"{klasse} {format_date(dato)} {time}. time er merket som ikke holdt (avlyst). "
+            f"Merk den som holdt først: fravaer register --class {klasse} "
+            f"--date {dato.isoformat()} --period {time} --held"
+        )
+    members = {s.id for s in school.roster.students_in_year(klasse, school_year_name(dato))}
     seen: set[str] = set()
     for mark in marks:
         if mark.elev not in members:
@@ -299,8 +326,16 @@ class ImportResult:
     detail: str
 
 
-def import_file(school: School, kind: str, path: Path, user: str, now: dt.datetime) -> ImportResult:
-    """Import one CSV file, all or nothing."""
+def import_file(
+    school: School,
+    kind: str,
+    path: Path,
+    user: str,
+    now: dt.datetime,
+    **options: Any,
+) -> ImportResult:
+    """Import one CSV file, all or nothing. Options: `school_year` (students: the school
+    year the class list is for), `fra` (timetable: the date the version is valid from)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -312,29 +347,17 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
     source = str(path)
     store = school.store
     if kind == "students":
-        students = csvio.parse_students(data, source)
-        known = {s.klasse for s in school.roster.timetable}
-        unknown = sorted({s.klasse for s in students} - known) if known else []
-        if unknown:
-            who = ", ".join(s.id for s in students if s.klasse in unknown)[:200]
-            raise UserError(
-                f"{source}, felt «klasse»: klassen {', '.join(f'«{k}»' for k in unknown)} finnes "
-                f"ikke i timeplanen (elever: {who}). Rett klassen, eller importer timeplanen "
-                "for den først. Ingenting er lagret."
-            )
-        store.write_roster(students=students)
-        detail = f"{len(students)} elever i {len({s.klasse for s in students})} klasser"
-        result = ImportResult(kind, len(students), detail)
+        from fravaer_tui.application.timetable import import_students
+
+        result = import_students(school, path, options.get("school_year"), user, now)
     elif kind == "staff":
         staff = csvio.parse_staff(data, source)
         store.write_roster(staff=staff)
         result = ImportResult(kind, len(staff), f"{len(staff)} ansatte")
     elif kind == "timetable":
-        known = {s.id for s in school.roster.staff} or None
-        slots = csvio.parse_timetable(data, source, known)
-        store.write_roster(timetable=slots)
-        detail = f"{len(slots)} timer for {len({s.klasse for s in slots})} klasser"
-        result = ImportResult(kind, len(slots), detail)
+        from fravaer_tui.application.timetable import import_timetable
+
+        result = import_timetable(school, path, options.get("fra"), user, now)
     elif kind == "absences":
         result = _import_absences(school, data, source, user, now)
     else:

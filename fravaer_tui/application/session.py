@@ -182,10 +182,19 @@ class Session:
                 return case
         raise UserError(f"Fant ingen sak «{case_id}».")
 
-    def due_steps(self, dato: dt.date, horizon_days: int = 0) -> list[DueStep]:
+    def due_steps(
+        self, dato: dt.date, horizon_days: int = 0, result: CheckResult | None = None
+    ) -> list[DueStep]:
+        """`result`: the check of `dato`; without it a step that `krever` a rule (Strand's
+        kartleggingssamtale) has no deadline."""
         cases = self.cases(dato)
         return followup.due_steps(
-            cases, self.school.profile, self.school.calendar, dato, horizon_days
+            cases,
+            self.school.profile,
+            self.school.calendar,
+            dato,
+            horizon_days,
+            held=held_dates(result),
         )
 
     # -- changing follow-up data ---------------------------------------------------
@@ -203,7 +212,7 @@ class Session:
             alert.elev,
             alert.klasse,
             alert.regel,
-            alert.forst,
+            alert.nyeste,  # the first step starts at the newest incident (issue 11)
             self.school.profile,
             dato,
             self.user.id,
@@ -238,11 +247,12 @@ class Session:
         now: dt.datetime,
         notat: str = "",
         effect: Effect | None = None,
+        utfall: str = "",
     ) -> Case:
         profile, who = self.school.profile, self.user.id
         return self._change(
             case,
-            lambda c: followup.record_step(c, profile, step_id, dato, who, notat, effect),
+            lambda c: followup.record_step(c, profile, step_id, dato, who, notat, effect, utfall),
             now,
         )
 
@@ -311,6 +321,94 @@ class Session:
         self.school.store.add_contact(school_year_name(now.date()), student.klasse, contact, now)
         return contact
 
+    # -- cases and contacts by student (the CLI, issue 11) ---------------------------
+
+    def open_case_for(self, elev: str, dato: dt.date, now: dt.datetime) -> Case:
+        """Open a case from the student's alert at `dato` with the newest incident (or
+        return the open case the student has)."""
+        student = self._student(elev)
+        self.require_follow_up(student.klasse, "saker")
+        alerts = self.check(dato).alerts_for(elev)
+        if not alerts:
+            existing = self.open_case_of(elev, dato)
+            if existing is not None:
+                return existing
+            raise UserError(
+                f"{student.navn} ({elev}) har ingen varsler per {format_date(dato)}: en sak "
+                "åpnes fra et varsel."
+            )
+        order = {r.id: i for i, r in enumerate(self.school.profile.rules)}
+        alert = max(alerts, key=lambda a: (a.nyeste, -order.get(a.regel, 0)))
+        return self.open_case(alert, dato, now)
+
+    def open_case_of(self, elev: str, dato: dt.date) -> Case | None:
+        """The student's open case, or None."""
+        student = self._student(elev)
+        found = [c for c in self.cases(dato, student.klasse) if c.elev == elev and c.is_open]
+        return found[0] if found else None
+
+    def case_of(self, elev: str, dato: dt.date) -> Case:
+        """The student's open case, else the newest closed one; a message if none."""
+        student = self._student(elev)
+        found = [c for c in self.cases(dato, student.klasse) if c.elev == elev]
+        found.sort(key=lambda c: (c.is_open, c.opprettet, c.id), reverse=True)
+        if not found:
+            raise UserError(
+                f"{student.navn} ({elev}) har ingen sak. Åpne en med "
+                f"fravaer case open --student {elev}"
+            )
+        return found[0]
+
+    def record_next_step(
+        self,
+        elev: str,
+        dato: dt.date,
+        now: dt.datetime,
+        notat: str = "",
+        utfall: str = "",
+    ) -> tuple[Case, followup.StepDef]:
+        """Record the next step of the student's open case on `dato`."""
+        if dato > now.date():
+            raise UserError(f"{format_date(dato)} er fram i tid: et trinn føres når det er gjort.")
+        case = self.open_case_of(elev, dato)
+        if case is None:
+            raise UserError(
+                f"Eleven «{elev}» har ingen åpen sak. Åpne en med "
+                f"fravaer case open --student {elev}"
+            )
+        step = followup.next_step(case, self.school.profile)
+        if step is None:
+            raise UserError("Alle trinnene i saken er ført; det er ingen flere trinn å føre.")
+        changed = self.record_step(case, step.id, dato, now, notat, utfall=utfall)
+        return changed, step
+
+    def log_contact_on(
+        self,
+        elev: str,
+        dato: dt.date,
+        notat: str,
+        now: dt.datetime,
+        hva: str = "ringt foresatte",
+        utfall: str = "snakket med foresatte",
+    ) -> Contact:
+        """A contact with foresatte on `dato` (today: now; an earlier day: logged after)."""
+        if dato > now.date():
+            raise UserError(f"{format_date(dato)} er fram i tid: en kontakt føres når den er tatt.")
+        tid = now if dato == now.date() else dt.datetime.combine(dato, dt.time(12))
+        student = self._student(elev)
+        self.require_follow_up(student.klasse, "kontaktloggen")
+        contact = Contact(
+            id=f"K{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}",
+            elev=elev,
+            tid=tid,
+            av=self.user.id,
+            hva=hva,
+            utfall=utfall,
+            notat=notat.strip(),
+        )
+        self.school.store.add_contact(school_year_name(dato), student.klasse, contact, now)
+        return contact
+
     def audit_entries(self) -> list[dict]:
         """The whole audit log, oldest first: for avdelingsleder and rektor only."""
         self._require_ledelse("endringsloggen")
@@ -347,7 +445,7 @@ class Session:
                     self.school.store.meldinger_path(year, klasse)
                 ).meldinger
             )
-        due = self.due_steps(dato)
+        due = self.due_steps(dato, result=result)
         blocks = []
         roster = self.school.roster
         for klasse in classes:
@@ -412,7 +510,7 @@ class Session:
         result = result or self.check(dato)
         cases = self.cases(dato)
         open_cases = [c for c in cases if c.status is followup.CaseStatus.AAPEN]
-        due = self.due_steps(dato, horizon_days=7)
+        due = self.due_steps(dato, horizon_days=7, result=result)
         reports = [(c, r.dato) for c in open_cases for r in c.steps if r.step == "melding_ledelsen"]
         evaluations = [d for d in due if d.step.naar == "etter"]
         rules = [r.id for r in self.school.profile.rules]
@@ -429,6 +527,14 @@ class Session:
             classes=analysis.class_figures(self.school.roster, result, rules),
             unregistered=analysis.unregistered_by_teacher(missing),
         )
+
+
+def held_dates(result: CheckResult | None) -> dict[str, dict[str, dt.date]]:
+    """Per student, rule id -> the day the rule first held (for deadlines that `krever` it)."""
+    held: dict[str, dict[str, dt.date]] = {}
+    for alert in result.alerts if result is not None else ():
+        held.setdefault(alert.elev, {})[alert.regel] = alert.forst
+    return held
 
 
 def describe_due(step: DueStep) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 
 from fravaer_tui.domain.followup import Case
 from fravaer_tui.domain.model import (
+    CancelledLesson,
     Contact,
     Melding,
     Registration,
@@ -39,6 +40,7 @@ from fravaer_tui.domain.model import (
     Slot,
     Staff,
     Student,
+    TimetableVersion,
 )
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import CorruptFileError, StoreError
@@ -47,6 +49,7 @@ from fravaer_tui.store.auditlog import AuditLog
 from fravaer_tui.store.backups import KEEP_BACKUP_DAYS, Backups
 from fravaer_tui.store.cache import FileCache
 from fravaer_tui.store.codec import (
+    CANCELLED,
     CASES,
     CONTACTS,
     MELDINGER,
@@ -54,6 +57,7 @@ from fravaer_tui.store.codec import (
     STAFF,
     STUDENTS,
     TIMETABLE,
+    TIMETABLE_VERSIONS,
     YearData,
     safe_file_name,
 )
@@ -244,12 +248,18 @@ class Store:
     # roster ----------------------------------------------------------------
 
     def load_roster(self) -> Roster:
+        """The roster. A file from before timetable versions has one timetable: it is one
+        version valid from the beginning (so every date keeps the lessons it had)."""
         data = read_tables(self.roster_path) or {}
         try:
+            versions = tuple(codec.version(d) for d in data.get(TIMETABLE_VERSIONS, {}).values())
             return Roster(
                 students=tuple(codec.student(d) for d in data.get(STUDENTS, {}).values()),
                 staff=tuple(codec.staff(d) for d in data.get(STAFF, {}).values()),
-                timetable=tuple(codec.slot(d) for d in data.get(TIMETABLE, {}).values()),
+                timetable=()
+                if versions
+                else tuple(codec.slot(d) for d in data.get(TIMETABLE, {}).values()),
+                versions=versions,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CorruptFileError(self.roster_path, f"ugyldig post: {exc}") from None
@@ -260,15 +270,26 @@ class Store:
         students: Iterable[Student] | None = None,
         staff: Iterable[Staff] | None = None,
         timetable: Iterable[Slot] | None = None,
+        versions: Iterable[TimetableVersion] | None = None,
     ) -> None:
-        """Replace the given roster tables in one atomic write."""
+        """Replace the given roster tables in one atomic write.
+
+        `timetable` alone replaces every version with one valid from the beginning (the
+        demo school, old callers); `versions` replaces the versions, and the plain
+        timetable table keeps the newest one for readers from before versions."""
         with self.transaction(self.roster_path) as (part,):
             if students is not None:
                 part.replace_table(STUDENTS, [codec.student_doc(s) for s in students])
             if staff is not None:
                 part.replace_table(STAFF, [codec.staff_doc(s) for s in staff])
-            if timetable is not None:
+            if timetable is not None and versions is None:
                 part.replace_table(TIMETABLE, [codec.slot_doc(s) for s in timetable])
+                part.replace_table(TIMETABLE_VERSIONS, [])
+            if versions is not None:
+                ordered = sorted(versions, key=lambda v: v.fra)
+                newest = ordered[-1].slots if ordered else ()
+                part.replace_table(TIMETABLE, [codec.slot_doc(s) for s in newest])
+                part.replace_table(TIMETABLE_VERSIONS, [codec.version_doc(v) for v in ordered])
 
     # registrations and meldinger ------------------------------------------
 
@@ -297,6 +318,7 @@ class Store:
             return YearData(
                 tuple(codec.registration(d) for d in data.get(REGISTRATIONS, {}).values()),
                 tuple(codec.melding(d) for d in data.get(MELDINGER, {}).values()),
+                tuple(codec.cancelled(d) for d in data.get(CANCELLED, {}).values()),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CorruptFileError(path, f"ugyldig post: {exc}") from None
@@ -304,11 +326,13 @@ class Store:
     def _load(self, paths: Iterable[Path], cache: FileCache | None = None) -> YearData:
         regs: list[Registration] = []
         meldinger: list[Melding] = []
+        cancelled: list[CancelledLesson] = []
         for path in paths:
             part = cache.load(self, path) if cache is not None else self.load_file(path)
             regs.extend(part.registrations)
             meldinger.extend(part.meldinger)
-        return YearData(tuple(regs), tuple(meldinger))
+            cancelled.extend(part.cancelled)
+        return YearData(tuple(regs), tuple(meldinger), tuple(cancelled))
 
     def load_year(self, skoleaar: str, cache: FileCache | None = None) -> YearData:
         return self._load(self.class_files(skoleaar), cache)
@@ -375,6 +399,34 @@ class Store:
             ],
             now,
         )
+
+    def set_not_held(
+        self, lesson: CancelledLesson, held: bool, user: str, now: dt.datetime
+    ) -> CancelledLesson | None:
+        """Mark a lesson not held (avlyst), or held again; returns the mark it replaced.
+        Audited with before and after."""
+        entries: list[dict[str, Any]] = []
+        with (
+            self._audited(entries, now),
+            self.lesson_partition(lesson.klasse, lesson.dato) as part,
+        ):
+            old = part.cancelled(lesson.dato, lesson.time)
+            if held:
+                part.remove_cancelled(lesson.dato, lesson.time)
+            else:
+                part.put_cancelled(lesson)
+            planned = {
+                "hva": "time_holdt" if held else "time_avlyst",
+                "av": user,
+                "klasse": lesson.klasse,
+                "dato": lesson.dato.isoformat(),
+                "time": lesson.time,
+                "for": codec.cancelled_doc(old) if old else None,
+                "etter": None if held else codec.cancelled_doc(lesson),
+            }
+            self.log.append([planned], now)
+            entries.append(planned)
+        return old
 
     @contextlib.contextmanager
     def _audited(self, entries: list[dict[str, Any]], now: dt.datetime) -> Iterator[None]:
