@@ -90,7 +90,10 @@ def import_students(
             "timeplanen for den først. Ingenting er lagret."
         )
     current = {s.id: s for s in school.roster.students}
-    newest = max((y for s in current.values() for y, _ in s.klasser), default=None)
+    years = {y for s in current.values() for y, _ in s.klasser}
+    if any(not s.klasser for s in current.values()):  # from before classes per school year:
+        years.add(school_year_name(now.date()))  # the list is this school year's
+    newest = max(years, default=None)
     if newest is None or year >= newest:
         updated = [_with_year(current.get(s.id), s, year) for s in students]
         school.store.write_roster(students=updated)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from fravaer_tui.application.services import open_school, resolve_user, save_registration
+from fravaer_tui.application.services import (
+    School,
+    open_school,
+    resolve_user,
+    save_registration,
+)
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, ids_arg
 from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.domain.schoolcalendar import format_date
@@ -22,12 +27,19 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     reg.add_argument("--absent", type=ids_arg, default=[], help="elev-id-er med fravær, kommaskilt")
     reg.add_argument("--late", type=ids_arg, default=[], help="ID:MIN for elever som kom for sent")
     reg.add_argument("--left", type=ids_arg, default=[], help="elev-id-er som gikk/forlot timen")
+    held = reg.add_mutually_exclusive_group()
+    held.add_argument(
+        "--not-held", dest="not_held", action="store_true", help="timen ble ikke holdt (avlyst)"
+    )
+    held.add_argument("--held", action="store_true", help="timen ble holdt likevel (angre avlyst)")
     reg.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     school = open_school(inv.data_dir)
     staff = resolve_user(school, inv.user)
+    if args.not_held or args.held:
+        return _held(args, inv, school, staff.id)
     marks = [Mark(elev, MarkType.FRAVAER) for elev in args.absent]
     marks += [Mark(elev, MarkType.FORLOT) for elev in args.left]
     for item in args.late:
@@ -46,6 +58,21 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
         f"{saved.klasse} {format_date(saved.dato)} {saved.time}. time {what} av {staff.id}: "
         f"{summary(saved.marks)}."
     )
+    return 0
+
+
+def _held(args: argparse.Namespace, inv: Invocation, school: School, user: str) -> int:
+    """`--not-held` / `--held`: a lesson marked not held (avlyst), or held after all."""
+    if args.absent or args.late or args.left:
+        raise UserError(
+            "En time som ikke ble holdt har ikke fravær: bruk --not-held uten --absent, "
+            "--late og --left."
+        )
+    from fravaer_tui.application.timetable import set_lesson_held
+
+    set_lesson_held(school, args.klasse, args.date, args.period, args.held, user, inv.now)
+    what = "holdt" if args.held else "ikke holdt (avlyst)"
+    print(f"{args.klasse} {format_date(args.date)} {args.period}. time er merket som {what}.")
     return 0
 
 
