@@ -16,7 +16,14 @@ from fravaer_tui.application.lessons import can_follow_up
 from fravaer_tui.application.services import School, load_range, run_check
 from fravaer_tui.domain import analysis, followup
 from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
-from fravaer_tui.domain.model import Contact, Melding, Registration, Staff, Student
+from fravaer_tui.domain.model import (
+    CancelledLesson,
+    Contact,
+    Melding,
+    Registration,
+    Staff,
+    Student,
+)
 from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import (
     format_date,
@@ -435,11 +442,15 @@ class Session:
             first = calendar.previous_school_day(first)
         regs: list[Registration] = []
         meldinger: list[Melding] = []
+        cancelled: list[CancelledLesson] = []
         year = school_year_name(dato)
         months = {(first.year, first.month), (dato.year, dato.month)}
+        store = self.school.store
         for klasse in classes:
             for y, m in sorted(months):
-                regs.extend(self.school.store.month_registrations(klasse, dt.date(y, m, 1)))
+                month = store.load_file(store.lesson_path(klasse, dt.date(y, m, 1)))
+                regs.extend(month.registrations)
+                cancelled.extend(month.cancelled)
             meldinger.extend(
                 self.school.store.load_file(
                     self.school.store.meldinger_path(year, klasse)
@@ -459,7 +470,14 @@ class Session:
                     absence_today=analysis.absence_on(klasse, roster, regs, dato),
                     ikke_meldt=analysis.ikke_meldt(klasse, roster, regs, meldinger, first, dato),
                     unregistered=analysis.unregistered(
-                        roster, calendar, regs, first, dato, klasser=[klasse], ended_by=now
+                        roster,
+                        calendar,
+                        regs,
+                        first,
+                        dato,
+                        klasser=[klasse],
+                        ended_by=now,
+                        cancelled=cancelled,
                     ),
                     alerts=alerts,
                     due=[d for d in due if d.case.klasse == klasse],
@@ -515,8 +533,15 @@ class Session:
         evaluations = [d for d in due if d.step.naar == "etter"]
         rules = [r.id for r in self.school.profile.rules]
         fra, _ = semester_bounds(dato)
-        regs, _ = self._data(fra, dato)
-        missing = analysis.unregistered(self.school.roster, self.school.calendar, regs, fra, dato)
+        data = load_range(self.school, fra, dato, self.cache)
+        missing = analysis.unregistered(
+            self.school.roster,
+            self.school.calendar,
+            data.registrations,
+            fra,
+            dato,
+            cancelled=data.cancelled,
+        )
         return LeaderOverview(
             dato=dato,
             open_cases=open_cases,

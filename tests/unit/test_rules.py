@@ -1634,3 +1634,56 @@ def test_hole_one_month_windows_ending_31_03_and_28_02(
     assert (
         alert(run(regs, profile=HOLE, dato=dato), "e1", "forsentkomming") is not None
     ) is expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    s=scenarios(),
+    cancel=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 6)), max_size=8),
+    calls=st.lists(st.tuples(st.integers(0, 400), st.sampled_from(["e1", "e2"])), max_size=4),
+    short=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 6)), max_size=3),
+)
+def test_property_cancelled_lessons_short_days_and_contacts_never_break_the_check(
+    s: Scenario, cancel: list, calls: list, short: list
+) -> None:
+    """Issue 11's inputs at random: the check never crashes, a mark in a lesson not held
+    counts for nothing, a fulgt_opp alert has a contact on or after its newest incident,
+    and every alert's newest incident lies between its first date and the check date."""
+    days = SCHOOL_DAYS
+    cancelled = [
+        CancelledLesson(k, days[i % len(days)], t) for i, t in cancel for k in ("8A", "9B")
+    ]
+    contacts = [
+        Contact(f"c{n}", elev, dt.datetime.combine(days[i % len(days)], dt.time(9)), "t1")
+        for n, (i, elev) in enumerate(calls)
+    ]
+    kortdager = {days[i % len(days)]: Kortdag(days[i % len(days)], last) for i, last in short}
+    calendar = SchoolCalendar(CAL.ferier, kortdager=tuple(kortdager.values()))
+    result = check(
+        ROSTER,
+        calendar,
+        s.registrations,
+        s.meldinger,
+        STRAND,
+        s.dato,
+        contacts=contacts,
+        cancelled=cancelled,
+    )
+    gone = {(c.klasse, c.dato, c.time) for c in cancelled}
+    fra = semester_bounds(s.dato)[0]
+    for elev in ELEVER:
+        counted = sum(
+            1
+            for r in s.registrations
+            if fra <= r.dato <= s.dato and (r.klasse, r.dato, r.time) not in gone
+            for m in r.marks
+            if m.elev == elev and m.is_absence
+        )
+        assert result.figures[elev].absent_lessons == counted
+    for a in result.alerts:
+        assert a.forst <= a.nyeste <= s.dato
+        assert all((e.klasse, e.dato, e.time) not in gone for e in a.evidence)
+        if a.status == "fulgt_opp":
+            assert a.kontakt is not None and a.kontakt >= a.nyeste
+        else:
+            assert a.kontakt is None or a.kontakt < a.nyeste
