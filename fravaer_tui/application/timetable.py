@@ -162,6 +162,13 @@ def set_lesson_held(
     if klasse not in school.roster.classes:
         known = ", ".join(school.roster.classes) or "ingen"
         raise UserError(f"Ukjent klasse «{klasse}». Klassene er: {known}.")
+    earliest = school_year_start(school_year_start(now.date()) - dt.timedelta(days=1))
+    latest = school_year_bounds(now.date())[1]
+    if not earliest <= dato <= latest:
+        raise UserError(
+            f"{format_date(dato)} er utenfor skoleårene som kan føres nå "
+            f"({format_date(earliest)}–{format_date(latest)})."
+        )
     if not school.calendar.is_school_day(dato):
         raise UserError(f"{format_date(dato)} er ikke en skoledag: det er ingen time å avlyse.")
     slot = school.roster.slot_on(klasse, dato, time)

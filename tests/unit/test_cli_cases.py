@@ -304,6 +304,20 @@ def test_a_lesson_marked_not_held_and_held_again(demo_dir: Path, capsys) -> None
     assert kinds == ["time_avlyst", "time_holdt", "registrering"]
 
 
+@pytest.mark.parametrize(
+    ("dato", "period", "message"),
+    [
+        ("2030-11-25", "2", "utenfor skoleårene som kan føres nå (01.08.2025–31.07.2027)"),
+        ("2026-11-21", "2", "21.11.2026 er ikke en skoledag"),
+        ("2026-11-23", "9", "8A har ingen 9. time på 23.11.2026"),
+    ],
+)
+def test_not_held_refuses_what_is_no_lesson(demo_dir, capsys, dato, period, message) -> None:
+    argv = ["register", "--class", "8A", "--date", dato, "--period", period, "--not-held"]
+    code, _, err = run(capsys, demo_dir, "2026-11-20 15:00", *argv, user="A005")
+    assert code == 1 and message in err
+
+
 def test_not_held_usage(demo_dir: Path, capsys) -> None:
     argv = ["register", "--class", "8A", "--date", "2026-11-23", "--period", "2"]
     code, _, err = run(
