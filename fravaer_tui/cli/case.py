@@ -101,7 +101,6 @@ def case_json(case: Case, states: list[StepState]) -> dict[str, Any]:
     return {
         "elev_id": case.elev,
         "profil": case.profil,
-        "status": case.status.value,
         "trinn": [
             {
                 "id": s.step.id,

@@ -165,6 +165,7 @@ def test_a_strand_case_from_alert_to_evaluation(demo_dir: Path, capsys) -> None:
         capsys, data, "2026-12-11 16:00", "case", "show", "--student", "E0052", "--json"
     )
     shown = json.loads(out)
+    assert shown.keys() == {"elev_id", "profil", "trinn"}
     assert {k: shown[k] for k in ("elev_id", "profil")} == {"elev_id": "E0052", "profil": "strand"}
     assert [set(t) for t in shown["trinn"]] == [{"id", "tittel", "frist", "gjort", "utfall"}] * 7
     assert [(t["id"], t["frist"], t["gjort"]) for t in shown["trinn"]] == [
