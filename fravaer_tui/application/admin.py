@@ -35,12 +35,15 @@ class Admin:
     def store(self) -> Store:
         return self.session.school.store
 
-    def import_file(self, kind: str, path: Path, now: dt.datetime) -> csvdata.ImportResult:
+    def import_file(
+        self, kind: str, path: Path, now: dt.datetime, **options: Any
+    ) -> csvdata.ImportResult:
         op = IMPORT_OPS.get(kind)
         if op is None:
             raise UserError(f"Ukjent importtype «{kind}». Bruk en av: {', '.join(IMPORT_OPS)}.")
         self.session.require_admin(op)
-        return csvdata.import_file(self.session.school, kind, path, self.session.user.id, now)
+        user = self.session.user.id
+        return csvdata.import_file(self.session.school, kind, path, user, now, **options)
 
     def export_absences(self) -> str:
         self.session.require_admin(Op.EXPORT_ABSENCES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.access import Admin, may_admin
@@ -28,34 +28,32 @@ class ImportResult:
     detail: str
 
 
-def import_file(school: School, kind: str, path: Path, user: str, now: dt.datetime) -> ImportResult:
-    """Import one CSV file, all or nothing."""
+def import_file(
+    school: School,
+    kind: str,
+    path: Path,
+    user: str,
+    now: dt.datetime,
+    **options: Any,
+) -> ImportResult:
+    """Import one CSV file, all or nothing. Options: `school_year` (students: the school
+    year the class list is for), `fra` (timetable: the date the version is valid from)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"Fant ikke filen {path}.") from None
     except OSError as exc:
         raise UserError(f"Kunne ikke lese {path}: {exc.strerror}.") from None
+    from fravaer_tui.application import timetable
     from fravaer_tui.domain import csvio  # imported when needed: keeps the app's start quick
 
     source = str(path)
     store = school.store
+    audit = {"user": user, "now": now, "note": {"fil": source, "type": kind}}
     if kind == "students":
-        students = csvio.parse_students(data, source)
-        known = {s.klasse for s in school.roster.timetable}
-        unknown = sorted({s.klasse for s in students} - known) if known else []
-        if unknown:
-            who = ", ".join(s.id for s in students if s.klasse in unknown)[:200]
-            raise UserError(
-                f"{source}, felt «klasse»: klassen {', '.join(f'«{k}»' for k in unknown)} finnes "
-                f"ikke i timeplanen (elever: {who}). Rett klassen, eller importer timeplanen "
-                "for den først. Ingenting er lagret."
-            )
-        store.write_roster(
-            students=students, user=user, now=now, note={"fil": source, "type": kind}
+        result = timetable.import_students(
+            school, data, source, options.get("school_year"), now, audit
         )
-        detail = f"{len(students)} elever i {len({s.klasse for s in students})} klasser"
-        result = ImportResult(kind, len(students), detail)
     elif kind == "staff":
         staff = csvio.parse_staff(data, source)
         if not any(may_admin(s, Admin.IMPORT_STAFF) for s in staff):
@@ -63,14 +61,10 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
                 f"{source}: ansattlisten har ingen rektor og ingen med rollen drift, så ingen "
                 "kunne rettet den etterpå. Ingenting er lagret."
             )
-        store.write_roster(staff=staff, user=user, now=now, note={"fil": source, "type": kind})
+        store.write_roster(staff=staff, **audit)
         result = ImportResult(kind, len(staff), f"{len(staff)} ansatte")
     elif kind == "timetable":
-        known = {s.id for s in school.roster.staff} or None
-        slots = csvio.parse_timetable(data, source, known)
-        store.write_roster(timetable=slots, user=user, now=now, note={"fil": source, "type": kind})
-        detail = f"{len(slots)} timer for {len({s.klasse for s in slots})} klasser"
-        result = ImportResult(kind, len(slots), detail)
+        result = timetable.import_timetable(school, data, source, options.get("fra"), now, audit)
     elif kind == "absences":
         result = _import_absences(school, data, source, user, now)
     else:

@@ -140,12 +140,18 @@ def lesson_slot(school: School, klasse: str, dato: dt.date, time: int) -> Slot:
             "helg" if dato.isoweekday() > 5 else "ikke skoledag"
         )
         raise UserError(f"{format_date(dato)} er ikke en skoledag ({why}).")
-    slot = school.roster.slot(klasse, dato.isoweekday(), time)
+    slot = school.roster.slot_on(klasse, dato, time)  # the timetable version of that date
     if slot is None:
-        periods = [str(s.time) for s in school.roster.slots(klasse, dato.isoweekday())]
+        periods = [str(s.time) for s in school.roster.slots_on(klasse, dato)]
         raise UserError(
             f"{klasse} har ingen {time}. time på {format_date(dato)}. "
             f"Timene den dagen: {', '.join(periods) or 'ingen'}."
+        )
+    last = school.calendar.last_period(dato)
+    if last is not None and time > last:
+        raise UserError(
+            f"{format_date(dato)} er en kortdag: skoledagen slutter etter {last}. time "
+            "(skole.toml)."
         )
     return slot
 
@@ -190,7 +196,15 @@ def save_registration(
             f"(fra {format_date(earliest)})."
         )
     slot = lesson_slot(school, klasse, dato, time)
-    members = {s.id for s in school.roster.students_in(klasse)}
+    from fravaer_tui.application.timetable import is_not_held
+
+    if is_not_held(school, klasse, dato, time):
+        raise UserError(
+            f"{klasse} {format_date(dato)} {time}. time er merket som ikke holdt (avlyst). "
+            f"Merk den som holdt først: fravaer register --class {klasse} "
+            f"--date {dato.isoformat()} --period {time} --held"
+        )
+    members = {s.id for s in school.roster.students_in_year(klasse, school_year_name(dato))}
     seen: set[str] = set()
     for mark in marks:
         if mark.elev not in members:

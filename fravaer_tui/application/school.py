@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fravaer_tui.domain.model import Melding, Registration, Roster, SchoolConfig
+from fravaer_tui.domain.model import CancelledLesson, Melding, Registration, Roster, SchoolConfig
 from fravaer_tui.domain.profiles import Profile, load_profile
 from fravaer_tui.domain.rules import CheckResult, check
 from fravaer_tui.domain.schoolcalendar import (
@@ -77,7 +77,7 @@ def school_calendar(store: Store, config: SchoolConfig) -> SchoolCalendar:
     if not all(year in known for year in wanted):
         known |= {year: public_holidays(year) for year in wanted}
         store.save_public_holidays(known)
-    return SchoolCalendar(config.ferier, known)
+    return SchoolCalendar(config.ferier, known, config.kortdager)
 
 
 def open_or_create_school(data_dir: Path | str) -> tuple[School, bool]:
@@ -100,12 +100,14 @@ def load_range(
     """Registrations and meldinger of every school year that overlaps fra–til."""
     regs: list[Registration] = []
     meldinger: list[Melding] = []
+    cancelled: list[CancelledLesson] = []
     for year in years_between(fra, til):
         with _without_gc():
             data = school.store.load_year(year, cache)
         regs.extend(data.registrations)
         meldinger.extend(data.meldinger)
-    return YearData(tuple(regs), tuple(meldinger))
+        cancelled.extend(data.cancelled)
+    return YearData(tuple(regs), tuple(meldinger), tuple(cancelled))
 
 
 def check_window_start(profile: Profile, dato: dt.date) -> dt.date:
@@ -122,8 +124,12 @@ def run_check(
     cache: FileCache | None = None,
 ) -> CheckResult:
     """The threshold check at `dato`; `cache` skips files unchanged since the last run."""
+    fra = check_window_start(school.profile, dato)
     if data is None:
-        data = load_range(school, check_window_start(school.profile, dato), dato, cache)
+        data = load_range(school, fra, dato, cache)
+    contacts = []
+    for year in years_between(fra, dato):  # the contact log decides each alert's status
+        contacts += school.store.load_followup(year)[1]
     with _without_gc():
         return check(
             school.roster,
@@ -132,6 +138,8 @@ def run_check(
             data.meldinger,
             school.profile,
             dato,
+            contacts=contacts,
+            cancelled=data.cancelled,
         )
 
 

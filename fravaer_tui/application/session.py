@@ -22,6 +22,7 @@ from fravaer_tui.application.school import School, load_range, run_check
 from fravaer_tui.domain import access, analysis, followup
 from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
 from fravaer_tui.domain.model import (
+    CancelledLesson,
     Contact,
     Mark,
     Melding,
@@ -228,10 +229,19 @@ class Session:
                 return case
         raise UserError(f"Fant ingen sak «{case_id}».")
 
-    def due_steps(self, dato: dt.date, horizon_days: int = 0) -> list[DueStep]:
+    def due_steps(
+        self, dato: dt.date, horizon_days: int = 0, result: CheckResult | None = None
+    ) -> list[DueStep]:
+        """`result`: the check of `dato`; without it a step that `krever` a rule (Strand's
+        kartleggingssamtale) has no deadline."""
         cases = self.cases(dato)
         return followup.due_steps(
-            cases, self.school.profile, self.school.calendar, dato, horizon_days
+            cases,
+            self.school.profile,
+            self.school.calendar,
+            dato,
+            horizon_days,
+            held=held_dates(result),
         )
 
     # -- changing follow-up data ---------------------------------------------------
@@ -249,7 +259,7 @@ class Session:
             alert.elev,
             alert.klasse,
             alert.regel,
-            alert.forst,
+            alert.nyeste,  # the first step starts at the newest incident (issue 11)
             self.school.profile,
             dato,
             self.user.id,
@@ -284,11 +294,12 @@ class Session:
         now: dt.datetime,
         notat: str = "",
         effect: Effect | None = None,
+        utfall: str = "",
     ) -> Case:
         profile, who = self.school.profile, self.user.id
         return self._change(
             case,
-            lambda c: followup.record_step(c, profile, step_id, dato, who, notat, effect),
+            lambda c: followup.record_step(c, profile, step_id, dato, who, notat, effect, utfall),
             now,
         )
 
@@ -358,6 +369,94 @@ class Session:
         self.school.store.add_contact(school_year_name(now.date()), student.klasse, contact, now)
         return contact
 
+    # -- cases and contacts by student (the CLI, issue 11) ---------------------------
+
+    def open_case_for(self, elev: str, dato: dt.date, now: dt.datetime) -> Case:
+        """Open a case from the student's alert at `dato` with the newest incident (or
+        return the open case the student has)."""
+        student = self._student(elev)
+        self.require_follow_up(student.klasse, "saker")
+        alerts = self.check(dato).alerts_for(elev)
+        if not alerts:
+            existing = self.open_case_of(elev, dato)
+            if existing is not None:
+                return existing
+            raise UserError(
+                f"{student.navn} ({elev}) har ingen varsler per {format_date(dato)}: en sak "
+                "åpnes fra et varsel."
+            )
+        order = {r.id: i for i, r in enumerate(self.school.profile.rules)}
+        alert = max(alerts, key=lambda a: (a.nyeste, -order.get(a.regel, 0)))
+        return self.open_case(alert, dato, now)
+
+    def open_case_of(self, elev: str, dato: dt.date) -> Case | None:
+        """The student's open case, or None."""
+        student = self._student(elev)
+        found = [c for c in self.cases(dato, student.klasse) if c.elev == elev and c.is_open]
+        return found[0] if found else None
+
+    def case_of(self, elev: str, dato: dt.date) -> Case:
+        """The student's open case, else the newest closed one; a message if none."""
+        student = self._student(elev)
+        found = [c for c in self.cases(dato, student.klasse) if c.elev == elev]
+        found.sort(key=lambda c: (c.is_open, c.opprettet, c.id), reverse=True)
+        if not found:
+            raise UserError(
+                f"{student.navn} ({elev}) har ingen sak. Åpne en med "
+                f"fravaer case open --student {elev}"
+            )
+        return found[0]
+
+    def record_next_step(
+        self,
+        elev: str,
+        dato: dt.date,
+        now: dt.datetime,
+        notat: str = "",
+        utfall: str = "",
+    ) -> tuple[Case, followup.StepDef]:
+        """Record the next step of the student's open case on `dato`."""
+        if dato > now.date():
+            raise UserError(f"{format_date(dato)} er fram i tid: et trinn føres når det er gjort.")
+        case = self.open_case_of(elev, dato)
+        if case is None:
+            raise UserError(
+                f"Eleven «{elev}» har ingen åpen sak. Åpne en med "
+                f"fravaer case open --student {elev}"
+            )
+        step = followup.next_step(case, self.school.profile)
+        if step is None:
+            raise UserError("Alle trinnene i saken er ført; det er ingen flere trinn å føre.")
+        changed = self.record_step(case, step.id, dato, now, notat, utfall=utfall)
+        return changed, step
+
+    def log_contact_on(
+        self,
+        elev: str,
+        dato: dt.date,
+        notat: str,
+        now: dt.datetime,
+        hva: str = "ringt foresatte",
+        utfall: str = "snakket med foresatte",
+    ) -> Contact:
+        """A contact with foresatte on `dato` (today: now; an earlier day: logged after)."""
+        if dato > now.date():
+            raise UserError(f"{format_date(dato)} er fram i tid: en kontakt føres når den er tatt.")
+        tid = now if dato == now.date() else dt.datetime.combine(dato, dt.time(12))
+        student = self._student(elev)
+        self.require_follow_up(student.klasse, "kontaktloggen")
+        contact = Contact(
+            id=f"K{now:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}",
+            elev=elev,
+            tid=tid,
+            av=self.user.id,
+            hva=hva,
+            utfall=utfall,
+            notat=notat.strip(),
+        )
+        self.school.store.add_contact(school_year_name(dato), student.klasse, contact, now)
+        return contact
+
     def audit_entries(self) -> list[dict]:
         """The whole audit log, oldest first: for avdelingsleder and rektor only."""
         self.require_admin(access.Admin.AUDIT_READ)
@@ -400,6 +499,15 @@ class Session:
         """Validate and save one lesson's roll call as this user; returns (saved, replaced)."""
         self._require_register(klasse)
         return lessons.save_registration(self.school, klasse, dato, time, marks, self.user.id, now)
+
+    def set_lesson_held(
+        self, klasse: str, dato: dt.date, time: int, held: bool, now: dt.datetime
+    ) -> None:
+        """Mark a lesson not held (avlyst: trip, exam day), or held after all."""
+        from fravaer_tui.application.timetable import set_lesson_held
+
+        self._require_register(klasse)
+        set_lesson_held(self.school, klasse, dato, time, held, self.user.id, now)
 
     def add_melding(
         self,
@@ -499,17 +607,21 @@ class Session:
             first = calendar.previous_school_day(first)
         regs: list[Registration] = []
         meldinger: list[Melding] = []
+        cancelled: list[CancelledLesson] = []
         year = school_year_name(dato)
         months = {(first.year, first.month), (dato.year, dato.month)}
+        store = self.school.store
         for klasse in classes:
             for y, m in sorted(months):
-                regs.extend(self.school.store.month_registrations(klasse, dt.date(y, m, 1)))
+                month = store.load_file(store.lesson_path(klasse, dt.date(y, m, 1)))
+                regs.extend(month.registrations)
+                cancelled.extend(month.cancelled)
             meldinger.extend(
                 self.school.store.load_file(
                     self.school.store.meldinger_path(year, klasse)
                 ).meldinger
             )
-        due = self.due_steps(dato)
+        due = self.due_steps(dato, result=result)
         blocks = []
         roster = self.school.roster
         for klasse in classes:
@@ -523,7 +635,14 @@ class Session:
                     absence_today=analysis.absence_on(klasse, roster, regs, dato),
                     ikke_meldt=analysis.ikke_meldt(klasse, roster, regs, meldinger, first, dato),
                     unregistered=analysis.unregistered(
-                        roster, calendar, regs, first, dato, klasser=[klasse], ended_by=now
+                        roster,
+                        calendar,
+                        regs,
+                        first,
+                        dato,
+                        klasser=[klasse],
+                        ended_by=now,
+                        cancelled=cancelled,
                     ),
                     alerts=alerts,
                     due=[d for d in due if d.case.klasse == klasse],
@@ -574,13 +693,20 @@ class Session:
         result = result or self.check(dato)
         cases = self.cases(dato)
         open_cases = [c for c in cases if c.status is followup.CaseStatus.AAPEN]
-        due = self.due_steps(dato, horizon_days=7)
+        due = self.due_steps(dato, horizon_days=7, result=result)
         reports = [(c, r.dato) for c in open_cases for r in c.steps if r.step == "melding_ledelsen"]
         evaluations = [d for d in due if d.step.naar == "etter"]
         rules = [r.id for r in self.school.profile.rules]
         fra, _ = semester_bounds(dato)
-        regs, _ = self._data(fra, dato)
-        missing = analysis.unregistered(self.school.roster, self.school.calendar, regs, fra, dato)
+        data = load_range(self.school, fra, dato, self.cache)
+        missing = analysis.unregistered(
+            self.school.roster,
+            self.school.calendar,
+            data.registrations,
+            fra,
+            dato,
+            cancelled=data.cancelled,
+        )
         return LeaderOverview(
             dato=dato,
             open_cases=open_cases,
@@ -596,6 +722,14 @@ class Session:
 def without_reasons(alert: Alert) -> Alert:
     """The alert as a faglærer sees it: the incidents, never why (DESIGN, Trust)."""
     return replace(alert, evidence=tuple(replace(e, reason=None) for e in alert.evidence))
+
+
+def held_dates(result: CheckResult | None) -> dict[str, dict[str, dt.date]]:
+    """Per student, rule id -> the day the rule first held (for deadlines that `krever` it)."""
+    held: dict[str, dict[str, dt.date]] = {}
+    for alert in result.alerts if result is not None else ():
+        held.setdefault(alert.elev, {})[alert.regel] = alert.forst
+    return held
 
 
 def describe_due(step: DueStep) -> str:

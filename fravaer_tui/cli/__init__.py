@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fravaer_tui.application.school import default_data_dir
-from fravaer_tui.cli import admin, bench, check, demo, export, imports, register
+from fravaer_tui.cli import admin, bench, case, check, contact, demo, export, imports, register
 from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
 from fravaer_tui.domain.validate import visible
 from fravaer_tui.errors import UserError
@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_parser(sub, common)
     register.add_parser(sub, common)
     check.add_parser(sub, common)
+    contact.add_parser(sub, common)
+    case.add_parser(sub, common)
     export.add_parser(sub, common)
     admin.add_parsers(sub, common)
     bench.add_parser(sub, common)

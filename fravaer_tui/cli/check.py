@@ -7,7 +7,7 @@ import json
 
 from fravaer_tui.application.school import School
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
-from fravaer_tui.domain.rules import Alert, CheckResult
+from fravaer_tui.domain.rules import FULGT_OPP, Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import format_date, format_number
 
 
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
         print(json.dumps(alerts_json(school, result), ensure_ascii=False, indent=2))
     else:
         print(alerts_table(school, result))
-        print(due_table(school, session.due_steps(dato)))
+        print(due_table(school, session.due_steps(dato, result=result)))
     return 0
 
 
@@ -52,6 +52,9 @@ def alerts_json(school: School, result: CheckResult) -> list[dict[str, object]]:
                 "regel": alert.regel,
                 "tittel": alert.tittel,
                 "dato": alert.forst.isoformat(),
+                "siste": alert.nyeste.isoformat(),
+                "status": alert.status,
+                "sist_kontakt": alert.kontakt.isoformat() if alert.kontakt else None,
                 "antall": alert.antall,
                 "terskel": alert.terskel,
                 "enhet": alert.enhet,
@@ -80,7 +83,7 @@ def alerts_table(school: School, result: CheckResult) -> str:
     if not result.alerts:
         lines.append("Ingen elever har passert tersklene.")
         return "\n".join(lines)
-    header = ("Klasse", "Elev", "Regel", "Gjelder fra", "Antall", "Fravær")
+    header = ("Klasse", "Elev", "Regel", "Gjelder fra", "Siste", "Antall", "Fravær", "Status")
     rows = [header]
     for alert in result.alerts:
         rows.append(_alert_row(school, result, alert))
@@ -93,7 +96,8 @@ def alerts_table(school: School, result: CheckResult) -> str:
     lines += [
         "",
         f"{len(result.alerts)} varsler for {students} av {len(school.roster.students)} elever. "
-        "Fravær = andel av timene i semesteret så langt.",
+        "Fravær = andel av timene i semesteret så langt. Status: fulgt opp når foresatte er "
+        "kontaktet etter siste hendelse.",
     ]
     for rule in profile.rules:
         n = sum(1 for a in result.alerts if a.regel == rule.id)
@@ -128,6 +132,17 @@ def _alert_row(school: School, result: CheckResult, alert: Alert) -> tuple[str, 
         f"{name} ({alert.elev})",
         alert.tittel,
         format_date(alert.forst),
+        format_date(alert.nyeste),
         _amount(alert.antall, alert.enhet),
         percent,
+        status_text(alert),
     )
+
+
+def status_text(alert: Alert) -> str:
+    """«åpen», «fulgt opp dd.mm.yyyy», or «åpen – ny hendelse etter kontakt dd.mm.yyyy»."""
+    if alert.status == FULGT_OPP and alert.kontakt is not None:
+        return f"fulgt opp {format_date(alert.kontakt)}"
+    if alert.ny_hendelse and alert.kontakt is not None:
+        return f"åpen – ny hendelse etter kontakt {format_date(alert.kontakt)}"
+    return "åpen"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from fravaer_tui.application.session import Session
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, ids_arg, open_session
 from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.domain.schoolcalendar import format_date
@@ -21,11 +22,18 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     reg.add_argument("--absent", type=ids_arg, default=[], help="elev-id-er med fravær, kommaskilt")
     reg.add_argument("--late", type=ids_arg, default=[], help="ID:MIN for elever som kom for sent")
     reg.add_argument("--left", type=ids_arg, default=[], help="elev-id-er som gikk/forlot timen")
+    held = reg.add_mutually_exclusive_group()
+    held.add_argument(
+        "--not-held", dest="not_held", action="store_true", help="timen ble ikke holdt (avlyst)"
+    )
+    held.add_argument("--held", action="store_true", help="timen ble holdt likevel (angre avlyst)")
     reg.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     session = open_session(inv)
+    if args.not_held or args.held:
+        return _held(args, inv, session)
     marks = [Mark(elev, MarkType.FRAVAER) for elev in args.absent]
     marks += [Mark(elev, MarkType.FORLOT) for elev in args.left]
     for item in args.late:
@@ -43,6 +51,19 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
         f"{session.user.id}: "
         f"{summary(saved.marks)}."
     )
+    return 0
+
+
+def _held(args: argparse.Namespace, inv: Invocation, session: Session) -> int:
+    """`--not-held` / `--held`: a lesson marked not held (avlyst), or held after all."""
+    if args.absent or args.late or args.left:
+        raise UserError(
+            "En time som ikke ble holdt har ikke fravær: bruk --not-held uten --absent, "
+            "--late og --left."
+        )
+    session.set_lesson_held(args.klasse, args.date, args.period, args.held, inv.now)
+    what = "holdt" if args.held else "ikke holdt (avlyst)"
+    print(f"{args.klasse} {format_date(args.date)} {args.period}. time er merket som {what}.")
     return 0
 
 

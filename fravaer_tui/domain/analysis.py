@@ -51,6 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fravaer_tui.domain.model import (
+    CancelledLesson,
     Mark,
     MarkType,
     Melding,
@@ -782,11 +783,13 @@ def unregistered(
     til: dt.date,
     klasser: Iterable[str] | None = None,
     ended_by: dt.datetime | None = None,
+    cancelled: Iterable[CancelledLesson] = (),
 ) -> list[Missing]:
-    """Lessons of the timetable on school days fra..til with no registration (*ikke ført*):
-    newest date first, then class and period. With `ended_by`, a lesson that had not ended
-    by then is not missing yet."""
-    timetable = _Timetable(roster)
+    """Lessons held on school days fra..til with no registration (*ikke ført*): the
+    timetable version of each date, less lessons after a kortdag's last period and
+    lessons marked not held; newest date first, then class and period. With `ended_by`, a
+    lesson that had not ended by then is not missing yet."""
+    not_held = {(c.klasse, c.dato, c.time) for c in cancelled}
     wanted = sorted(set(roster.classes if klasser is None else klasser), key=class_sort_key)
     chosen = set(wanted)
     registered = {
@@ -796,9 +799,12 @@ def unregistered(
     }
     missing = []
     for dato in reversed(list(calendar.school_days(fra, til))):
+        last = calendar.last_period(dato)
         for klasse in wanted:
-            for slot in timetable.by_day.get((klasse, dato.isoweekday()), ()):
-                if (klasse, dato, slot.time) in registered:
+            for slot in roster.slots_on(klasse, dato):
+                if (klasse, dato, slot.time) in registered or (klasse, dato, slot.time) in not_held:
+                    continue
+                if last is not None and slot.time > last:
                     continue
                 if ended_by is not None and dt.datetime.combine(dato, slot.slutt) > ended_by:
                     continue

@@ -3,22 +3,27 @@
 Pure: no I/O and no clock; every function takes the date. A case is a frozen value and each
 operation returns a new one, so the store can keep history and the audit log a before/after.
 
-Steps are taken in the profile's order: only the next unrecorded step may be recorded, on a
-date no earlier than the step before it. A closed case takes no steps or tiltak until reopened;
+Steps are taken one at a time: only the next step may be recorded, on a date no earlier
+than the step before it. The next step after a recorded one is the following step of the
+profile, or, for a step that decides an outcome (Hole's evaluation: løst, ny_plan,
+aktiv_oppfolging), the step that outcome leads to — `ny_plan` leads to the evaluation
+again, a new three-week cycle. A closed case takes no steps or tiltak until reopened;
 reopening keeps everything recorded, and every open/close/reopen is kept as a `CaseEvent`.
 
-Deadlines (frist), all in calendar days, then landed on a school day:
-- base date: `case.varsel_dato` when the step's `etter` is "varsel", else the date the step
-  named by `etter` was recorded; not recorded yet, or `frist_dager` unset: no deadline (None);
-- frist = base + `frist_dager` days; a frist on a school day stays (0 days on a school day is
-  that very day: "samme dag");
-- `naar = "innen"` (must be done by then): a frist on a non-school day moves back to the
-  previous school day, so it stays within the limit (Strand, Kontaktlærers ansvar c: "innen
-  1 uke"; Ledelsens ansvar d: "innen 14 dager") — but never before the base date; if that
-  would happen, it is the first school day from the base (an alert on a Saturday is due Monday);
-- `naar = "etter"` (takes place once the time has passed: "Planen prøves ut i 2 uker før
-  evaluering", Strand vedlegg 4; "Evaluering etter tre uker", Hole): a frist on a non-school
-  day moves forward to the next school day (a frist in juleferie lands on the first day after).
+Deadlines (frist), DESIGN «The follow-up routine»:
+- the start: `case.varsel_dato` (the newest incident of the alert that opened the case)
+  when the step's `etter` is "varsel"; the date of the step it follows otherwise; for a
+  step reached through an outcome, the date that outcome was decided. Not recorded yet:
+  no deadline (None);
+- `krever = regel` (Strand's kartleggingssamtale: «Dersom en elev har høyt fravær og
+  fraværsmønsteret vedvarer ... innen 1 uke»): no deadline unless the rule holds; then it
+  counts from the later of the start and the day the rule first held;
+- «innen N dager» (`frist_dager`): N calendar days from the start; a last day that is not a
+  school day moves forward to the next school day, never backwards (0 days on a school
+  day is that very day: "samme dag");
+- «etter N uker» (`frist_uker`, Strand vedlegg 4: «Planen prøves ut i 2 uker før
+  evaluering»; Hole: «Evaluering etter tre uker»): N school weeks, the 5N-th school day
+  after the start — holidays are not trial time.
 A step is overdue (forfalt) when it is the next step of an open case and its frist < the date.
 """
 
@@ -31,7 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from fravaer_tui.domain.model import Registration, Roster
-from fravaer_tui.domain.profiles import Profile, StepDef
+from fravaer_tui.domain.profiles import Outcome, Profile, StepDef
 from fravaer_tui.domain.rules import Lessons, day_fractions
 from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
 
@@ -147,6 +152,7 @@ class StepRecord:
     av: str  # staff id
     notat: str = ""
     effect: Effect | None = None
+    utfall: str = ""  # the outcome the step decided (Outcome.id), if it decides one
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +170,7 @@ class Case:
     klasse: str
     profil: str
     regel: str  # rule id of the alert that opened it
-    varsel_dato: dt.date  # the alert's first date (Alert.forst): base of step 1's deadline
+    varsel_dato: dt.date  # the alert's newest incident (Alert.siste): start of step 1
     opprettet: dt.date
     av: str
     status: CaseStatus = CaseStatus.AAPEN
@@ -175,7 +181,8 @@ class Case:
     felt: tuple[tuple[str, str], ...] = ()  # other fields: ledelsens tilbakemelding, plan A/B/C
 
     def record(self, step_id: str) -> StepRecord | None:
-        return next((r for r in self.steps if r.step == step_id), None)
+        """The step's latest record (a step can be taken again: a new three-week cycle)."""
+        return next((r for r in reversed(self.steps) if r.step == step_id), None)
 
     @property
     def is_open(self) -> bool:
@@ -226,10 +233,49 @@ def open_case(
     )
 
 
+def _successor(profile: Profile, step: StepDef, record: StepRecord) -> StepDef | None:
+    """The step after `step` was recorded: its outcome's step, or the profile's next one."""
+    if step.utfall:
+        outcome = step.outcome(record.utfall)
+        if outcome is None or not outcome.neste:
+            return None
+        return _step_by_id(profile, outcome.neste)
+    index = profile.steps.index(step)
+    return profile.steps[index + 1] if index + 1 < len(profile.steps) else None
+
+
+def _step_by_id(profile: Profile, step_id: str) -> StepDef | None:
+    return next((s for s in profile.steps if s.id == step_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    """Where the walk through a case's records stands: the step due and how it was reached."""
+
+    step: StepDef | None
+    via: StepRecord | None  # the record whose outcome led here (its date is the start)
+
+
+def _walk(case: Case, profile: Profile) -> tuple[list[tuple[StepDef, _Position]], _Position]:
+    """Each record with the position it was taken at, and the position after the last."""
+    pos = _Position(profile.steps[0] if profile.steps else None, None)
+    taken: list[tuple[StepDef, _Position]] = []
+    for record in case.steps:
+        step = pos.step if pos.step is not None and pos.step.id == record.step else None
+        if step is None:  # recorded under an older version of the profile: follow it
+            step = _step_by_id(profile, record.step)
+            if step is None:
+                continue
+            pos = _Position(step, None)
+        taken.append((step, pos))
+        following = _successor(profile, step, record)
+        pos = _Position(following, record if step.utfall and following is not None else None)
+    return taken, pos
+
+
 def next_step(case: Case, profile: Profile) -> StepDef | None:
-    """The first step of the profile not yet recorded (whatever the case's status)."""
-    done = {r.step for r in case.steps}
-    return next((s for s in profile.steps if s.id not in done), None)
+    """The step to take next (whatever the case's status); None when the routine is done."""
+    return _walk(case, profile)[1].step
 
 
 def record_step(
@@ -240,26 +286,53 @@ def record_step(
     av: str,
     notat: str = "",
     effect: Effect | None = None,
+    utfall: str = "",
 ) -> Case:
-    """Record that the next step was done; anything else raises ValueError in Norwegian."""
+    """Record that the next step was done; anything else raises ValueError in Norwegian.
+
+    A step that decides an outcome must be given one of its outcomes (`utfall`)."""
     _require_open(case, "føre trinn")
     if case.profil != profile.id:
         raise ValueError(f"Saken følger regelprofilen «{case.profil}», ikke «{profile.id}».")
-    step = next((s for s in profile.steps if s.id == step_id), None)
+    step = _step_by_id(profile, step_id)
     if step is None:
         raise ValueError(f"Ukjent trinn «{step_id}» i regelprofilen «{profile.id}».")
-    done = case.record(step_id)
-    if done is not None:
-        raise ValueError(f"«{step.tittel}» er allerede ført ({format_date(done.dato)}).")
     wanted = next_step(case, profile)
-    if wanted is not None and wanted.id != step_id:
+    if wanted is None:
+        raise ValueError("Alle trinnene i saken er ført; det er ingen flere trinn å føre.")
+    if wanted.id != step_id:
+        done = case.record(step_id)
+        if done is not None and profile.steps.index(step) < profile.steps.index(wanted):
+            raise ValueError(f"«{step.tittel}» er allerede ført ({format_date(done.dato)}).")
         raise ValueError(f"«{step.tittel}» kan ikke føres før «{wanted.tittel}» er ført.")
     if case.steps and dato < case.steps[-1].dato:
         raise ValueError(
             f"Datoen {format_date(dato)} er før forrige trinn ({format_date(case.steps[-1].dato)})."
         )
-    record = StepRecord(step=step_id, dato=dato, av=av, notat=notat, effect=effect)
+    chosen = _outcome(step, utfall)
+    record = StepRecord(
+        step=step_id,
+        dato=dato,
+        av=av,
+        notat=notat,
+        effect=effect,
+        utfall=chosen.id if chosen else "",
+    )
     return replace(case, steps=(*case.steps, record))
+
+
+def _outcome(step: StepDef, utfall: str) -> Outcome | None:
+    if not step.utfall:
+        if utfall.strip():
+            raise ValueError(f"«{step.tittel}» har ikke noe utfall å velge (fikk «{utfall}»).")
+        return None
+    choices = ", ".join(o.id for o in step.utfall)
+    if not utfall.strip():
+        raise ValueError(f"«{step.tittel}» avgjør et utfall: velg ett av {choices}.")
+    chosen = step.outcome(utfall)
+    if chosen is None:
+        raise ValueError(f"Ukjent utfall «{utfall}» for «{step.tittel}». Velg ett av {choices}.")
+    return chosen
 
 
 def add_tiltak(case: Case, tiltak: Tiltak) -> Case:
@@ -297,50 +370,100 @@ def _require_open(case: Case, what: str) -> None:
 # --- deadlines and the staircase -----------------------------------------------------------
 
 
-def deadline(
-    case: Case, step: StepDef, profile: Profile, calendar: SchoolCalendar
-) -> dt.date | None:
-    """The step's frist on a school day, or None (see the module docstring for the rules).
-
-    `profile` is not read today (the step carries its own rule); it is part of the
-    signature so a profile-wide rule can come later without touching the callers.
-    """
-    if step.frist_dager is None:
-        return None
+def _start(case: Case, step: StepDef, pos: _Position, before: list[StepRecord]) -> dt.date | None:
+    """The date the step's time counts from, given the records taken before it."""
+    if pos.via is not None:
+        return pos.via.dato
     if step.etter == "varsel":
-        base = case.varsel_dato
-    else:
-        record = case.record(step.etter)
-        if record is None:
+        return case.varsel_dato
+    return next((r.dato for r in reversed(before) if r.step == step.etter), None)
+
+
+def _frist(
+    case: Case,
+    step: StepDef,
+    pos: _Position,
+    before: list[StepRecord],
+    calendar: SchoolCalendar,
+    held: Mapping[str, dt.date] | None,
+) -> dt.date | None:
+    if step.frist_dager is None and step.frist_uker is None:
+        return None
+    start = _start(case, step, pos, before)
+    if start is None:
+        return None
+    if step.krever:
+        first_held = (held or {}).get(step.krever)
+        if first_held is None:
             return None
-        base = record.dato
-    frist = base + dt.timedelta(days=step.frist_dager)
-    if calendar.is_school_day(frist):
-        return frist
-    if step.naar == "etter":
-        return calendar.next_school_day(frist)
-    earlier = calendar.previous_school_day(frist)
-    if earlier >= base:
-        return earlier
-    return base if calendar.is_school_day(base) else calendar.next_school_day(base)
+        start = max(start, first_held)
+    if step.frist_uker is not None and step.naar == "etter":
+        return calendar.after_school_weeks(start, step.frist_uker)
+    days = step.frist_dager if step.frist_dager is not None else 7 * (step.frist_uker or 0)
+    return calendar.within_days(start, days)
+
+
+def deadline(
+    case: Case,
+    step: StepDef,
+    profile: Profile,
+    calendar: SchoolCalendar,
+    held: Mapping[str, dt.date] | None = None,
+) -> dt.date | None:
+    """The step's frist on a school day, or None (see the module docstring for the rules):
+    the next step's if `step` is next, else the frist its latest record had.
+
+    `held`: rule id -> the day the student's alert for it first held (Alert.forst), for
+    steps that `krever` a rule; without it such a step has no deadline.
+    """
+    found = None
+    for state in staircase(case, profile, calendar, dt.date.max, held):
+        if state.step.id != step.id:
+            continue
+        if state.record is None:
+            return state.frist if state.state == "neste" or found is None else found
+        found = state.frist
+    return found
 
 
 def staircase(
-    case: Case, profile: Profile, calendar: SchoolCalendar, dato: dt.date
+    case: Case,
+    profile: Profile,
+    calendar: SchoolCalendar,
+    dato: dt.date,
+    held: Mapping[str, dt.date] | None = None,
 ) -> list[StepState]:
-    """Every step of the profile with its record and frist; a closed case has no "neste"."""
-    upcoming = next_step(case, profile) if case.is_open else None
-    states = []
-    for step in profile.steps:
-        record = case.record(step.id)
-        frist = deadline(case, step, profile, calendar)
-        if record is not None:
-            state, overdue = "utfort", False
-        elif upcoming is not None and step.id == upcoming.id:
-            state, overdue = "neste", frist is not None and frist < dato
-        else:
-            state, overdue = "senere", False
-        states.append(StepState(step, record, frist, state, overdue))
+    """The steps taken (in order, with the frist each had), the next step and the ones
+    ahead of it in the profile (up to a step that decides an outcome); a closed case has
+    no "neste"."""
+    taken, pos = _walk(case, profile)
+    states: list[StepState] = []
+    records = [r for r in case.steps if _step_by_id(profile, r.step) is not None]
+    before: list[StepRecord] = []
+    for (step, at), record in zip(taken, records, strict=True):
+        frist = _frist(case, step, at, before, calendar, held)
+        states.append(StepState(step, record, frist, "utfort", False))
+        before.append(record)
+    step = pos.step
+    if step is None:
+        return states
+    frist = _frist(case, step, pos, before, calendar, held)
+    is_next = case.is_open
+    states.append(
+        StepState(
+            step,
+            None,
+            frist,
+            "neste" if is_next else "senere",
+            is_next and frist is not None and frist < dato,
+        )
+    )
+    while not step.utfall:
+        index = profile.steps.index(step)
+        if index + 1 >= len(profile.steps):
+            break
+        step = profile.steps[index + 1]
+        states.append(StepState(step, None, None, "senere", False))
     return states
 
 
@@ -350,23 +473,25 @@ def due_steps(
     calendar: SchoolCalendar,
     dato: dt.date,
     horizon_days: int = 0,
+    held: Mapping[str, Mapping[str, dt.date]] | None = None,
 ) -> list[DueStep]:
     """Open cases' next steps due by `dato` + horizon: overdue first, then by frist.
 
     Only cases that follow `profile` are considered (ask once per profile), and a next
     step without a deadline (e.g. Strand's melding til ledelsen) is never "due".
+    `held`: per student, rule id -> the day the rule first held (see `deadline`).
     """
     until = dato + dt.timedelta(days=horizon_days)
     due = []
     for case in cases:
         if not case.is_open or case.profil != profile.id:
             continue
-        step = next_step(case, profile)
-        if step is None:
+        states = staircase(case, profile, calendar, dato, (held or {}).get(case.elev))
+        state = next((s for s in states if s.state == "neste"), None)
+        if state is None or state.frist is None:
             continue
-        frist = deadline(case, step, profile, calendar)
-        if frist is not None and frist <= until:
-            due.append(DueStep(case, step, frist, frist < dato))
+        if state.frist <= until:
+            due.append(DueStep(case, state.step, state.frist, state.frist < dato))
     due.sort(key=lambda d: (not d.overdue, d.frist, d.case.klasse, d.case.elev, d.case.id))
     return due
 
@@ -384,6 +509,9 @@ def staircase_text(states: list[StepState], navn: Mapping[str, str] | None = Non
             late = s.frist is not None and s.step.naar == "innen" and s.record.dato > s.frist
             extra = f", frist var {format_date(s.frist)}" if late and s.frist else ""
             line += f" – {format_date(s.record.dato)} ({who}{extra})"
+            outcome = s.step.outcome(s.record.utfall) if s.record.utfall else None
+            if outcome is not None:
+                line += f": {outcome.tittel}"
         elif s.frist is not None:
             word = "planlagt" if s.step.naar == "etter" else "frist"
             line += f" – {word} {format_date(s.frist)}"

@@ -6,6 +6,7 @@ Pure data, no I/O and no clock. Dates are `datetime.date`; the caller passes "to
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -100,15 +101,27 @@ class Foresatt:
 
 @dataclass(frozen=True, slots=True)
 class Student:
+    """`klasse` is the class in the newest school year imported; `klasser` keeps the class
+    of every school year known, as (skoleår, klasse) pairs (DESIGN: classes change every
+    August, a student's class is kept per school year)."""
+
     id: str
     fornavn: str
     etternavn: str
     klasse: str
     foresatte: tuple[Foresatt, ...] = ()
+    klasser: tuple[tuple[str, str], ...] = ()
 
     @property
     def navn(self) -> str:
         return f"{self.fornavn} {self.etternavn}"
+
+    def klasse_i(self, skoleaar: str) -> str:
+        """The class in school year `skoleaar` (e.g. "2026-2027"); the current one if unknown."""
+        for year, klasse in self.klasser:
+            if year == skoleaar:
+                return klasse
+        return self.klasse
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -145,6 +158,33 @@ class Slot:
         return (self.slutt.hour * 60 + self.slutt.minute) - (
             self.start.hour * 60 + self.start.minute
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableVersion:
+    """The weekly timetable valid from `fra` until the next version starts (DESIGN, Lesson)."""
+
+    fra: dt.date
+    slots: tuple[Slot, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CancelledLesson:
+    """A lesson of the timetable that was not held (avlyst: trip, exam day)."""
+
+    klasse: str
+    dato: dt.date
+    time: int
+    av: str = ""
+    tid: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kortdag:
+    """A short day from `skole.toml`: every class's day ends after period `siste_time`."""
+
+    dato: dt.date
+    siste_time: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,19 +272,64 @@ class SchoolConfig:
     ferier: tuple[Holiday, ...] = ()
     elevmapper: str = ""
     demo: bool = False
+    kortdager: tuple[Kortdag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Roster:
-    """Who is in the school and when they meet: students, staff and the weekly timetable."""
+    """Who is in the school and when they meet: students, staff and the weekly timetable.
+
+    `versions` are the timetable's versions, each valid from its `fra` until the next one
+    (DESIGN, Timetables change). A roster made with `timetable` only has one version valid
+    from the beginning of time (data from before versions existed); `timetable` is the
+    newest version's slots, for the callers that want "the timetable" without a date.
+    """
 
     students: tuple[Student, ...] = ()
     staff: tuple[Staff, ...] = ()
     timetable: tuple[Slot, ...] = ()
+    versions: tuple[TimetableVersion, ...] = ()
     _by_id: dict[str, Student] = field(default_factory=dict, compare=False, repr=False)
+    _starts: list[dt.date] = field(default_factory=list, compare=False, repr=False)
+    _index: list[dict[tuple[str, int], list[Slot]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update({s.id: s for s in self.students})
+        versions = tuple(sorted(self.versions, key=lambda v: v.fra))
+        if not versions and self.timetable:
+            versions = (TimetableVersion(dt.date.min, tuple(self.timetable)),)
+        object.__setattr__(self, "versions", versions)
+        if versions and not self.timetable:
+            object.__setattr__(self, "timetable", versions[-1].slots)
+        for version in versions:
+            index: dict[tuple[str, int], list[Slot]] = {}
+            for slot in sorted(version.slots, key=lambda s: s.time):
+                index.setdefault((slot.klasse, slot.ukedag), []).append(slot)
+            self._starts.append(version.fra)
+            self._index.append(index)
+
+    def version_on(self, dato: dt.date) -> TimetableVersion | None:
+        """The timetable version valid on `dato` (None before the first one)."""
+        i = bisect_right(self._starts, dato) - 1
+        return self.versions[i] if i >= 0 else None
+
+    def slots_on(self, klasse: str, dato: dt.date) -> list[Slot]:
+        """The class's lessons on `dato` by the timetable version valid that day."""
+        i = bisect_right(self._starts, dato) - 1
+        if i < 0:
+            return []
+        return list(self._index[i].get((klasse, dato.isoweekday()), ()))
+
+    def slot_on(self, klasse: str, dato: dt.date, time: int) -> Slot | None:
+        return next((s for s in self.slots_on(klasse, dato) if s.time == time), None)
+
+    def students_in_year(self, klasse: str, skoleaar: str) -> list[Student]:
+        """The students whose class in school year `skoleaar` is `klasse`."""
+        return sorted(
+            (s for s in self.students if s.klasse_i(skoleaar) == klasse), key=lambda s: s.sort_key
+        )
 
     def student(self, elev_id: str) -> Student | None:
         return self._by_id.get(elev_id)

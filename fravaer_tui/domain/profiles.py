@@ -49,12 +49,24 @@ class RuleDef:
     enhet: str
     tiltak: str
     permisjon_teller: bool = True
+    # Hole, rutinepunkt 4: the action when innvilget permisjon alone reaches the threshold
+    permisjon_tiltak: str = ""
 
     @property
     def vindu_tekst(self) -> str:
         if self.maaneder is None:
             return "semesteret"
         return "1 måned" if self.maaneder == 1 else f"{self.maaneder} måneder"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a step decides (Hole's evaluation: løst, ny_plan, aktiv_oppfolging) and the
+    step it leads to (`neste`, "" = no further step)."""
+
+    id: str
+    tittel: str
+    neste: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,18 @@ class StepDef:
     vedlegg: tuple[int, ...]
     beskrivelse: str
     naar: str = "innen"  # "innen": must be done by the deadline; "etter": takes place then
+    frist_uker: int | None = None  # school weeks: the 5N-th school day after the start
+    krever: str = ""  # a rule id: no deadline unless it holds; it counts from the later date
+    utfall: tuple[Outcome, ...] = ()
+
+    def outcome(self, text: str) -> Outcome | None:
+        """The outcome named `text` (`lost` is taken for `løst`)."""
+        wanted = _fold(text)
+        return next((o for o in self.utfall if _fold(o.id) == wanted), None)
+
+
+def _fold(text: str) -> str:
+    return text.strip().casefold().replace("ø", "o").replace("æ", "ae").replace("å", "a")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +114,29 @@ MAX_THRESHOLD = 1000  # a school year has ~190 days and ~1,100 lessons
 MAX_DEADLINE_DAYS = 365
 
 _TOP_KEYS = ("id", "navn", "regler", "trinn")
-_RULE_KEYS = ("tittel", "beskrivelse", "vindu", "terskel", "enhet", "tiltak", "permisjon_teller")
-_STEP_KEYS = ("id", "tittel", "hvem", "etter", "frist_dager", "vedlegg", "beskrivelse", "naar")
+_RULE_KEYS = (
+    "tittel",
+    "beskrivelse",
+    "vindu",
+    "terskel",
+    "enhet",
+    "tiltak",
+    "permisjon_teller",
+    "permisjon_tiltak",
+)
+_STEP_KEYS = (
+    "id",
+    "tittel",
+    "hvem",
+    "etter",
+    "frist_dager",
+    "frist_uker",
+    "krever",
+    "utfall",
+    "vedlegg",
+    "beskrivelse",
+    "naar",
+)
 _WINDOW = re.compile(r"^\s*([0-9]+)\s*(måned|måneder|maaned|maaneder|mnd)\s*$", re.IGNORECASE)
 
 
@@ -184,6 +229,15 @@ def parse_profile(doc: dict[str, Any], source: str, text: str = "") -> Profile:
     steps: list[StepDef] = []
     for i, spec in enumerate(trinn, start=1):
         steps.append(_step(spec, _Where(source, text, ("trinn", i), f"trinn nr. {i}"), steps))
+    known_steps = {s.id for s in steps}
+    for i, step in enumerate(steps, start=1):
+        for outcome in step.utfall:
+            if outcome.neste and outcome.neste not in known_steps:
+                where = _Where(source, text, ("trinn", i), f"trinn nr. {i}")
+                raise where.error(
+                    f"utfall «{outcome.id}» peker på ukjent trinn «{visible(outcome.neste)}»",
+                    "utfall",
+                )
     return Profile(id=profile_id, navn=navn, rules=tuple(rules), steps=tuple(steps))
 
 
@@ -215,6 +269,7 @@ def _rule(rule_id: str, spec: Any, source: str, text: str) -> RuleDef:
         enhet=where.text_value(spec, "enhet", "", free=False),
         tiltak=where.text_value(spec, "tiltak", "", free=True),
         permisjon_teller=permisjon,
+        permisjon_tiltak=where.text_value(spec, "permisjon_tiltak", "", free=True),
     )
 
 
@@ -262,6 +317,18 @@ def _step(spec: dict[str, Any], where: _Where, earlier: list[StepDef]) -> StepDe
             f"(skjemaene programmet fyller ut), f.eks. [1, 2]; fant {_list_text(vedlegg)}",
             "vedlegg",
         )
+    uker = spec.get("frist_uker")
+    if uker is not None:
+        try:
+            check_number(uker, 0, MAX_DEADLINE_DAYS // 7, integer=True)
+        except ValueError as exc:
+            raise where.error(f"frist_uker {exc}", "frist_uker") from None
+    krever = spec.get("krever", "")
+    if krever and krever not in RULE_IDS:
+        shown = visible(krever) if isinstance(krever, str) else describe_value(krever)
+        raise where.error(
+            f"krever «{shown}» er ingen kjent regel (kjente: {', '.join(RULE_IDS)})", "krever"
+        )
     return StepDef(
         id=step_id,
         tittel=where.text_value(spec, "tittel", step_id, free=False),
@@ -271,7 +338,35 @@ def _step(spec: dict[str, Any], where: _Where, earlier: list[StepDef]) -> StepDe
         vedlegg=tuple(vedlegg),
         beskrivelse=where.text_value(spec, "beskrivelse", "", free=True),
         naar=naar,
+        frist_uker=uker,
+        krever=str(krever),
+        utfall=_outcomes(spec.get("utfall", []), where),
     )
+
+
+def _outcomes(value: Any, where: _Where) -> tuple[Outcome, ...]:
+    """What a step decides: a list of { id, tittel, neste } (Hole's evaluation)."""
+    if not isinstance(value, list):
+        raise where.error(
+            f"utfall må være en liste av {{ id, tittel, neste }}, ikke {describe_value(value)}",
+            "utfall",
+        )
+    found = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+            raise where.error("hvert utfall må ha en «id» (tekst)", "utfall")
+        unknown = set(item) - {"id", "tittel", "neste"}
+        if unknown:
+            raise where.error(
+                f"utfall «{visible(item['id'])}» har ukjent nøkkel "
+                f"«{visible(sorted(unknown)[0])}» (kjente: id, tittel, neste)",
+                "utfall",
+            )
+        tittel, neste = item.get("tittel", item["id"]), item.get("neste", "")
+        if not isinstance(tittel, str) or not isinstance(neste, str):
+            raise where.error("tittel og neste i et utfall skrives som tekst", "utfall")
+        found.append(Outcome(item["id"], tittel, neste))
+    return tuple(found)
 
 
 def _list_text(value: Any) -> str:

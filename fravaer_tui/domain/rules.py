@@ -3,10 +3,15 @@
 Pure functions of the school's data and a check date (DESIGN, Threshold rules):
 - windows end at the check date D, inclusive; "semester" is D's semester up to D;
   "N months" runs from D minus N calendar months, plus one day, to D;
-- absence for one date = absent lessons ÷ the class's lessons that day;
-- consecutive days count school days only, so weekends and holidays do not break a run;
-- an alert's first date is the start of the unbroken stretch of days, ending at D,
-  on which the rule held.
+- absence for one date = absent lessons ÷ the lessons the class *held* that day: its
+  timetable version for that date, less lessons not held (avlyst) and lessons after a
+  kortdag's last period, and any lesson that was registered all the same; a fully missed
+  short day is 1 day;
+- a day with nothing registered for the class is unknown: it counts for nothing and
+  does not break a run; consecutive days count school days only;
+- an alert's first date is the start of the unbroken stretch of days, ending at D, on
+  which the rule held; `siste` is its newest incident, and a logged contact with
+  foresatte on or after that incident makes it `fulgt_opp` (DESIGN, alert).
 """
 
 from __future__ import annotations
@@ -18,12 +23,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fravaer_tui.domain.model import (
+    CancelledLesson,
+    Contact,
     Mark,
     MarkType,
     Melding,
     Reason,
     Registration,
     Roster,
+    Student,
     Validity,
     class_sort_key,
 )
@@ -32,11 +40,14 @@ from fravaer_tui.domain.schoolcalendar import (
     ONE_DAY,
     SchoolCalendar,
     months_window_start,
+    school_year_name,
     school_year_start,
     semester_bounds,
 )
 
 EPSILON = 1e-9
+AAPEN = "åpen"  # an alert with an incident no contact with foresatte has followed up yet
+FULGT_OPP = "fulgt_opp"  # a contact with foresatte on or after its newest incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,24 @@ class Alert:
     vindu_fra: dt.date
     tiltak: str
     evidence: tuple[Evidence, ...]
+    siste: dt.date | None = None  # the newest incident (None: same as `forst`)
+    status: str = AAPEN
+    kontakt: dt.date | None = None  # the newest contact with foresatte up to the check date
+
+    @property
+    def nyeste(self) -> dt.date:
+        return self.siste or self.forst
+
+    @property
+    def ny_hendelse(self) -> bool:
+        """Open again: a contact followed up this stretch, and a later incident came."""
+        return self.status == AAPEN and self.kontakt is not None and self.kontakt >= self.forst
+
+
+def follows_up(contact: Contact) -> bool:
+    """A contact that reached foresatte: a call nobody answered, or a talk with the student
+    alone, does not follow up an alert (DESIGN: «a logged contact with foresatte»)."""
+    return contact.hva != "samtale med elev" and contact.utfall != "ikke svar"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,24 +188,56 @@ def melding_cover(
 
 
 class Lessons:
-    """How many lessons each class has on a date, and which lessons were registered."""
+    """Which lessons each class held on a date, and which of them were registered.
+
+    Held = the periods of the timetable version valid on the date, up to a kortdag's last
+    period, less lessons marked not held; a lesson registered all the same was held too.
+    """
 
     def __init__(
-        self, roster: Roster, calendar: SchoolCalendar, registrations: Iterable[Registration]
+        self,
+        roster: Roster,
+        calendar: SchoolCalendar,
+        registrations: Iterable[Registration],
+        cancelled: Iterable[CancelledLesson] = (),
     ) -> None:
+        self.roster = roster
         self.calendar = calendar
-        self._per_weekday: dict[str, list[int]] = defaultdict(lambda: [0] * 8)
-        for slot in roster.timetable:
-            self._per_weekday[slot.klasse][slot.ukedag] += 1
-        self.registered: dict[tuple[str, dt.date], int] = defaultdict(int)
+        self.cancelled: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+        for c in cancelled:
+            self.cancelled[(c.klasse, c.dato)].add(c.time)
+        self.registered_periods: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
         for reg in registrations:
-            self.registered[(reg.klasse, reg.dato)] += 1
+            if reg.time not in self.cancelled.get((reg.klasse, reg.dato), ()):
+                self.registered_periods[(reg.klasse, reg.dato)].add(reg.time)
+        self._periods: dict[tuple[str, dt.date], frozenset[int]] = {}
         self._held: dict[tuple[str, dt.date, dt.date], int] = {}
 
+    def is_cancelled(self, klasse: str, dato: dt.date, time: int) -> bool:
+        return time in self.cancelled.get((klasse, dato), ())
+
+    def registered(self, klasse: str, dato: dt.date) -> int:
+        """Lessons of the class registered that day (not counting lessons not held)."""
+        return len(self.registered_periods.get((klasse, dato), ()))
+
+    def periods(self, klasse: str, dato: dt.date) -> frozenset[int]:
+        key = (klasse, dato)
+        found = self._periods.get(key)
+        if found is None:
+            planned: set[int] = set()
+            if self.calendar.is_school_day(dato):
+                planned = {s.time for s in self.roster.slots_on(klasse, dato)}
+                last = self.calendar.last_period(dato)
+                if last is not None:
+                    planned = {t for t in planned if t <= last}
+                planned -= self.cancelled.get(key, set())
+            found = frozenset(planned | self.registered_periods.get(key, set()))
+            self._periods[key] = found
+        return found
+
     def on(self, klasse: str, dato: dt.date) -> int:
-        if not self.calendar.is_school_day(dato):
-            return 0
-        return self._per_weekday[klasse][dato.isoweekday()]
+        """Lessons the class held on `dato`."""
+        return len(self.periods(klasse, dato))
 
     def held(self, klasse: str, fra: dt.date, til: dt.date) -> int:
         """Lessons the class had from `fra` to `til`, registered or not."""
@@ -227,17 +288,19 @@ class _StudentCheck:
 
     def __init__(
         self,
-        elev: str,
-        klasse: str,
+        student: Student,
         entries: list[_Entry],
         lessons: Lessons,
         dato: dt.date,
+        kontakter: list[dt.date] | None = None,
     ) -> None:
-        self.elev = elev
-        self.klasse = klasse
+        self.student = student
+        self.elev = student.id
+        self.klasse = student.klasse_i(school_year_name(dato))
         self.entries = entries
         self.lessons = lessons
         self.dato = dato
+        self.kontakter = sorted(kontakter or [])
         self.absences = [e for e in entries if e.absent]
         self.late = [e for e in entries if e.kind is MarkType.SENT]
         self.fractions = day_fractions(self.absences, lessons)
@@ -248,10 +311,19 @@ class _StudentCheck:
         found: tuple[float, dt.date],
         evidence: list[_Entry],
         since: dt.date | None = None,
+        tiltak: str | None = None,
     ) -> Alert:
         """`since`: evidence from this date on (default: the window's start)."""
         antall, forst = found
         start = _window_start(rule, self.dato)
+        shown = tuple(
+            e.evidence()
+            for e in sorted(evidence, key=_entry_order)
+            if min(start, since or start) <= e.dato <= self.dato
+        )
+        siste = max((e.dato for e in shown), default=forst)
+        kontakt = self.kontakter[-1] if self.kontakter else None
+        status = FULGT_OPP if kontakt is not None and kontakt >= siste else AAPEN
         return Alert(
             elev=self.elev,
             klasse=self.klasse,
@@ -262,12 +334,11 @@ class _StudentCheck:
             terskel=rule.terskel,
             enhet=rule.enhet,
             vindu_fra=start,
-            tiltak=rule.tiltak,
-            evidence=tuple(
-                e.evidence()
-                for e in sorted(evidence, key=_entry_order)
-                if min(start, since or start) <= e.dato <= self.dato
-            ),
+            tiltak=rule.tiltak if tiltak is None else tiltak,
+            evidence=shown,
+            siste=siste,
+            status=status,
+            kontakt=kontakt,
         )
 
     def _count_rule(self, rule: RuleDef, counted: list[_Entry]) -> Alert | None:
@@ -286,24 +357,45 @@ class _StudentCheck:
         return self._count_rule(rule, self.late)
 
     def forlater_skolen(self, rule: RuleDef) -> Alert | None:
-        return self._count_rule(rule, [e for e in self.absences if e.kind is MarkType.FORLOT])
+        """`forlot` that foresatte have not explained (a gyldig one is not counted)."""
+        return self._count_rule(
+            rule,
+            [
+                e
+                for e in self.absences
+                if e.kind is MarkType.FORLOT and e.validity is not Validity.GYLDIG
+            ],
+        )
 
     def hoyt_fravaer(self, rule: RuleDef) -> Alert | None:
+        """Absence days of any validity (DESIGN). With `permisjon_tiltak` (Hole, rutinepunkt
+        4: «Er det innvilget permisjon ... ringes det ikke, men vurderes om det gis»), an
+        alert where innvilget permisjon alone reaches the threshold and the other days do
+        not gets that action instead of the phone call."""
         counted, fractions = self.absences, self.fractions
         if not rule.permisjon_teller:
             counted = [e for e in counted if not _innvilget_permisjon(e)]
             fractions = day_fractions(counted, self.lessons)
         found = _sum_rule(fractions, rule, self.dato)
-        return self._alert(rule, found, counted) if found else None
+        if not found:
+            return None
+        tiltak = None
+        if rule.permisjon_tiltak:
+            perm = [e for e in counted if _innvilget_permisjon(e)]
+            rest = [e for e in counted if not _innvilget_permisjon(e)]
+            if _sum_rule(day_fractions(perm, self.lessons), rule, self.dato) and not _sum_rule(
+                day_fractions(rest, self.lessons), rule, self.dato
+            ):
+                tiltak = rule.permisjon_tiltak
+        return self._alert(rule, found, counted, tiltak=tiltak)
 
     def sammenhengende_uten_melding(self, rule: RuleDef) -> Alert | None:
         """Whole school days absent in a row with no melding (Strand, Melding av fravær d).
 
         Only school days count, so weekends and holidays (juleferie too) never break a
-        run; runs start no earlier than the school year. The rule holds when a run
-        reached the threshold inside the window. A day is whole when the student missed
-        every lesson registered that day and at least half the day's lessons were
-        registered; a day with too little registered is unknown and breaks the run.
+        run, and neither does an unknown day (nothing registered for the class, or too
+        little to tell); runs start no earlier than the school year. The rule holds when a
+        run reached the threshold inside the window.
         """
         start = _window_start(rule, self.dato)
         year_start = school_year_start(self.dato)
@@ -311,7 +403,7 @@ class _StudentCheck:
         for e in self.absences:
             if year_start <= e.dato <= self.dato:
                 by_day[e.dato].append(e)
-        whole = {d for d, day in by_day.items() if self._whole_day_without_melding(d, day)}
+        whole = {d for d, day in by_day.items() if self._day_state(d, day) == "hel"}
         threshold = int(rule.terskel)
         if len(whole) < threshold:
             return None
@@ -320,7 +412,8 @@ class _StudentCheck:
         longest, forst = 0, None
         for d in self.lessons.calendar.school_days(min(whole), self.dato):
             if d not in whole:
-                run = []
+                if self._day_state(d, by_day.get(d, [])) != "ukjent":
+                    run = []
                 continue
             run.append(d)
             if len(run) >= threshold and run[threshold - 1] >= start:
@@ -332,14 +425,22 @@ class _StudentCheck:
         evidence = [e for d in sorted(qualifying) for e in by_day[d]]
         return self._alert(rule, (float(longest), forst), evidence, since=min(qualifying))
 
-    def _whole_day_without_melding(self, dato: dt.date, day: list[_Entry]) -> bool:
+    def _day_state(self, dato: dt.date, day: list[_Entry]) -> str:
+        """ "hel" (absent the whole day, no melding), "ukjent" or "brudd" (breaks a run).
+
+        Unknown: nothing registered for the class that day, or the student missed every
+        lesson registered but fewer than half the day's lessons were registered.
+        """
+        klasse = day[0].klasse if day else self.student.klasse_i(school_year_name(dato))
+        registered = self.lessons.registered(klasse, dato)
+        if registered == 0:
+            return "ukjent"
         if any(e.validity is not Validity.IKKE_MELDT for e in day):
-            return False
-        klasse = day[0].klasse
-        registered = self.lessons.registered[(klasse, dato)]
-        lessons = self.lessons.on(klasse, dato)
+            return "brudd"
         missed = len({e.time for e in day})
-        return registered > 0 and missed >= registered and 2 * registered >= lessons
+        if missed < registered:
+            return "brudd"
+        return "hel" if 2 * registered >= self.lessons.on(klasse, dato) else "ukjent"
 
     def figures(self, fra: dt.date) -> StudentFigures:
         absences = [e for e in self.absences if fra <= e.dato <= self.dato]
@@ -364,7 +465,7 @@ def _entry_order(e: _Entry) -> tuple[dt.date, int]:
 
 
 def day_fractions(absences: Iterable[_Entry], lessons: Lessons) -> dict[dt.date, float]:
-    """Absence days per date: absent lessons ÷ the class's lessons that day (DESIGN)."""
+    """Absence days per date: absent lessons ÷ the lessons the class held that day (DESIGN)."""
     counts: dict[tuple[dt.date, str], set[int]] = defaultdict(set)
     for e in absences:
         counts[(e.dato, e.klasse)].add(e.time)
@@ -392,12 +493,29 @@ def check(
     profile: Profile,
     dato: dt.date,
     elever: Iterable[str] | None = None,
+    *,
+    contacts: Iterable[Contact] = (),
+    cancelled: Iterable[CancelledLesson] = (),
 ) -> CheckResult:
-    """Run every rule of `profile` for every student (or those in `elever`) at `dato`."""
-    registrations = [r for r in registrations if r.dato <= dato]
+    """Run every rule of `profile` for every student (or those in `elever`) at `dato`.
+
+    `contacts`: the contact log, which decides each alert's status; `cancelled`: lessons
+    marked not held (their registrations, if any, count for nothing).
+    """
+    cancelled = [c for c in cancelled if c.dato <= dato]
+    lessons = Lessons(roster, calendar, (), cancelled)
+    registrations = [
+        r
+        for r in registrations
+        if r.dato <= dato and not lessons.is_cancelled(r.klasse, r.dato, r.time)
+    ]
+    lessons = Lessons(roster, calendar, registrations, cancelled)
     wanted = set(elever) if elever is not None else None
-    lessons = Lessons(roster, calendar, registrations)
     covered = melding_cover(meldinger, until=dato)
+    kontakter: dict[str, list[dt.date]] = defaultdict(list)
+    for contact in contacts:
+        if contact.tid.date() <= dato and follows_up(contact):
+            kontakter[contact.elev].append(contact.tid.date())
 
     entries: dict[str, list[_Entry]] = defaultdict(list)
     for reg in registrations:
@@ -422,12 +540,17 @@ def check(
             )
 
     fra = semester_bounds(dato)[0]
+    year = school_year_name(dato)
     alerts: list[Alert] = []
     figures: dict[str, StudentFigures] = {}
-    for student in sorted(roster.students, key=lambda s: (class_sort_key(s.klasse), s.sort_key)):
+    for student in sorted(
+        roster.students, key=lambda s: (class_sort_key(s.klasse_i(year)), s.sort_key)
+    ):
         if wanted is not None and student.id not in wanted:
             continue
-        one = _StudentCheck(student.id, student.klasse, entries.get(student.id, []), lessons, dato)
+        one = _StudentCheck(
+            student, entries.get(student.id, []), lessons, dato, kontakter.get(student.id)
+        )
         figures[student.id] = one.figures(fra)
         if not one.entries:
             continue

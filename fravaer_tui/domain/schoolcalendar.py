@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
 
-from fravaer_tui.domain.model import Holiday
+from fravaer_tui.domain.model import Holiday, Kortdag
 from fravaer_tui.domain.validate import check_date, visible
 
 ONE_DAY = dt.timedelta(days=1)
@@ -68,18 +68,25 @@ def public_holiday_name(dato: dt.date) -> str | None:
 class SchoolCalendar:
     """Which dates are school days: Mon–Fri, not a public holiday, not in the school's holidays."""
 
-    __slots__ = ("ferier", "_cache", "_public")
+    __slots__ = ("ferier", "kortdager", "_cache", "_public")
 
     def __init__(
         self,
         ferier: tuple[Holiday, ...] = (),
         public: dict[int, frozenset[dt.date]] | None = None,
+        kortdager: tuple[Kortdag, ...] = (),
     ) -> None:
         """`public`: public holidays per year already worked out by the `holidays` package
-        (a cache, so the app need not import it at start); other years are asked for."""
+        (a cache, so the app need not import it at start); other years are asked for.
+        `kortdager`: short days (`[[kortdag]]` in skole.toml), the last period held."""
         self.ferier = tuple(sorted(ferier, key=lambda h: h.fra))
+        self.kortdager = {k.dato: k.siste_time for k in kortdager}
         self._cache: dict[dt.date, bool] = {}
         self._public = dict(public or {})
+
+    def last_period(self, dato: dt.date) -> int | None:
+        """On a kortdag, the last period held that day; otherwise None (the whole timetable)."""
+        return self.kortdager.get(dato)
 
     def public_holidays(self, year: int) -> frozenset[dt.date]:
         found = self._public.get(year)
@@ -131,6 +138,22 @@ class SchoolCalendar:
 
     def first_school_day(self, fra: dt.date, til: dt.date) -> dt.date | None:
         return next(self.school_days(fra, til), None)
+
+    def on_or_next_school_day(self, dato: dt.date) -> dt.date:
+        """`dato` if it is a school day, else the next one: a deadline moves forward."""
+        return dato if self.is_school_day(dato) else self.next_school_day(dato)
+
+    def within_days(self, start: dt.date, days: int) -> dt.date:
+        """«innen N dager»: N calendar days from `start`; a last day that is not a school
+        day moves forward to the next school day, never backwards (DESIGN, follow-up)."""
+        return self.on_or_next_school_day(start + dt.timedelta(days=days))
+
+    def after_school_weeks(self, start: dt.date, weeks: int) -> dt.date:
+        """«etter N uker» of trial: the 5N-th school day after `start` (holidays are not
+        trial time). 0 weeks: `start` itself, or the next school day."""
+        if weeks <= 0:
+            return self.on_or_next_school_day(start)
+        return self.add_school_days(start, 5 * weeks)
 
 
 def format_date(dato: dt.date) -> str:

@@ -99,7 +99,8 @@ class CaseScreen(Screen[None]):
             f"opprettet {format_date(case.opprettet)} fra varselet «{case.regel}» "
             f"{format_date(case.varsel_dato)}"
         )
-        states = followup.staircase(case, school.profile, school.calendar, self.dato)
+        held = {a.regel: a.forst for a in self.app.flagged(case.elev)}  # type: ignore[attr-defined]
+        states = followup.staircase(case, school.profile, school.calendar, self.dato, held)
         lines = ["[b]Skolenærværstrappa[/b] – " + school.profile.navn, ""]
         lines += followup.staircase_text(states, {s.id: s.initials for s in school.roster.staff})
         for record in case.steps:

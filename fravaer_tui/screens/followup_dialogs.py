@@ -129,12 +129,22 @@ class StepDialog(_Dialog):
             yield Static(self.step.beskrivelse)
             yield Label("Dato utført")
             yield Input(format_date(self.now.date()), id="dato", max_length=10)
+            if self.step.utfall:  # decided at this step (Hole: «Evaluering etter tre uker»)
+                yield Label("Utfall")
+                yield _radio("utfall", tuple(o.tittel for o in self.step.utfall))
             yield Label("Notat (hvem var med, hva ble avtalt)")
             yield Input(id="notat", max_length=500)
             yield from self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#notat", Input).focus()
+
+    def _utfall(self) -> str:
+        if not self.step.utfall:
+            return ""
+        pressed = self.query_one("#utfall", RadioSet).pressed_button
+        index = int(pressed.name) if pressed and pressed.name else 0
+        return self.step.utfall[index].id
 
     def action_save(self) -> None:
         try:
@@ -145,17 +155,17 @@ class StepDialog(_Dialog):
         if dato > self.now.date():
             self.fail("Et trinn kan ikke føres som utført fram i tid.")
             return
-        self._store(dato, self.query_one("#notat", Input).value.strip())
+        self._store(dato, self.query_one("#notat", Input).value.strip(), self._utfall())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog")
-    def _store(self, dato: dt.date, notat: str) -> str:
+    def _store(self, dato: dt.date, notat: str, utfall: str = "") -> str:
         session = self.app.session  # type: ignore[attr-defined]
         effect = None
         if self.step.naar == "etter" and self.case.steps:
             since = self.case.steps[-1].dato  # the plan or tiltak the evaluation looks back on
             days = max(7, (dato - since).days)
             effect = session.effect(self.case, since, days, dato)
-        session.record_step(self.case, self.step.id, dato, self.now, notat, effect)
+        session.record_step(self.case, self.step.id, dato, self.now, notat, effect, utfall)
         text = f"{self.step.tittel} er ført for {self.student.navn}."
         return f"{text} {effect.sentence()}" if effect else text
 

@@ -138,7 +138,8 @@ class StudentScreen(LoadingScreen):
             lines += ["", "[b]Sak[/b]"]
             school = self.app.school  # type: ignore[attr-defined]
             for case in page.cases[:3]:
-                states = followup.staircase(case, school.profile, school.calendar, self.dato)
+                held = {a.regel: a.forst for a in page.alerts}
+                states = followup.staircase(case, school.profile, school.calendar, self.dato, held)
                 lines.append(f"  {case.status.value} sak fra {format_date(case.opprettet)}:")
                 lines += [
                     f"    {line}"

@@ -9,6 +9,7 @@ from typing import Any
 
 from fravaer_tui.domain.followup import Case, CaseEvent, CaseStatus, Effect, StepRecord, Tiltak
 from fravaer_tui.domain.model import (
+    CancelledLesson,
     Contact,
     Foresatt,
     Mark,
@@ -20,6 +21,7 @@ from fravaer_tui.domain.model import (
     Slot,
     Staff,
     Student,
+    TimetableVersion,
     Validity,
 )
 
@@ -29,13 +31,16 @@ CASES = "saker"
 CONTACTS = "kontaktlogg"
 STUDENTS = "elever"
 STAFF = "ansatte"
-TIMETABLE = "timeplan"
+TIMETABLE = "timeplan"  # the newest version's slots (what files before versions held)
+TIMETABLE_VERSIONS = "timeplanversjoner"  # every version: {fra, timer: [slot, ...]}
+CANCELLED = "avlyst"  # lessons not held, in the class's month file
 
 
 @dataclass(frozen=True, slots=True)
 class YearData:
     registrations: tuple[Registration, ...]
     meldinger: tuple[Melding, ...]
+    cancelled: tuple[CancelledLesson, ...] = ()
 
 
 def registration_doc(reg: Registration) -> dict[str, Any]:
@@ -118,16 +123,19 @@ def student_doc(s: Student) -> dict[str, Any]:
         "foresatte": [
             {"navn": f.navn, "telefon": f.telefon, "epost": f.epost} for f in s.foresatte
         ],
+        "klasser": dict(s.klasser),
     }
 
 
 def student(doc: dict[str, Any]) -> Student:
+    """A student; files from before classes per school year have no `klasser`."""
     return Student(
         id=doc["id"],
         fornavn=doc["fornavn"],
         etternavn=doc["etternavn"],
         klasse=doc["klasse"],
         foresatte=tuple(Foresatt(**f) for f in doc.get("foresatte", [])),
+        klasser=tuple(sorted((str(y), str(k)) for y, k in doc.get("klasser", {}).items())),
     )
 
 
@@ -172,6 +180,36 @@ def slot(doc: dict[str, Any]) -> Slot:
         slutt=dt.time.fromisoformat(doc["slutt"]),
         fag=doc["fag"],
         laerer=doc["laerer"],
+    )
+
+
+def version_doc(v: TimetableVersion) -> dict[str, Any]:
+    return {"fra": v.fra.isoformat(), "timer": [slot_doc(s) for s in v.slots]}
+
+
+def version(doc: dict[str, Any]) -> TimetableVersion:
+    return TimetableVersion(
+        fra=dt.date.fromisoformat(doc["fra"]), slots=tuple(slot(s) for s in doc["timer"])
+    )
+
+
+def cancelled_doc(c: CancelledLesson) -> dict[str, Any]:
+    return {
+        "klasse": c.klasse,
+        "dato": c.dato.isoformat(),
+        "time": c.time,
+        "av": c.av,
+        "tid": c.tid.isoformat(timespec="seconds") if c.tid else None,
+    }
+
+
+def cancelled(doc: dict[str, Any]) -> CancelledLesson:
+    return CancelledLesson(
+        klasse=doc["klasse"],
+        dato=dt.date.fromisoformat(doc["dato"]),
+        time=doc["time"],
+        av=doc.get("av", ""),
+        tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
     )
 
 
@@ -227,6 +265,7 @@ def case_doc(c: Case) -> dict[str, Any]:
                 "av": r.av,
                 "notat": r.notat,
                 "effect": effect_doc(r.effect),
+                "utfall": r.utfall,
             }
             for r in c.steps
         ],
@@ -268,6 +307,7 @@ def case(doc: dict[str, Any]) -> Case:
                 av=r["av"],
                 notat=r.get("notat", ""),
                 effect=effect(r.get("effect")),
+                utfall=r.get("utfall", ""),
             )
             for r in doc.get("steps", [])
         ),

@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
-from fravaer_tui.domain.model import Holiday, SchoolConfig
+from fravaer_tui.domain.model import Holiday, Kortdag, SchoolConfig
 from fravaer_tui.domain.validate import (
     check_date,
     check_name,
@@ -188,7 +188,34 @@ def config_from_toml(doc: dict[str, Any], source: str) -> SchoolConfig:
         ferier=tuple(ferier),
         elevmapper=str(doc.get("elevmapper", "")),
         demo=bool(doc.get("demo", False)),
+        kortdager=_kortdager(doc, source),
     )
+
+
+def _kortdager(doc: dict[str, Any], source: str) -> tuple[Kortdag, ...]:
+    """`[[kortdag]] dato, siste_time`: every class's day ends after that period."""
+    found: dict[dt.date, Kortdag] = {}
+    items = doc.get("kortdag", [])
+    if not isinstance(items, list):
+        raise StoreError(f"{source}: kortdag må skrives som [[kortdag]] med dato og siste_time.")
+    for i, item in enumerate(items, start=1):
+        dato = item.get("dato") if isinstance(item, dict) else None
+        siste = item.get("siste_time") if isinstance(item, dict) else None
+        if (
+            not isinstance(dato, dt.date)
+            or isinstance(dato, dt.datetime)
+            or isinstance(siste, bool)
+            or not isinstance(siste, int)
+            or not 0 <= siste <= 20
+        ):
+            raise StoreError(
+                f"{source}: kortdag nr. {i} må ha dato (åååå-mm-dd) og siste_time "
+                "(den siste timen som holdes, et helt tall fra 0 til 20)."
+            )
+        if dato in found:
+            raise StoreError(f"{source}: kortdag nr. {i}: {dato:%d.%m.%Y} står der to ganger.")
+        found[dato] = Kortdag(dato, siste)
+    return tuple(sorted(found.values(), key=lambda k: k.dato))
 
 
 def _toml_str(text: str) -> str:
@@ -214,6 +241,15 @@ def config_to_toml(config: SchoolConfig) -> str:
             f"navn = {_toml_str(ferie.navn)}",
             f"fra = {ferie.fra.isoformat()}",
             f"til = {ferie.til.isoformat()}",
+            "",
+        ]
+    if config.kortdager:
+        lines.append("# Kortdager: alle klasser slutter etter siste_time den dagen")
+    for kortdag in config.kortdager:
+        lines += [
+            "[[kortdag]]",
+            f"dato = {kortdag.dato.isoformat()}",
+            f"siste_time = {kortdag.siste_time}",
             "",
         ]
     return "\n".join(lines) + "\n"

@@ -16,9 +16,9 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage, Storage
 from tinydb.table import Document
 
-from fravaer_tui.domain.model import Melding, Registration
+from fravaer_tui.domain.model import CancelledLesson, Melding, Registration
 from fravaer_tui.store import codec
-from fravaer_tui.store.codec import MELDINGER, REGISTRATIONS, registration_key
+from fravaer_tui.store.codec import CANCELLED, MELDINGER, REGISTRATIONS, registration_key
 from fravaer_tui.store.files import META, SCHEMA_VERSION, encode
 
 
@@ -76,6 +76,25 @@ class Partition:
         docs = {registration_key(r.dato, r.time): codec.registration_doc(r) for r in regs}
         table.remove(doc_ids=[k for k in docs if table.contains(doc_id=k)])
         table.insert_multiple(Document(doc, doc_id=k) for k, doc in docs.items())
+
+    # lessons not held ------------------------------------------------------
+
+    def cancelled(self, dato: dt.date, time: int) -> CancelledLesson | None:
+        doc = self.db.table(CANCELLED).get(doc_id=registration_key(dato, time))
+        return codec.cancelled(doc) if doc else None  # type: ignore[arg-type]
+
+    def put_cancelled(self, lesson: CancelledLesson) -> None:
+        table = self.db.table(CANCELLED)
+        key = registration_key(lesson.dato, lesson.time)
+        if table.contains(doc_id=key):
+            table.remove(doc_ids=[key])
+        table.insert(Document(codec.cancelled_doc(lesson), doc_id=key))
+
+    def remove_cancelled(self, dato: dt.date, time: int) -> None:
+        table = self.db.table(CANCELLED)
+        key = registration_key(dato, time)
+        if table.contains(doc_id=key):
+            table.remove(doc_ids=[key])
 
     # meldinger -------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from fravaer_tui.domain.followup import Case
 from fravaer_tui.domain.model import (
+    CancelledLesson,
     Contact,
     Melding,
     Registration,
@@ -38,6 +39,7 @@ from fravaer_tui.domain.model import (
     Slot,
     Staff,
     Student,
+    TimetableVersion,
 )
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import CorruptFileError, StoreError
@@ -46,6 +48,7 @@ from fravaer_tui.store.auditlog import AuditLog
 from fravaer_tui.store.backups import KEEP_BACKUP_DAYS, Backups
 from fravaer_tui.store.cache import FileCache
 from fravaer_tui.store.codec import (
+    CANCELLED,
     CASES,
     CONTACTS,
     MELDINGER,
@@ -53,6 +56,7 @@ from fravaer_tui.store.codec import (
     STAFF,
     STUDENTS,
     TIMETABLE,
+    TIMETABLE_VERSIONS,
     YearData,
     safe_file_name,
 )
@@ -374,12 +378,18 @@ class Store:
     # roster ----------------------------------------------------------------
 
     def load_roster(self) -> Roster:
+        """The roster. A file from before timetable versions has one timetable: it is one
+        version valid from the beginning (so every date keeps the lessons it had)."""
         data = self.read_tables(self.roster_path) or {}
         try:
+            versions = tuple(codec.version(d) for d in data.get(TIMETABLE_VERSIONS, {}).values())
             return Roster(
                 students=tuple(codec.student(d) for d in data.get(STUDENTS, {}).values()),
                 staff=tuple(codec.staff(d) for d in data.get(STAFF, {}).values()),
-                timetable=tuple(codec.slot(d) for d in data.get(TIMETABLE, {}).values()),
+                timetable=()
+                if versions
+                else tuple(codec.slot(d) for d in data.get(TIMETABLE, {}).values()),
+                versions=versions,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CorruptFileError(self.roster_path, f"ugyldig post: {exc}") from None
@@ -390,27 +400,37 @@ class Store:
         students: Iterable[Student] | None = None,
         staff: Iterable[Staff] | None = None,
         timetable: Iterable[Slot] | None = None,
+        versions: Iterable[TimetableVersion] | None = None,
         user: str | None = None,
         now: dt.datetime | None = None,
         note: dict[str, Any] | None = None,
     ) -> None:
-        """Replace the given roster tables in one atomic write. With `user` and `now`, the
-        change is audited: who was added, removed and changed, before and after (with
-        `note`'s fields, e.g. the file it came from)."""
-        tables = {
-            STUDENTS: (students, codec.student_doc),
-            STAFF: (staff, codec.staff_doc),
-            TIMETABLE: (timetable, codec.slot_doc),
-        }
+        """Replace the given roster tables in one atomic write.
+
+        `timetable` alone replaces every version with one valid from the beginning (the
+        demo school, old callers); `versions` replaces the versions, and the plain
+        timetable table keeps the newest one for readers from before versions. With
+        `user` and `now`, the change is audited: the rows added, removed and changed,
+        before and after (with `note`'s fields, e.g. the file it came from)."""
+        tables: dict[str, list[dict[str, Any]]] = {}
+        if students is not None:
+            tables[STUDENTS] = [codec.student_doc(s) for s in students]
+        if staff is not None:
+            tables[STAFF] = [codec.staff_doc(s) for s in staff]
+        if timetable is not None and versions is None:
+            tables[TIMETABLE] = [codec.slot_doc(s) for s in timetable]
+            tables[TIMETABLE_VERSIONS] = []
+        if versions is not None:
+            ordered = sorted(versions, key=lambda v: v.fra)
+            newest = ordered[-1].slots if ordered else ()
+            tables[TIMETABLE] = [codec.slot_doc(s) for s in newest]
+            tables[TIMETABLE_VERSIONS] = [codec.version_doc(v) for v in ordered]
         with self.transaction(self.roster_path) as tx:
             (part,) = tx
-            for name, (rows, to_doc) in tables.items():
-                if rows is None:
-                    continue
-                docs = [to_doc(r) for r in rows]  # type: ignore[operator]
+            for name, docs in tables.items():
                 before = list(part.db.table(name).all())
                 part.replace_table(name, docs)
-                if user is not None and now is not None:
+                if user is not None and now is not None and (docs or before):
                     entry = roster_change(name, before, docs, user)
                     tx.audit([{**entry, **(note or {}), "rader": len(docs)}], now)
 
@@ -441,6 +461,7 @@ class Store:
             return YearData(
                 tuple(codec.registration(d) for d in data.get(REGISTRATIONS, {}).values()),
                 tuple(codec.melding(d) for d in data.get(MELDINGER, {}).values()),
+                tuple(codec.cancelled(d) for d in data.get(CANCELLED, {}).values()),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CorruptFileError(path, f"ugyldig post: {exc}") from None
@@ -448,11 +469,13 @@ class Store:
     def _load(self, paths: Iterable[Path], cache: FileCache | None = None) -> YearData:
         regs: list[Registration] = []
         meldinger: list[Melding] = []
+        cancelled: list[CancelledLesson] = []
         for path in paths:
             part = cache.load(self, path) if cache is not None else self.load_file(path)
             regs.extend(part.registrations)
             meldinger.extend(part.meldinger)
-        return YearData(tuple(regs), tuple(meldinger))
+            cancelled.extend(part.cancelled)
+        return YearData(tuple(regs), tuple(meldinger), tuple(cancelled))
 
     def load_year(self, skoleaar: str, cache: FileCache | None = None) -> YearData:
         return self._load(self.class_files(skoleaar), cache)
@@ -511,6 +534,30 @@ class Store:
             }
             for old, new in changes
         ]
+
+    def set_not_held(
+        self, lesson: CancelledLesson, held: bool, user: str, now: dt.datetime
+    ) -> CancelledLesson | None:
+        """Mark a lesson not held (avlyst), or held again; returns the mark it replaced.
+        Audited with before and after."""
+        with self.transaction(self.lesson_path(lesson.klasse, lesson.dato)) as tx:
+            (part,) = tx
+            old = part.cancelled(lesson.dato, lesson.time)
+            if held:
+                part.remove_cancelled(lesson.dato, lesson.time)
+            else:
+                part.put_cancelled(lesson)
+            planned = {
+                "hva": "time_holdt" if held else "time_avlyst",
+                "av": user,
+                "klasse": lesson.klasse,
+                "dato": lesson.dato.isoformat(),
+                "time": lesson.time,
+                "for": codec.cancelled_doc(old) if old else None,
+                "etter": None if held else codec.cancelled_doc(lesson),
+            }
+            tx.audit([planned], now)
+        return old
 
     def add_meldinger(
         self, skoleaar: str, klasse: str, meldinger: list[Melding], now: dt.datetime
@@ -626,6 +673,8 @@ class Store:
 def _roster_key(table: str, doc: dict[str, Any]) -> str:
     if table == TIMETABLE:
         return f"{doc['klasse']} {doc['ukedag']}.{doc['time']}"
+    if table == TIMETABLE_VERSIONS:
+        return str(doc["fra"])
     return str(doc["id"])
 
 

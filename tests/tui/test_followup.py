@@ -24,21 +24,28 @@ TODAY = dt.date(2026, 11, 20)  # the demo's last day; høstferie 28.09–02.10, 
 BEFORE_SCHOOL = dt.datetime.combine(TODAY, dt.time(7, 30))
 D = dt.date
 
-# (step, the date we record it, the deadline the NEXT step must get) — hand-computed
+# (step, the date we record it, the deadline the NEXT step must get, keys picking the
+# outcome) — hand-computed (issue 11: «innen» forward, trial periods in school weeks).
+KARTLEGGING = "kartlegging"  # 7 days from the later of the contact and hoyt_fravaer, if any
 STRAND = [
-    ("kontakt_hjem", D(2026, 9, 21), D(2026, 9, 25)),  # +7 = 28.09 in høstferie: back to Fri
-    ("kartleggingssamtale", D(2026, 9, 24), None),  # melding til ledelsen has no deadline
-    ("melding_ledelsen", D(2026, 10, 5), D(2026, 10, 19)),  # within 14 days
-    ("skolenaervaersplan", D(2026, 10, 30), D(2026, 11, 16)),  # +14 = 13.11 planleggingsdag: on
-    ("evaluering_1", D(2026, 11, 16), D(2026, 11, 30)),  # after 2 more weeks
-    ("evaluering_2", D(2026, 11, 18), D(2026, 11, 18)),  # then BTI, the same day
-    ("bti", D(2026, 11, 19), None),
+    ("kontakt_hjem", D(2026, 9, 21), KARTLEGGING, ()),
+    ("kartleggingssamtale", D(2026, 9, 24), None, ()),  # melding til ledelsen: no deadline
+    ("melding_ledelsen", D(2026, 10, 5), D(2026, 10, 19), ()),  # within 14 days
+    # 10 school days after Fri 30.10, the planleggingsdag 13.11 not one: Mon 16.11
+    ("skolenaervaersplan", D(2026, 10, 30), D(2026, 11, 16), ()),
+    ("evaluering_1", D(2026, 11, 16), D(2026, 11, 30), ()),  # 10 school days after 16.11
+    ("evaluering_2", D(2026, 11, 18), D(2026, 11, 18), ()),  # then BTI, the same day
+    ("bti", D(2026, 11, 19), None, ()),
 ]
 HOLE = [
-    ("telefon_hjem", D(2026, 9, 4), None),  # kartleggingsmøte: no fixed deadline
-    ("kartleggingsmote", D(2026, 9, 7), D(2026, 10, 5)),  # +21 = 28.09 høstferie: on to Mon
-    ("evaluering", D(2026, 10, 5), D(2026, 10, 26)),  # a new 3-week period
-    ("ny_plan_eller_aktiv_oppfolging", D(2026, 10, 26), None),
+    ("telefon_hjem", D(2026, 9, 4), None, ()),  # kartleggingsmøte: no fixed deadline
+    # 15 school days after Mon 07.09, høstferie 28.09–02.10 not counted: Mon 05.10
+    ("kartleggingsmote", D(2026, 9, 7), D(2026, 10, 5), ()),
+    # at the evaluation: a new three-week plan, 15 school days after 05.10: Mon 26.10
+    ("evaluering", D(2026, 10, 5), D(2026, 10, 26), ("down", "enter")),
+    # at the next one: aktiv oppfølging (no fixed deadline)
+    ("evaluering", D(2026, 10, 26), None, ("down", "down", "enter")),
+    ("aktiv_oppfolging", D(2026, 10, 27), None, ()),
 ]
 
 
@@ -77,28 +84,45 @@ async def test_a_case_from_an_alert_through_every_step(
         screen = app.screen
         assert isinstance(screen, CaseScreen)
         case = screen.case
-        assert (case.elev, case.regel, case.varsel_dato) == (alert.elev, alert.regel, alert.forst)
+        # The first step starts at the alert's newest incident (issue 11).
+        assert (case.elev, case.regel, case.varsel_dato) == (alert.elev, alert.regel, alert.nyeste)
         first_step = school.profile.steps[0]
-        assert f"frist {format_date(alert.forst)}" in str(screen.query_one("#stairs").render())
-        assert [s.id for s in school.profile.steps] == [step for step, _, _ in walk]
+        assert f"frist {format_date(alert.nyeste)}" in str(screen.query_one("#stairs").render())
+        assert {s.id for s in school.profile.steps} == {step for step, _, _, _ in walk}
+        held = {a.regel: a.forst for a in app.flagged(alert.elev)}
 
-        for step_id, done, next_deadline in walk:
+        for step_id, done, next_deadline, outcome in walk:
             await pilot.press("t")
             dialog = app.screen
             assert isinstance(dialog, StepDialog) and dialog.step.id == step_id
-            await pilot.press("shift+tab", *format_date(done), "tab", *f"notat {step_id}")
+            back = ["shift+tab"] * (2 if dialog.step.utfall else 1)  # past the outcome
+            await pilot.press(*back, *format_date(done), "tab")
+            if dialog.step.utfall:
+                await pilot.press(*outcome, "tab")
+            await pilot.press(*f"notat {step_id}")
             await pilot.press("ctrl+s")
             await settle(app, pilot)
             assert app.screen is screen
             stairs = str(screen.query_one("#stairs").render())
             assert f"{format_date(done)}" in stairs
             upcoming = [line for line in stairs.splitlines() if line.startswith("▶")]
+            if next_deadline == KARTLEGGING:  # «Dersom en elev har høyt fravær ...»
+                first = held.get("hoyt_fravaer")
+                if first is None:
+                    assert "frist" not in upcoming[0], stairs
+                    continue
+                next_deadline = school.calendar.within_days(max(done, first), 7)
             if next_deadline is not None:  # "frist" for within, "planlagt" for evaluations
                 assert format_date(next_deadline) in upcoming[0], stairs
         assert "✓" in stairs and "▶" not in stairs
 
     stored = app.session.case(case.id, TODAY)
-    assert [(r.step, r.dato) for r in stored.steps] == [(s, d) for s, d, _ in walk]
+    assert [(r.step, r.dato) for r in stored.steps] == [(s, d) for s, d, _, _ in walk]
+    if profile == "hole":
+        assert [r.utfall for r in stored.steps if r.step == "evaluering"] == [
+            "ny_plan",
+            "aktiv_oppfolging",
+        ]
     evaluations = [r for r in stored.steps if "evaluering" in r.step]
     assert evaluations and all(r.effect is not None for r in evaluations)
     assert first_step.id == walk[0][0]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fravaer_tui.application.school import School
 from textual.widgets import Input, Static
 
+from fravaer_tui.application.school import School
 from fravaer_tui.screens.dialogs import MeldingDialog
 from fravaer_tui.screens.lessons import LessonsScreen
 from tests.tui.conftest import MONDAY, kontaktlaerer

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fravaer_tui.domain.model import Holiday
+from fravaer_tui.domain.model import Holiday, Kortdag
 from fravaer_tui.domain.schoolcalendar import (
     SchoolCalendar,
     add_months,
@@ -330,3 +330,51 @@ def test_format_date(dato: dt.date, text: str) -> None:
 def test_format_and_parse_round_trip(dato: dt.date) -> None:
     assert parse_date(format_date(dato)) == dato
     assert parse_date(dato.isoformat()) == dato
+
+
+# --- issue 11: deadlines forward, trial periods in school weeks, short days -----------------
+
+_ISSUE11 = SchoolCalendar(
+    (
+        Holiday("Høstferie", dt.date(2026, 9, 28), dt.date(2026, 10, 2)),
+        Holiday("Planleggingsdag", dt.date(2026, 11, 13), dt.date(2026, 11, 13)),
+        Holiday("Juleferie", dt.date(2026, 12, 21), dt.date(2027, 1, 1)),
+    ),
+    kortdager=(Kortdag(dt.date(2026, 12, 18), 3),),
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (dt.date(2026, 9, 25), 7, dt.date(2026, 10, 5)),  # «innen 1 uke» over høstferie
+        (dt.date(2026, 12, 18), 7, dt.date(2027, 1, 4)),  # never back to 18.12
+        (dt.date(2026, 12, 10), 14, dt.date(2027, 1, 4)),  # «innen 14 dager» in juleferie
+        (dt.date(2027, 5, 10), 7, dt.date(2027, 5, 18)),  # 17. mai
+        (dt.date(2027, 4, 29), 7, dt.date(2027, 5, 7)),  # Kristi himmelfartsdag
+        (dt.date(2026, 11, 16), 0, dt.date(2026, 11, 16)),  # «samme dag»
+    ],
+)
+def test_within_days_moves_forward(start: dt.date, days: int, expected: dt.date) -> None:
+    assert _ISSUE11.within_days(start, days) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "weeks", "expected"),
+    [
+        (dt.date(2026, 11, 12), 2, dt.date(2026, 11, 27)),  # planleggingsdag 13.11
+        (dt.date(2026, 12, 11), 2, dt.date(2027, 1, 8)),  # juleferie inside the trial
+        (dt.date(2026, 9, 14), 2, dt.date(2026, 10, 5)),  # høstferie inside the trial
+        (dt.date(2026, 9, 26), 0, dt.date(2026, 10, 5)),
+    ],
+)
+def test_after_school_weeks_is_the_5n_th_school_day(
+    start: dt.date, weeks: int, expected: dt.date
+) -> None:
+    assert _ISSUE11.after_school_weeks(start, weeks) == expected
+
+
+def test_a_kortdag_is_a_school_day_with_a_last_period() -> None:
+    assert _ISSUE11.is_school_day(dt.date(2026, 12, 18))
+    assert _ISSUE11.last_period(dt.date(2026, 12, 18)) == 3
+    assert _ISSUE11.last_period(dt.date(2026, 12, 17)) is None

@@ -16,10 +16,10 @@ import math
 from pathlib import Path
 
 import pytest
-from fravaer_tui.application.school import open_school
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fravaer_tui.application.school import open_school
 from fravaer_tui.cli import main
 from fravaer_tui.domain import validate
 from fravaer_tui.domain.csvio import (
