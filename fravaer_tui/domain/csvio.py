@@ -69,6 +69,7 @@ _ROLES = {
     "kontaktlaerer": Role.KONTAKTLAERER,
     "avdelingsleder": Role.AVDELINGSLEDER,
     "rektor": Role.REKTOR,
+    "drift": Role.DRIFT,
 }
 _KINDS = {"fravaer": MarkType.FRAVAER, "sent": MarkType.SENT, "forlot": MarkType.FORLOT}
 _VALIDITIES = {
@@ -361,7 +362,8 @@ def _coded(text: str, table: Mapping[str, T], what: str, allowed: str) -> T:
 
 
 def _role(text: str) -> Role:
-    return _coded(text, _ROLES, "rolle", "faglaerer, kontaktlaerer, avdelingsleder eller rektor")
+    allowed = "faglaerer, kontaktlaerer, avdelingsleder, rektor eller drift"
+    return _coded(text, _ROLES, "rolle", allowed)
 
 
 def _kind(text: str) -> MarkType:

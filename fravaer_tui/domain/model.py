@@ -15,6 +15,7 @@ class Role(StrEnum):
     KONTAKTLAERER = "kontaktlaerer"
     AVDELINGSLEDER = "avdelingsleder"
     REKTOR = "rektor"
+    DRIFT = "drift"  # IT operator: imports, backup, restore, keys; no children's data
 
     @property
     def is_ledelse(self) -> bool:
@@ -30,6 +31,7 @@ ROLE_LABELS = {
     Role.KONTAKTLAERER: "kontaktlærer",
     Role.AVDELINGSLEDER: "avdelingsleder",
     Role.REKTOR: "rektor",
+    Role.DRIFT: "drift",
 }
 
 

@@ -10,7 +10,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from fravaer_tui.domain.model import Role, Staff
 
-ORDER = {Role.KONTAKTLAERER: 0, Role.FAGLAERER: 1, Role.AVDELINGSLEDER: 2, Role.REKTOR: 3}
+ORDER = {
+    Role.KONTAKTLAERER: 0,
+    Role.FAGLAERER: 1,
+    Role.AVDELINGSLEDER: 2,
+    Role.REKTOR: 3,
+    Role.DRIFT: 4,
+}
 
 
 class UserPickerScreen(Screen[Staff | None]):
