@@ -89,11 +89,9 @@ class Store:
     ) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
-        # A folder with the setgid bit (chmod 2770) is shared by a group of staff on one
-        # server: files 0660, folders 2770. Otherwise everything is private to its owner.
-        shared = self.shared
-        self.file_mode = file_mode if file_mode is not None else (0o660 if shared else FILE_MODE)
-        self.dir_mode = dir_mode if dir_mode is not None else (0o2770 if shared else DIR_MODE)
+        # Private to the account that owns the data (DESIGN, Trust): staff come in over SSH.
+        self.file_mode = file_mode if file_mode is not None else FILE_MODE
+        self.dir_mode = dir_mode if dir_mode is not None else DIR_MODE
         self.clock = clock  # backups follow the wall clock, not the school's dates
         self.keep_backup_days = keep_backup_days
         self.daily_backups = daily_backups  # off only while a demo school is being built
@@ -142,33 +140,33 @@ class Store:
     def exists(self) -> bool:
         return self.config_path.is_file()
 
-    @property
-    def shared(self) -> bool:
-        try:
-            return bool(self.root.stat().st_mode & stat.S_ISGID)
-        except OSError:
-            return False
-
     def check_access(self) -> None:
-        """Refuse a data folder anyone on the machine can read: it holds data on children."""
+        """Refuse a data folder other accounts can reach: it holds data on children.
+
+        A folder shared by a group (the retired 2770 set-up) let a faglærer read every reason
+        and case with `cat` and plant symlinks for a colleague's save (DESIGN, Known pitfalls);
+        the one supported set-up is a service account that owns the folder, reached over SSH.
+        """
         try:
             mode = stat.S_IMODE(self.root.stat().st_mode)
         except FileNotFoundError:
             return
-        if mode & 0o007:
+        if mode & (0o077 | stat.S_ISGID):
+            who = "alle brukere" if mode & 0o007 else "en gruppe"
             raise StoreError(
-                f"Datamappen {self.root} kan leses av alle brukere på maskinen "
-                f"(rettigheter {mode:04o}). Personopplysninger om elever skal ikke ligge "
-                f"åpent. Gjør den privat med `chmod 700 {self.root}`, eller del den med en "
-                f"gruppe ansatte: `chgrp GRUPPE {self.root} && chmod 2770 {self.root}` "
-                "(se README, «Felles skoleserver»)."
+                f"Datamappen {self.root} kan nås av {who} på maskinen (rettigheter {mode:04o}). "
+                "Personopplysninger om elever skal bare kunne leses av kontoen som eier "
+                "dataene, og felles mappe for en gruppe støttes ikke lenger. La en tjenestekonto "
+                f"eie mappen (`chown -R fravaer: {self.root} && chmod -R u=rwX,go=,g-s "
+                f"{self.root}`) og gi de ansatte tilgang med `fravaer keys add` (se README, "
+                "«Skoleserver med tjenestekonto»). Bare for deg selv: "
+                f"`chmod -R u=rwX,go=,g-s {self.root}`."
             )
 
     def make_private(self) -> None:
-        """A new school's folder: private to its owner unless set up for a group."""
+        """A new school's folder: private to its owner."""
         self.ensure_dir(self.root)
-        if not self.shared:
-            os.chmod(self.root, DIR_MODE)
+        os.chmod(self.root, DIR_MODE)
 
     # transactions ----------------------------------------------------------
 

@@ -400,30 +400,45 @@ def test_backup_and_restore_from_the_cli(demo_dir: Path, capsys) -> None:
     assert code == 1 and "Fant ingen sikkerhetskopi" in err
 
 
-def test_a_world_readable_data_folder_is_refused(demo_dir: Path, capsys) -> None:
-    demo_dir.chmod(0o755)
-    code, _, err = run(capsys, "--data", str(demo_dir), "check")
-    assert code == 1 and "kan leses av alle" in err and "chmod 700" in err
-    demo_dir.chmod(0o2770)  # shared with a group: allowed, and new files are 0660
-    code, _, _ = run(capsys, "--data", str(demo_dir), "backup")
-    assert code == 0
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o2770, 0o710, 0o701, 0o2700])
+def test_a_data_folder_others_can_reach_is_refused(demo_dir: Path, capsys, mode: int) -> None:
+    # The group-shared set-up (2770) is retired: the folder belongs to one service account.
+    demo_dir.chmod(mode)
+    before = sorted(p.name for p in demo_dir.rglob("*"))
+    code, out, err = run(capsys, "--data", str(demo_dir), "backup")
+    assert code == 1 and out == ""
+    assert f"{mode:04o}" in err and "Skoleserver med tjenestekonto" in err
+    assert "fravaer keys add" in err and f"chmod -R u=rwX,go=,g-s {demo_dir}" in err
+    assert sorted(p.name for p in demo_dir.rglob("*")) == before  # no backup was taken
+
+
+def test_a_private_data_folder_gets_private_files_whatever_the_umask(demo_dir, capsys) -> None:
+    demo_dir.chmod(0o700)
     klasse, dato, period, students = a_lesson(demo_dir)
-    register(
-        capsys,
-        demo_dir,
-        "--class",
-        klasse,
-        "--date",
-        dato.isoformat(),
-        "--period",
-        str(period),
-        "--absent",
-        students[2],
-        "--user",
-        open_school(demo_dir).roster.staff[0].id,
-    )
+    old = os.umask(0)
+    try:
+        code, _, _ = register(
+            capsys,
+            demo_dir,
+            "--class",
+            klasse,
+            "--date",
+            dato.isoformat(),
+            "--period",
+            str(period),
+            "--absent",
+            students[2],
+            "--user",
+            open_school(demo_dir).roster.staff[0].id,
+        )
+    finally:
+        os.umask(old)
+    assert code == 0
     month = open_school(demo_dir).store.lesson_path(klasse, dato)
-    assert stat.S_IMODE(month.stat().st_mode) == 0o660
+    assert stat.S_IMODE(month.stat().st_mode) == 0o600
+    assert stat.S_IMODE(month.parent.stat().st_mode) == 0o700
+    locks = demo_dir / ".locks"
+    assert {stat.S_IMODE(p.stat().st_mode) for p in locks.iterdir()} == {0o600}
 
 
 @pytest.mark.parametrize(
