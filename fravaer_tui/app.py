@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from fravaer_tui.application.keys import staff_for_key
 from fravaer_tui.application.lessons import LessonState, current_lesson, registration_for
 from fravaer_tui.application.services import School, open_school, resolve_user, run_check
 from fravaer_tui.domain.model import Role, Staff, Student, class_sort_key
@@ -277,11 +278,17 @@ class FravaerApp(App[None]):
         yield SystemCommand("Avslutt", "Lukk fravaer-tui", self.action_quit)
 
 
-def run_app(data_dir: Path, user: str | None, now: dt.datetime | None = None) -> int:
-    """Open the TUI. On the demo school an unknown user gets a picker, elsewhere a message."""
+def run_app(
+    data_dir: Path, user: str | None, now: dt.datetime | None = None, *, identity: str | None = None
+) -> int:
+    """Open the TUI. On the demo school an unknown user gets a picker, elsewhere a message.
+
+    `identity` is the staff id fixed by an SSH key's forced command: then the person is
+    exactly that staff member (never the OS login, never a picker).
+    """
     try:
         school = open_school(data_dir)
-        staff = _who(school, user)
+        staff = _who(school, user) if identity is None else staff_for_key(school, identity)
     except UserError as exc:
         print(f"fravaer: {exc.message}", file=sys.stderr)
         return 1

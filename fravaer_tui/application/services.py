@@ -328,7 +328,11 @@ def import_file(school: School, kind: str, path: Path, user: str, now: dt.dateti
     elif kind == "staff":
         staff = csvio.parse_staff(data, source)
         store.write_roster(staff=staff)
-        result = ImportResult(kind, len(staff), f"{len(staff)} ansatte")
+        from fravaer_tui.application.keys import prune_note  # who left loses their SSH keys
+
+        result = ImportResult(
+            kind, len(staff), f"{len(staff)} ansatte{prune_note(school, staff, user, now)}"
+        )
     elif kind == "timetable":
         known = {s.id for s in school.roster.staff} or None
         slots = csvio.parse_timetable(data, source, known)
