@@ -34,6 +34,7 @@ from fravaer_tui.domain.sshkeys import (
     key_line,
     parse_entry,
     parse_public_key,
+    shown,
 )
 from fravaer_tui.errors import AccessDenied, UserError
 
@@ -73,8 +74,8 @@ def staff_for_key(school: School, ansatt_id: str) -> Staff:
     staff = school.roster.staff_member(ansatt_id)
     if staff is None:
         raise AccessDenied(
-            f"SSH-nøkkelen gjelder ansatt «{ansatt_id}», som ikke står i ansattlisten til "
-            f"{school.config.navn}. Kontakt rektor eller drift."
+            f"SSH-nøkkelen gjelder ansatt «{shown(ansatt_id, 64)}», som ikke står i "
+            f"ansattlisten til {school.config.navn}. Kontakt rektor eller drift."
         )
     return staff
 
@@ -102,7 +103,7 @@ def add_key(
     _may_manage(school, actor)
     if not is_safe_id(ansatt_id) or school.roster.staff_member(ansatt_id) is None:
         raise UserError(
-            f"Fant ingen ansatt med id «{ansatt_id[:64]}» i ansattlisten. Nøkler gis til "
+            f"Fant ingen ansatt med id «{shown(ansatt_id, 64)}» i ansattlisten. Nøkler gis til "
             "ansatte som står der (kolonnen ansatt_id); importer ansattlisten først."
         )
     try:
@@ -214,15 +215,22 @@ def _may_manage(school: School, actor: Staff | None) -> None:
                 f"Bare rektor og drift kan styre SSH-nøklene; {actor.navn} er {actor.rolle.label}."
             )
         return
-    root = school.store.root
+    problem = owner_problem(school.store.root, os.geteuid())
+    if problem:
+        raise AccessDenied(problem)
+
+
+def owner_problem(root: Path, uid: int) -> str:
+    """Why the account `uid` may not keep keys for the data folder `root` ("" if it may)."""
     owner = root.stat().st_uid
-    if owner != os.geteuid():
-        name = _user_name(owner)
-        raise AccessDenied(
-            f"Datamappen {root} eies av «{name}», men du kjører som «{getpass.getuser()}». "
-            f"Nøklene hører til kontoen som eier dataene: kjør `sudo -u {name} fravaer --data "
-            f"{root} keys …` (se README, «Skoleserver med tjenestekonto»)."
-        )
+    if owner == uid:
+        return ""
+    name = _user_name(owner)
+    return (
+        f"Datamappen {root} eies av «{name}», men du kjører som «{_user_name(uid)}». "
+        f"Nøklene hører til kontoen som eier dataene: kjør `sudo -u {name} fravaer --data "
+        f"{root} keys …` (se README, «Skoleserver med tjenestekonto»)."
+    )
 
 
 def _user_name(uid: int) -> str:

@@ -17,6 +17,7 @@ from fravaer_tui.application.keys import (
 from fravaer_tui.application.services import open_school
 from fravaer_tui.cli.common import Invocation, Parser, Subparsers
 from fravaer_tui.domain.model import Staff
+from fravaer_tui.domain.sshkeys import shown
 from fravaer_tui.errors import UserError
 
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
     if args.keys_command == "remove":
         removed = remove_keys(school, actor, args.ansatt_id, inv.now, path)
         if not removed:
-            raise UserError(f"«{args.ansatt_id}» har ingen nøkler til {data}.")
+            raise UserError(f"«{shown(args.ansatt_id, 64)}» har ingen nøkler til {data}.")
         for entry in removed:
             print(f"Fjernet {entry.key.type} {entry.key.fingerprint} for {entry.ansatt_id}.")
         return 0

@@ -24,7 +24,7 @@ from fravaer_tui.application.services import open_school
 from fravaer_tui.cli.common import Invocation, Subparsers
 from fravaer_tui.domain.access import may_open_app
 from fravaer_tui.domain.model import Staff
-from fravaer_tui.domain.sshkeys import is_safe_id
+from fravaer_tui.domain.sshkeys import is_safe_id, shown
 
 # Never demo (it rebuilds a folder), bench (minutes of CPU), ssh (a second identity) or the
 # bare app with options.
@@ -105,13 +105,13 @@ def requested_argv(original: str) -> list[str]:
         raise Refused("tom kommando. " + USAGE)
     command = argv[0]
     if command not in ALLOWED and command not in HELP:
-        raise Refused(f"«{command[:40]}» er ikke en kommando du kan kjøre her. {USAGE}")
+        raise Refused(f"«{shown(command)}» er ikke en kommando du kan kjøre her. {USAGE}")
     for token in argv[1:]:
         if token.startswith("-"):
             name = token.lstrip("-").split("=", 1)[0]
             if name and any(fixed.startswith(name) for fixed in FIXED):
                 raise Refused(
-                    f"«{token[:40]}»: datamappen, hvem du er og klokka er bestemt av "
+                    f"«{shown(token)}»: datamappen, hvem du er og klokka er bestemt av "
                     "SSH-nøkkelen din og kan ikke velges."
                 )
     return argv
@@ -126,7 +126,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def check_request(args: argparse.Namespace) -> None:
     """What the parser made of the request: nothing fixed by the key, no file on the server."""
     if args.command not in ALLOWED:
-        raise Refused(f"«{args.command}» kan ikke kjøres over SSH. {USAGE}")
+        raise Refused(f"«{shown(args.command)}» kan ikke kjøres over SSH. {USAGE}")
     if hasattr(args, "data") or getattr(args, "user", None) or getattr(args, "now", None):
         raise Refused("datamappen, hvem du er og klokka er bestemt av SSH-nøkkelen din.")
     if getattr(args, "out", None) is not None:
@@ -141,15 +141,17 @@ def check_request(args: argparse.Namespace) -> None:
             if command == args.command and str(value) == "-":
                 continue
             raise Refused(
-                f"«{value}» er en fil på serveren. Send filen på standard inn med - i stedet, "
-                f"f.eks. `ssh fravaer@skoleserver {example}`."
+                f"«{shown(str(value))}» er en fil på serveren. Send filen på standard inn med - "
+                f"i stedet, f.eks. `ssh fravaer@skoleserver {example}`."
             )
         if isinstance(value, Path) and name != "data":
-            raise Refused(f"«{value}» er en fil eller mappe på serveren; den kan ikke velges.")
+            raise Refused(
+                f"«{shown(str(value))}» er en fil eller mappe på serveren; den kan ikke velges."
+            )
         if name in NAMES and value is not None and not is_safe_id(str(value)):
             raise Refused(
-                f"«{value}» er ikke et navn (bare bokstaver, sifre, punktum, _, - og @; ingen "
-                "sti på serveren)."
+                f"«{shown(str(value))}» er ikke et navn (bare bokstaver, sifre, punktum, _, - "
+                "og @; ingen sti på serveren)."
             )
 
 

@@ -68,6 +68,11 @@ class KeyEntry:
     line: int  # 1-based, in the file as read
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """Text from a file or a person, safe to print in a message (no terminal escapes)."""
+    return "".join(c if c.isprintable() else "?" for c in text[:limit])
+
+
 def is_safe_id(text: str) -> bool:
     return SAFE_ID.fullmatch(text) is not None
 
@@ -104,6 +109,7 @@ def parse_public_key(text: str, source: str) -> PublicKey:
             "(filen som slutter på .pub).",
         )
     number, line = lines[0]
+    line = line.rstrip("\r")  # a file saved on Windows
     parts = line.split()
     kind = parts[0]
     if kind not in KEY_FIELDS:
@@ -111,11 +117,11 @@ def parse_public_key(text: str, source: str) -> PublicKey:
             problem = "et sertifikat kan ikke legges inn som nøkkel; bruk selve nøkkelen."
         elif any(part in KEY_FIELDS for part in parts[1:]) or "=" in kind or "," in kind:
             problem = (
-                f"linjen har valg foran nøkkelen («{kind[:40]}»). Valgene settes av "
+                f"linjen har valg foran nøkkelen («{shown(kind)}»). Valgene settes av "
                 "fravaer; legg inn bare nøkkelen: type, nøkkel og kommentar."
             )
         else:
-            problem = f"ukjent nøkkeltype «{kind[:40]}» (kjente: {', '.join(KEY_TYPES)})."
+            problem = f"ukjent nøkkeltype «{shown(kind)}» (kjente: {', '.join(KEY_TYPES)})."
         raise InputError(source, number, "type", problem)
     if len(parts) < 2:
         raise InputError(source, number, "nøkkel", "nøkkelen mangler etter typen.")
@@ -123,13 +129,14 @@ def parse_public_key(text: str, source: str) -> PublicKey:
     problem = _blob_problem(kind, blob)
     if problem:
         raise InputError(source, number, "nøkkel", problem)
-    comment = " ".join(parts[2:])
-    bad = sorted({c for c in comment if c in '"\\' or not c.isprintable()})
+    raw = line.split(None, 2)[2] if len(parts) > 2 else ""
+    bad = sorted({c for c in raw if c in '"\\' or not (c.isprintable() or c == "\t")})
     if bad:
-        shown = ", ".join(repr(c) for c in bad)
+        listed = ", ".join(repr(c) for c in bad)
         raise InputError(
-            source, number, "kommentar", f"kommentaren har tegn som ikke tillates: {shown}."
+            source, number, "kommentar", f"kommentaren har tegn som ikke tillates: {listed}."
         )
+    comment = " ".join(raw.split())
     if len(comment) > MAX_COMMENT:
         raise InputError(
             source, number, "kommentar", f"kommentaren er lengre enn {MAX_COMMENT} tegn."
@@ -179,14 +186,15 @@ def forced_command(program: Sequence[str], data_dir: str, ansatt_id: str) -> str
     """
     if not is_safe_id(ansatt_id):
         raise UserError(
-            f"Ansatt-id-en «{ansatt_id[:64]}» kan ikke brukes i en SSH-nøkkel: bare bokstaver "
-            "a–z, sifre, punktum, _, - og @ (1–64 tegn, ikke først punktum eller -)."
+            f"Ansatt-id-en «{shown(ansatt_id, 64)}» kan ikke brukes i en SSH-nøkkel: bare "
+            "bokstaver a–z, sifre, punktum, _, - og @ (1–64 tegn, ikke først punktum eller -)."
         )
     for part in (*program, data_dir):
         if any(c in '"\\' or not c.isprintable() for c in part):
             raise UserError(
-                f"Stien «{part}» har tegn (anførselstegn, \\ eller linjeskift) som ikke kan stå "
-                "i en SSH-nøkkel. Installer fravaer og legg datamappen i mapper uten slike tegn."
+                f"Stien «{shown(part, 200)}» har tegn (anførselstegn, \\ eller linjeskift) som "
+                "ikke kan stå i en SSH-nøkkel. Installer fravaer og legg datamappen i mapper "
+                "uten slike tegn."
             )
     if not data_dir.startswith("/"):
         raise UserError(f"Datamappen må oppgis med full sti i en SSH-nøkkel, ikke «{data_dir}».")
