@@ -206,31 +206,13 @@ def _data_dir(school: School) -> Path:
 
 
 def _may_manage(school: School, actor: Staff | None) -> None:
-    """Over SSH the person is fixed and must be rektor or drift. At the server itself the
-    account that owns the data folder is its operator (it can read every file anyway);
-    any other account is refused: its forced commands would run as the wrong account."""
-    if actor is not None:
-        if not may_manage_keys(actor):
-            raise AccessDenied(
-                f"Bare rektor og drift kan styre SSH-nøklene; {actor.navn} er {actor.rolle.label}."
-            )
-        return
-    problem = owner_problem(school.store.root, os.geteuid())
-    if problem:
-        raise AccessDenied(problem)
-
-
-def owner_problem(root: Path, uid: int) -> str:
-    """Why the account `uid` may not keep keys for the data folder `root` ("" if it may)."""
-    owner = root.stat().st_uid
-    if owner == uid:
-        return ""
-    name = _user_name(owner)
-    return (
-        f"Datamappen {root} eies av «{name}», men du kjører som «{_user_name(uid)}». "
-        f"Nøklene hører til kontoen som eier dataene: kjør `sudo -u {name} fravaer --data "
-        f"{root} keys …` (se README, «Skoleserver med tjenestekonto»)."
-    )
+    """Over SSH the person is fixed and must be rektor or drift. At the server itself it is
+    the account that owns the data folder (`open_school` refused any other): its operator,
+    who can read every file anyway."""
+    if actor is not None and not may_manage_keys(actor):
+        raise AccessDenied(
+            f"Bare rektor og drift kan styre SSH-nøklene; {actor.navn} er {actor.rolle.label}."
+        )
 
 
 def _user_name(uid: int) -> str:

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pwd
 import re
 import stat
 import tomllib
@@ -71,6 +72,42 @@ from fravaer_tui.store.files import (
 from fravaer_tui.store.partitions import Partition
 
 ROSTER_FILE = "skole.json"
+
+
+def access_problem(root: Path, mode: int, owner: int, uid: int) -> str:
+    """Why the account `uid` may not use the data folder `root` ("" if it may).
+
+    The folder holds data on children: only the account that owns it (the service account
+    on a school server, reached over SSH) may reach it. A folder shared by a group (the
+    retired 2770 set-up) let a faglærer read every reason and case with `cat` and plant
+    symlinks for a colleague's save (DESIGN, Known pitfalls).
+    """
+    mode = stat.S_IMODE(mode)
+    if mode & (0o077 | stat.S_ISGID):
+        who = "alle brukere" if mode & 0o007 else "en gruppe"
+        return (
+            f"Datamappen {root} kan nås av {who} på maskinen (rettigheter {mode:04o}). "
+            "Personopplysninger om elever skal bare kunne leses av kontoen som eier dataene, "
+            "og felles mappe for en gruppe støttes ikke lenger. La en tjenestekonto eie mappen "
+            f"(`chown -R fravaer: {root} && chmod -R u=rwX,go=,g-s {root}`) og gi de ansatte "
+            "tilgang med `fravaer keys add` (se README, «Skoleserver med tjenestekonto»). "
+            f"Bare for deg selv: `chmod -R u=rwX,go=,g-s {root}`."
+        )
+    if owner != uid:  # e.g. root: what it wrote would be root's, and the service account locked out
+        name = _account(owner)
+        return (
+            f"Datamappen {root} eies av «{name}», men du kjører som «{_account(uid)}». Alt i "
+            f"datamappen skal eies av samme konto: kjør som den (`sudo -u {name} fravaer "
+            f"--data {root} …`; se README, «Skoleserver med tjenestekonto»)."
+        )
+    return ""
+
+
+def _account(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 class Store:
@@ -141,27 +178,14 @@ class Store:
         return self.config_path.is_file()
 
     def check_access(self) -> None:
-        """Refuse a data folder other accounts can reach: it holds data on children.
-
-        A folder shared by a group (the retired 2770 set-up) let a faglærer read every reason
-        and case with `cat` and plant symlinks for a colleague's save (DESIGN, Known pitfalls);
-        the one supported set-up is a service account that owns the folder, reached over SSH.
-        """
+        """Refuse a data folder other accounts can reach, or one this account does not own."""
         try:
-            mode = stat.S_IMODE(self.root.stat().st_mode)
+            info = self.root.stat()
         except FileNotFoundError:
             return
-        if mode & (0o077 | stat.S_ISGID):
-            who = "alle brukere" if mode & 0o007 else "en gruppe"
-            raise StoreError(
-                f"Datamappen {self.root} kan nås av {who} på maskinen (rettigheter {mode:04o}). "
-                "Personopplysninger om elever skal bare kunne leses av kontoen som eier "
-                "dataene, og felles mappe for en gruppe støttes ikke lenger. La en tjenestekonto "
-                f"eie mappen (`chown -R fravaer: {self.root} && chmod -R u=rwX,go=,g-s "
-                f"{self.root}`) og gi de ansatte tilgang med `fravaer keys add` (se README, "
-                "«Skoleserver med tjenestekonto»). Bare for deg selv: "
-                f"`chmod -R u=rwX,go=,g-s {self.root}`."
-            )
+        problem = access_problem(self.root, info.st_mode, info.st_uid, os.geteuid())
+        if problem:
+            raise StoreError(problem)
 
     def make_private(self) -> None:
         """A new school's folder: private to its owner."""

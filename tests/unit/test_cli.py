@@ -17,6 +17,7 @@ from fravaer_tui.application.services import open_school, run_check
 from fravaer_tui.cli import main
 from fravaer_tui.domain.model import MarkType
 from fravaer_tui.domain.schoolcalendar import school_year_name
+from fravaer_tui.store.store import access_problem
 from tests.conftest import DEMO_UNTIL
 
 NOW = "2026-11-20 15:00"  # the CLI's clock in these tests (the demo's last school day)
@@ -410,6 +411,17 @@ def test_a_data_folder_others_can_reach_is_refused(demo_dir: Path, capsys, mode:
     assert f"{mode:04o}" in err and "Skoleserver med tjenestekonto" in err
     assert "fravaer keys add" in err and f"chmod -R u=rwX,go=,g-s {demo_dir}" in err
     assert sorted(p.name for p in demo_dir.rglob("*")) == before  # no backup was taken
+
+
+def test_only_the_account_that_owns_the_data_folder_may_use_it(tmp_path: Path) -> None:
+    # As root (the usual slip on a server) files would become root's and lock the service
+    # account out; checked with the folder's real owner and another account's uid.
+    owner = tmp_path.stat().st_uid
+    assert access_problem(tmp_path, 0o40700, owner, owner) == ""
+    problem = access_problem(tmp_path, 0o40700, owner, owner + 4242)
+    assert "eies av" in problem and f"--data {tmp_path}" in problem and "sudo -u" in problem
+    shared = access_problem(tmp_path, 0o42770, owner, owner + 4242)
+    assert "en gruppe" in shared  # the retired set-up gets the message on how to move
 
 
 def test_a_private_data_folder_gets_private_files_whatever_the_umask(demo_dir, capsys) -> None:
