@@ -48,12 +48,20 @@ STDIN_ONLY = {
 }
 NAMES = ("profile", "snapshot")  # arguments that could name a path on the server
 HELP = ("help", "hjelp", "-h", "--help")
-USAGE = (
-    "Uten kommando åpnes programmet (ssh -t). Kommandoer over SSH: "
-    + ", ".join(ALLOWED)
-    + ". Filer sendes på standard inn med -, f.eks. `ssh fravaer@skoleserver import staff - "
-    "< ansatte.csv`; eksporter skrives til skjermen eller elevmappen."
-)
+
+
+def usage() -> str:
+    """What a key may ask for: the allowed commands this installation has."""
+    from fravaer_tui.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    have = [c for c in ALLOWED if c in sub.choices]
+    return (
+        "Uten kommando åpnes programmet (ssh -t). Kommandoer over SSH: "
+        + ", ".join(have)
+        + ". Filer sendes på standard inn med -, f.eks. `ssh fravaer@skoleserver import staff "
+        "- < ansatte.csv`; eksporter skrives til skjermen eller elevmappen."
+    )
 
 
 class Refused(Exception):
@@ -67,7 +75,7 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         help="tvungen kommando for en ansatts SSH-nøkkel (legges inn av «fravaer keys add»)",
         description="Kjøres av sshd når en ansatt logger inn med nøkkelen sin. Uten "
         "SSH_ORIGINAL_COMMAND åpnes programmet som den ansatte; ellers kjøres en tillatt "
-        "kommando som den ansatte. " + USAGE,
+        "kommando som den ansatte (`ssh fravaer@skoleserver help` viser hvilke).",
     )
     ssh.add_argument("ansatt_id", metavar="ANSATT_ID", help="den ansatte nøkkelen gjelder")
     ssh.set_defaults(handler=run)
@@ -84,7 +92,7 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
     try:
         argv = requested_argv(original)
         if argv[0] in HELP:
-            print(USAGE)
+            print(usage())
             return 0
         check_request(_parse(argv))
     except Refused as exc:
@@ -102,10 +110,10 @@ def requested_argv(original: str) -> list[str]:
     except ValueError:
         raise Refused("kommandoen har et anførselstegn som ikke er lukket.") from None
     if not argv:
-        raise Refused("tom kommando. " + USAGE)
+        raise Refused("tom kommando. " + usage())
     command = argv[0]
     if command not in ALLOWED and command not in HELP:
-        raise Refused(f"«{shown(command)}» er ikke en kommando du kan kjøre her. {USAGE}")
+        raise Refused(f"«{shown(command)}» er ikke en kommando du kan kjøre her. {usage()}")
     for token in argv[1:]:
         if token.startswith("-"):
             name = token.lstrip("-").split("=", 1)[0]
@@ -126,7 +134,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def check_request(args: argparse.Namespace) -> None:
     """What the parser made of the request: nothing fixed by the key, no file on the server."""
     if args.command not in ALLOWED:
-        raise Refused(f"«{shown(args.command)}» kan ikke kjøres over SSH. {USAGE}")
+        raise Refused(f"«{shown(args.command)}» kan ikke kjøres over SSH. {usage()}")
     if hasattr(args, "data") or getattr(args, "user", None) or getattr(args, "now", None):
         raise Refused("datamappen, hvem du er og klokka er bestemt av SSH-nøkkelen din.")
     if getattr(args, "out", None) is not None:
@@ -177,13 +185,13 @@ def _open_app(inv: Invocation, staff: Staff) -> int:
     if not may_open_app(staff):
         return _refuse(
             f"{staff.navn} er {staff.rolle.label} og har ingen tilgang til elevdata i "
-            f"programmet. {USAGE}",
+            f"programmet. {usage()}",
             code=1,
         )
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _refuse(
             "programmet trenger en terminal. Koble til med `ssh -t fravaer@skoleserver`, "
-            "eller gi en kommando. " + USAGE
+            "eller gi en kommando. " + usage()
         )
     from fravaer_tui.app import run_app
 
