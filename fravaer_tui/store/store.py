@@ -93,13 +93,20 @@ def access_problem(root: Path, mode: int, owner: int, uid: int) -> str:
             "tilgang med `fravaer keys add` (se README, «Skoleserver med tjenestekonto»). "
             f"Bare for deg selv: `chmod -R u=rwX,go=,g-s {root}`."
         )
-    if owner != uid:  # e.g. root: what it wrote would be root's, and the service account locked out
+    if owner != uid:
         name = _account(owner)
-        return (
-            f"Datamappen {root} eies av «{name}», men du kjører som «{_account(uid)}». Alt i "
-            f"datamappen skal eies av samme konto: kjør som den (`sudo -u {name} fravaer "
-            f"--data {root} …`; se README, «Skoleserver med tjenestekonto»)."
-        )
+        where = f"Datamappen {root} eies av «{name}», men du kjører som «{_account(uid)}»."
+        if uid == 0:  # the usual slip: files root wrote would lock the service account out
+            how = (
+                f"Alt i datamappen skal eies av samme konto: kjør som den (`sudo -u {name} "
+                f"fravaer --data {root} …`)."
+            )
+        else:
+            how = (
+                f"Bare den kontoen bruker datamappen. Ansatte bruker programmet over SSH "
+                f"(`ssh {name}@skoleserver`) med sin egen nøkkel."
+            )
+        return f"{where} {how} Se README, «Skoleserver med tjenestekonto»."
     return ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pwd
 import shutil
 import stat
 import subprocess
@@ -414,14 +415,27 @@ def test_a_data_folder_others_can_reach_is_refused(demo_dir: Path, capsys, mode:
 
 
 def test_only_the_account_that_owns_the_data_folder_may_use_it(tmp_path: Path) -> None:
-    # As root (the usual slip on a server) files would become root's and lock the service
-    # account out; checked with the folder's real owner and another account's uid.
+    # Run as root (the usual slip on a server), files would become root's and lock the
+    # service account out; run as someone else, the answer is SSH. A plain function of the
+    # folder's mode and owner and the running uid, so any uid can be tried.
+    other = next(uid for uid in range(4242, 5000) if not _has_account(uid))
     owner = tmp_path.stat().st_uid
     assert access_problem(tmp_path, 0o40700, owner, owner) == ""
-    problem = access_problem(tmp_path, 0o40700, owner, owner + 4242)
-    assert "eies av" in problem and f"--data {tmp_path}" in problem and "sudo -u" in problem
-    shared = access_problem(tmp_path, 0o42770, owner, owner + 4242)
+    as_root = access_problem(tmp_path, 0o40700, other, 0)
+    assert f"eies av «{other}», men du kjører som «root»" in as_root
+    assert f"sudo -u {other} fravaer --data {tmp_path}" in as_root
+    as_staff = access_problem(tmp_path, 0o40700, other, other + 1)
+    assert "over SSH" in as_staff and "sudo" not in as_staff
+    shared = access_problem(tmp_path, 0o42770, other, other + 1)
     assert "en gruppe" in shared  # the retired set-up gets the message on how to move
+
+
+def _has_account(uid: int) -> bool:
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
 
 
 def test_a_private_data_folder_gets_private_files_whatever_the_umask(demo_dir, capsys) -> None:
