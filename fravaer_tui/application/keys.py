@@ -123,11 +123,13 @@ def add_key(
             if entry is not None and entry.ansatt_id == ansatt_id:
                 result.append(Added(entry, new=False))
                 return None
-            whose = (
-                f"ansatt «{entry.ansatt_id}»"
-                if entry is not None
-                else "en annen oppføring i filen (ikke lagt inn av fravaer)"
-            )
+            other = parse_entry(line, number)
+            if entry is not None:
+                whose = f"ansatt «{entry.ansatt_id}»"
+            elif other is not None:
+                whose = f"ansatt «{other.ansatt_id}» ved datamappen {shown(other.data_dir, 200)}"
+            else:
+                whose = "en annen oppføring i filen (ikke lagt inn av fravaer)"
             raise UserError(
                 f"Nøkkelen {key.fingerprint} står allerede i {keys.path}, linje {number}, for "
                 f"{whose}. Én nøkkel kan bare høre til én person: den ansatte må lage sin "

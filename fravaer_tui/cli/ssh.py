@@ -25,6 +25,7 @@ from fravaer_tui.cli.common import Invocation, Subparsers
 from fravaer_tui.domain.access import may_open_app
 from fravaer_tui.domain.model import Staff
 from fravaer_tui.domain.sshkeys import is_safe_id, shown
+from fravaer_tui.errors import UserError
 
 # Never demo (it rebuilds a folder), bench (minutes of CPU), ssh (a second identity) or the
 # bare app with options.
@@ -48,6 +49,7 @@ STDIN_ONLY = {
 }
 NAMES = ("profile", "snapshot")  # arguments that could name a path on the server
 HELP = ("help", "hjelp", "-h", "--help")
+MAX_STDIN = 64 * 2**20  # a school's CSV is well under 10 MB; the data folder's disk is shared
 
 
 def usage() -> str:
@@ -175,7 +177,13 @@ def _stdin_as_file(argv: list[str], data_dir: Path) -> Iterator[list[str]]:
         path = Path(folder) / "standard-inn.csv"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as out:
-            shutil.copyfileobj(sys.stdin.buffer, out)
+            data = sys.stdin.buffer.read(MAX_STDIN + 1)
+            if len(data) > MAX_STDIN:
+                raise UserError(
+                    f"Filen på standard inn er større enn {MAX_STDIN // 2**20} MB; ingenting "
+                    "er importert. Del den opp."
+                )
+            out.write(data)
         yield [str(path) if token == "-" else token for token in argv]
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -246,6 +246,8 @@ def test_list_and_remove_see_only_this_data_folders_lines(
     keys_cmd(capsys, school_dir, "add", "A001", str(keys["ecdsa"]))
     keys_cmd(capsys, other_school, "add", "A001", str(keys["ed25519b"]))
     keys_cmd(capsys, school_dir, "add", "A002", str(keys["rsa"]))
+    code, _, err = keys_cmd(capsys, school_dir, "add", "A002", str(keys["ed25519b"]))
+    assert code == 1 and f"«A001» ved datamappen {other_school}" in err  # one key, one person
     code, out, _ = keys_cmd(capsys, school_dir, "list")
     assert code == 0
     listed = out.splitlines()

@@ -168,6 +168,17 @@ def test_an_import_over_ssh_reads_standard_input_and_leaves_no_file(
     assert not list(school_dir.glob(".ssh-inn-*"))
 
 
+def test_an_import_over_ssh_has_a_size_limit(school_dir, capsys, monkeypatch) -> None:
+    from fravaer_tui.cli import ssh
+
+    monkeypatch.setattr(ssh, "MAX_STDIN", 100)  # the limit itself, not our code, is swapped
+    before = open_school(school_dir).roster.staff
+    code, _, err = forced(capsys, monkeypatch, school_dir, "A001", "import staff -", b"x" * 101)
+    assert code == 1 and "større enn" in err
+    assert open_school(school_dir).roster.staff == before
+    assert not list(school_dir.glob(".ssh-inn-*"))
+
+
 def test_the_forced_command_itself_takes_no_identity_options(school_dir, capsys) -> None:
     code = main(["--data", str(school_dir), "--user", "A002", "ssh", "A001"])
     _, err = capsys.readouterr()
