@@ -62,7 +62,10 @@ def import_file(
                 "kunne rettet den etterpå. Ingenting er lagret."
             )
         store.write_roster(staff=staff, **audit)
-        result = ImportResult(kind, len(staff), f"{len(staff)} ansatte")
+        from fravaer_tui.application.keys import prune_note  # who left loses their SSH keys
+
+        note = prune_note(school, staff, user, now)
+        result = ImportResult(kind, len(staff), f"{len(staff)} ansatte{note}")
     elif kind == "timetable":
         result = timetable.import_timetable(school, data, source, options.get("fra"), now, audit)
     elif kind == "absences":

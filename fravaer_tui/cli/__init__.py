@@ -16,7 +16,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fravaer_tui.application.school import default_data_dir
-from fravaer_tui.cli import admin, bench, case, check, contact, demo, export, imports, register
+from fravaer_tui.cli import (
+    admin,
+    bench,
+    case,
+    check,
+    contact,
+    demo,
+    export,
+    imports,
+    keys,
+    register,
+    ssh,
+)
 from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
 from fravaer_tui.domain.validate import visible
 from fravaer_tui.errors import UserError
@@ -45,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_parser(sub, common)
     admin.add_parsers(sub, common)
     bench.add_parser(sub, common)
+    keys.add_parser(sub, common)
+    ssh.add_parser(sub, common)
     return parser
 
 

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pwd
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -99,6 +100,49 @@ class Transaction:
         self.now = now
 
 
+def access_problem(root: Path, mode: int, owner: int, uid: int) -> str:
+    """Why the account `uid` may not use the data folder `root` ("" if it may).
+
+    The folder holds data on children: only the account that owns it (the service account
+    on a school server, reached over SSH) may reach it. A folder shared by a group (the
+    retired 2770 set-up) let a faglærer read every reason and case with `cat` and plant
+    symlinks for a colleague's save (DESIGN, Known pitfalls).
+    """
+    mode = stat.S_IMODE(mode)
+    if mode & (0o077 | stat.S_ISGID):
+        who = "alle brukere" if mode & 0o007 else "en gruppe"
+        return (
+            f"Datamappen {root} kan nås av {who} på maskinen (rettigheter {mode:04o}). "
+            "Personopplysninger om elever skal bare kunne leses av kontoen som eier dataene, "
+            "og felles mappe for en gruppe støttes ikke lenger. La en tjenestekonto eie mappen "
+            f"(`chown -R fravaer: {root} && chmod -R u=rwX,go=,g-s {root}`) og gi de ansatte "
+            "tilgang med `fravaer keys add` (se README, «Skoleserver med tjenestekonto»). "
+            f"Bare for deg selv: `chmod -R u=rwX,go=,g-s {root}`."
+        )
+    if owner != uid:
+        name = _account(owner)
+        where = f"Datamappen {root} eies av «{name}», men du kjører som «{_account(uid)}»."
+        if uid == 0:  # the usual slip: files root wrote would lock the service account out
+            how = (
+                f"Alt i datamappen skal eies av samme konto: kjør som den (`sudo -u {name} "
+                f"fravaer --data {root} …`)."
+            )
+        else:
+            how = (
+                f"Bare den kontoen bruker datamappen. Ansatte bruker programmet over SSH "
+                f"(`ssh {name}@skoleserver`) med sin egen nøkkel."
+            )
+        return f"{where} {how} Se README, «Skoleserver med tjenestekonto»."
+    return ""
+
+
+def _account(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
 class Store:
     """The data folder. Create with `Store(path)`; nothing is written until a change."""
 
@@ -115,11 +159,9 @@ class Store:
     ) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
-        # A folder with the setgid bit (chmod 2770) is shared by a group of staff on one
-        # server: files 0660, folders 2770. Otherwise everything is private to its owner.
-        shared = self.shared
-        self.file_mode = file_mode if file_mode is not None else (0o660 if shared else FILE_MODE)
-        self.dir_mode = dir_mode if dir_mode is not None else (0o2770 if shared else DIR_MODE)
+        # Private to the account that owns the data (DESIGN, Trust): staff come in over SSH.
+        self.file_mode = file_mode if file_mode is not None else FILE_MODE
+        self.dir_mode = dir_mode if dir_mode is not None else DIR_MODE
         self.clock = clock  # backups follow the wall clock, not the school's dates
         self.keep_backup_days = keep_backup_days
         self.daily_backups = daily_backups  # off only while a demo school is being built
@@ -178,33 +220,20 @@ class Store:
     def exists(self) -> bool:
         return self.config_path.is_file()
 
-    @property
-    def shared(self) -> bool:
-        try:
-            return bool(self.root.stat().st_mode & stat.S_ISGID)
-        except OSError:
-            return False
-
     def check_access(self) -> None:
-        """Refuse a data folder anyone on the machine can read: it holds data on children."""
+        """Refuse a data folder other accounts can reach, or one this account does not own."""
         try:
-            mode = stat.S_IMODE(self.root.stat().st_mode)
+            info = self.root.stat()
         except FileNotFoundError:
             return
-        if mode & 0o007:
-            raise StoreError(
-                f"Datamappen {self.root} kan leses av alle brukere på maskinen "
-                f"(rettigheter {mode:04o}). Personopplysninger om elever skal ikke ligge "
-                f"åpent. Gjør den privat med `chmod 700 {self.root}`, eller del den med en "
-                f"gruppe ansatte: `chgrp GRUPPE {self.root} && chmod 2770 {self.root}` "
-                "(se README, «Felles skoleserver»)."
-            )
+        problem = access_problem(self.root, info.st_mode, info.st_uid, os.geteuid())
+        if problem:
+            raise StoreError(problem)
 
     def make_private(self) -> None:
-        """A new school's folder: private to its owner unless set up for a group."""
+        """A new school's folder: private to its owner."""
         self.ensure_dir(self.root)
-        if not self.shared:
-            os.chmod(self.root, DIR_MODE)
+        os.chmod(self.root, DIR_MODE)
 
     # transactions ----------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pwd
 import shutil
 import stat
 import subprocess
@@ -17,6 +18,7 @@ from fravaer_tui.application.school import open_school, run_check
 from fravaer_tui.cli import main
 from fravaer_tui.domain.model import MarkType
 from fravaer_tui.domain.schoolcalendar import school_year_name
+from fravaer_tui.store.store import access_problem
 from tests.conftest import DEMO_UNTIL
 
 NOW = "2026-11-20 15:00"  # the CLI's clock in these tests (the demo's last school day)
@@ -402,30 +404,69 @@ def test_backup_and_restore_from_the_cli(demo_dir: Path, capsys) -> None:
     assert code == 1 and "Fant ingen sikkerhetskopi" in err
 
 
-def test_a_world_readable_data_folder_is_refused(demo_dir: Path, capsys) -> None:
-    demo_dir.chmod(0o755)
-    code, _, err = run(capsys, "--data", str(demo_dir), "check")
-    assert code == 1 and "kan leses av alle" in err and "chmod 700" in err
-    demo_dir.chmod(0o2770)  # shared with a group: allowed, and new files are 0660
-    code, _, _ = run(capsys, "--data", str(demo_dir), "backup")
-    assert code == 0
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o2770, 0o710, 0o701, 0o2700])
+def test_a_data_folder_others_can_reach_is_refused(demo_dir: Path, capsys, mode: int) -> None:
+    # The group-shared set-up (2770) is retired: the folder belongs to one service account.
+    demo_dir.chmod(mode)
+    before = sorted(p.name for p in demo_dir.rglob("*"))
+    code, out, err = run(capsys, "--data", str(demo_dir), "backup")
+    assert code == 1 and out == ""
+    assert f"{mode:04o}" in err and "Skoleserver med tjenestekonto" in err
+    assert "fravaer keys add" in err and f"chmod -R u=rwX,go=,g-s {demo_dir}" in err
+    assert sorted(p.name for p in demo_dir.rglob("*")) == before  # no backup was taken
+
+
+def test_only_the_account_that_owns_the_data_folder_may_use_it(tmp_path: Path) -> None:
+    # Run as root (the usual slip on a server), files would become root's and lock the
+    # service account out; run as someone else, the answer is SSH. A plain function of the
+    # folder's mode and owner and the running uid, so any uid can be tried.
+    other = next(uid for uid in range(4242, 5000) if not _has_account(uid))
+    owner = tmp_path.stat().st_uid
+    assert access_problem(tmp_path, 0o40700, owner, owner) == ""
+    as_root = access_problem(tmp_path, 0o40700, other, 0)
+    assert f"eies av «{other}», men du kjører som «root»" in as_root
+    assert f"sudo -u {other} fravaer --data {tmp_path}" in as_root
+    as_staff = access_problem(tmp_path, 0o40700, other, other + 1)
+    assert "over SSH" in as_staff and "sudo" not in as_staff
+    shared = access_problem(tmp_path, 0o42770, other, other + 1)
+    assert "en gruppe" in shared  # the retired set-up gets the message on how to move
+
+
+def _has_account(uid: int) -> bool:
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
+
+
+def test_a_private_data_folder_gets_private_files_whatever_the_umask(demo_dir, capsys) -> None:
+    demo_dir.chmod(0o700)
     klasse, dato, period, students = a_lesson(demo_dir)
-    register(
-        capsys,
-        demo_dir,
-        "--class",
-        klasse,
-        "--date",
-        dato.isoformat(),
-        "--period",
-        str(period),
-        "--absent",
-        students[2],
-        "--user",
-        open_school(demo_dir).roster.staff[0].id,
-    )
+    old = os.umask(0)
+    try:
+        code, _, _ = register(
+            capsys,
+            demo_dir,
+            "--class",
+            klasse,
+            "--date",
+            dato.isoformat(),
+            "--period",
+            str(period),
+            "--absent",
+            students[2],
+            "--user",
+            open_school(demo_dir).roster.staff[0].id,
+        )
+    finally:
+        os.umask(old)
+    assert code == 0
     month = open_school(demo_dir).store.lesson_path(klasse, dato)
-    assert stat.S_IMODE(month.stat().st_mode) == 0o660
+    assert stat.S_IMODE(month.stat().st_mode) == 0o600
+    assert stat.S_IMODE(month.parent.stat().st_mode) == 0o700
+    locks = demo_dir / ".locks"
+    assert {stat.S_IMODE(p.stat().st_mode) for p in locks.iterdir()} == {0o600}
 
 
 @pytest.mark.parametrize(
