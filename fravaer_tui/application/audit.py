@@ -7,6 +7,7 @@ from typing import Any
 
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.schoolcalendar import format_date
+from fravaer_tui.domain.validate import visible
 
 
 def _mentions(entry: dict[str, Any], elev: str) -> bool:
@@ -55,4 +56,5 @@ def audit_line(school: School, entry: dict[str, Any]) -> str:
         detail = entry["elev"]
     elif "fil" in entry:
         detail = str(entry["fil"])
-    return f"{when}  {name:<22} {what:<20} {detail}"
+    # a file name or a note may hold control characters: never send them to a terminal
+    return visible(f"{when}  {name:<22} {what:<20} {detail}", limit=None)

@@ -25,13 +25,6 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
                 f"{store.root} inneholder en ekte skole. Demoskolen lages bare i en tom mappe "
                 "eller over en tidligere demoskole."
             )
-        for year in store.years():
-            shutil.rmtree(store.root / year)
-        for leftover in (store.roster_path, store.root / "audit"):
-            if leftover.is_dir():
-                shutil.rmtree(leftover)
-            elif leftover.exists():
-                leftover.unlink()
     elif store.root.is_dir() and any(p.name not in (".gitkeep",) for p in store.root.iterdir()):
         raise UserError(
             f"{store.root} er ikke tom. Demoskolen lages bare i en tom mappe (eller over en "
@@ -41,7 +34,15 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
         raise UserError("--students må være minst 1.")
     from fravaer_tui.domain.demo import build_demo
 
-    demo = build_demo(students=students, seed=seed, until=until)
+    demo = build_demo(students=students, seed=seed, until=until)  # before anything is removed
+    if store.exists():  # an earlier demo school: its data goes, the new one is written
+        for year in store.years():
+            shutil.rmtree(store.root / year)
+        for leftover in (store.roster_path, store.root / "audit"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            elif leftover.exists():
+                leftover.unlink()
     store.write_config(demo.config)
     store.write_roster(
         students=demo.roster.students, staff=demo.roster.staff, timetable=demo.roster.timetable

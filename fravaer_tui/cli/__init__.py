@@ -9,11 +9,14 @@ Exit codes: 0 ok, 1 user error (a Norwegian message, no traceback), 2 usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from fravaer_tui.application.school import default_data_dir
 from fravaer_tui.cli import (
@@ -30,7 +33,7 @@ from fravaer_tui.cli import (
     ssh,
 )
 from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
-from fravaer_tui.domain.validate import visible
+from fravaer_tui.domain.validate import terminal_safe, visible
 from fravaer_tui.errors import UserError
 
 
@@ -62,6 +65,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _SafeWriter(io.TextIOBase):
+    """stdout for the commands: a note, file name or name someone typed with an escape
+    sequence in it is printed as `<U+001B>`, never passed to the reader's terminal."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+
+@contextlib.contextmanager
+def _terminal_safe_stdout() -> Iterator[None]:
+    inner = sys.stdout
+    sys.stdout = _SafeWriter(inner)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = inner
+
+
 def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> int:
     """Run `fravaer ARGV`. `identity` is the staff id fixed by the SSH forced command."""
     args = build_parser().parse_args(argv)
@@ -79,7 +110,10 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
             from fravaer_tui.app import run_app
 
             return run_app(inv.data_dir, inv.user, args.now, identity=inv.identity)
-        return args.handler(args, inv)
+        if args.command == "ssh":  # opens the app on the terminal, or runs a command (below)
+            return args.handler(args, inv)
+        with _terminal_safe_stdout():
+            return args.handler(args, inv)
     except UserError as exc:
         # a message may quote what the user typed: never pass a control character to the terminal
         print(f"fravaer: {visible(exc.message, limit=None, allow=chr(10))}", file=sys.stderr)

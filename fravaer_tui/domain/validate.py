@@ -54,6 +54,19 @@ def visible(text: str, limit: int | None = 80, allow: str = "") -> str:
     return shown + ("…" if len(cut) < len(text) else "")
 
 
+# What must never reach a terminal as it is: C0 controls but tab, line feed and carriage
+# return (CSV lines end in CR LF; ESC starts an escape sequence), DEL, C1 controls, and the
+# bidi controls that reorder what is shown.
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """`text` to print: characters that could drive or fool a terminal as `<U+XXXX>`."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def _first_bad(text: str, allow: str = "") -> str | None:
     return next((ch for ch in text if _bad_char(ch, allow)), None)
 

@@ -676,3 +676,33 @@ def test_identify_takes_the_forced_identity_over_the_login(real: Path) -> None:
     assert identify(school, identity="A005", login="nina.andreassen").id == "A005"
     with pytest.raises(AccessDenied):
         identify(school, identity="A005", user="A001")
+
+
+def test_nothing_someone_typed_reaches_a_terminal_as_an_escape_sequence(
+    real: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A file name or note with ESC in it (clear the screen, set the title …) is printed
+    as <U+001B> by every command, in its result as in its errors."""
+    school = open_school(real)
+    rektor = person(school, Role.REKTOR)
+    csv_file = tmp_path / "ansatte\x1b[2J\x1b]0;eid\x07.csv"
+    rows = [
+        f"{s.id},{s.navn},{s.rolle.value},{' '.join(s.klasser)},{s.brukernavn}"
+        for s in school.roster.staff
+    ]
+    csv_file.write_text("ansatt_id,navn,rolle,klasser,brukernavn\n" + "\n".join(rows) + "\n")
+    code, out, err = cli(
+        capsys,
+        monkeypatch,
+        rektor.brukernavn,
+        "--data",
+        str(real),
+        "import",
+        "staff",
+        str(csv_file),
+    )
+    assert code == 0, err
+    code, audit, _ = cli(capsys, monkeypatch, rektor.brukernavn, "--data", str(real), "audit")
+    for text in (out, audit):
+        assert "\x1b" not in text and "\x07" not in text
+        assert "<U+001B>[2J" in text
