@@ -67,7 +67,7 @@ class FravaerApp(App[None]):
         self,
         school: School,
         user: Staff | None,
-        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        clock: Callable[[], dt.datetime],
         check_interval: float | None = CHECK_INTERVAL,
     ) -> None:
         super().__init__()
@@ -106,7 +106,7 @@ class FravaerApp(App[None]):
         from fravaer_tui.screens.lessons import LessonsScreen
 
         assert self.user is not None
-        self.session = Session(self.school, self.user, self._cache)
+        self.session = Session(self.school, self.user, self._cache, clock=self.clock)
         self.sub_title = f"{self.school.config.navn} – {self.user.navn}"
         now = self.clock()
         day = now.date()
@@ -287,8 +287,10 @@ def run_app(
 ) -> int:
     """Open the TUI as the person the forced command names (`identity`), else the OS login;
     on the demo school an unknown login gets a picker."""
+    # The entry point owns the wall clock (a demo's --now freezes it).
+    clock = (lambda: now) if now is not None else dt.datetime.now  # noqa: TID251
     try:
-        school = open_school(data_dir)
+        school = open_school(data_dir, clock=clock)
         if now is not None and (identity is not None or not school.config.demo):
             raise AccessDenied("--now kan bare brukes på demoskolen.")
         staff = _who(school, user, identity)
@@ -300,7 +302,6 @@ def run_app(
     except UserError as exc:
         print(f"fravaer: {exc.message}", file=sys.stderr)
         return 1
-    clock = (lambda: now) if now is not None else dt.datetime.now
     FravaerApp(school, staff, clock=clock).run()
     return 0
 

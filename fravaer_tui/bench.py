@@ -266,8 +266,7 @@ def contended_saves(
     return timings
 
 
-def run_bench(students: int, as_json: bool, today: dt.date | None = None) -> int:
-    today = today or dt.date.today()
+def run_bench(students: int, as_json: bool, today: dt.date) -> int:
     with tempfile.TemporaryDirectory(prefix="fravaer-bench-") as tmp:
         if not as_json:
             print(f"Bygger demoskole med {students} elever og et helt skoleår …", file=sys.stderr)

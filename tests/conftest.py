@@ -12,6 +12,12 @@ from fravaer_tui.application.demo import write_demo
 from fravaer_tui.application.school import School, open_school
 
 DEMO_UNTIL = dt.date(2026, 11, 20)  # a Friday in the autumn semester
+AFTERNOON = dt.datetime.combine(DEMO_UNTIL, dt.time(15, 0))
+
+
+def clock() -> dt.datetime:
+    """The tests' wall clock: the afternoon of the demo's last day, never the real date."""
+    return AFTERNOON
 
 
 @pytest.fixture(scope="session")
@@ -31,4 +37,4 @@ def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def demo_school(demo_dir: Path) -> School:
-    return open_school(demo_dir)
+    return open_school(demo_dir, clock=clock)

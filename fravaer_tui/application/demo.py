@@ -16,9 +16,10 @@ from fravaer_tui.store import Store
 def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -> School:
     """Build the synthetic demo school into `data_dir`; never over a real school's data.
 
-    No daily backup is taken while building: a half-built demo is nothing to restore, and
-    a snapshot named after the wall clock made the tests depend on the day they ran."""
-    store = Store(data_dir, daily_backups=False)
+    The store gets no clock, so no daily backup is taken while building: a half-built demo
+    is nothing to restore (and a snapshot named after the wall clock made the tests depend
+    on the day they ran)."""
+    store = Store(data_dir)
     if store.exists():
         if not store.load_config().demo:
             raise UserError(

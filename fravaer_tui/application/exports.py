@@ -523,7 +523,7 @@ def export_vedlegg(
     out: Path | None = None,
     *,
     case: Case | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     templates: Path | None = None,
 ) -> tuple[Path, FillReport]:
     """Fill Vedlegg `nr` for the student and file it; returns where it went and the report.
@@ -562,7 +562,7 @@ def export_vedlegg(
         entry["sak"] = case.id
     if report.unknown:
         entry["ukjente_felt"] = list(report.unknown)
-    school.store.log.append([entry], now or dt.datetime.now().replace(microsecond=0))
+    school.store.log.append([entry], now)
     return target, report
 
 
@@ -606,7 +606,7 @@ def export_report(
     *,
     dato: dt.date,
     out: Path | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> list[Path]:
     """The year-end absence report for one student or a whole class, counted up to `dato`.
 
@@ -685,7 +685,7 @@ def export_report(
     )
     if elev is not None:
         entries[-1]["elev"] = students[0].id
-    school.store.log.append(entries, now or dt.datetime.now().replace(microsecond=0))
+    school.store.log.append(entries, now)
     return paths
 
 

@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,8 +52,16 @@ class School:
         return replace(self, profile=load_profile(spec, self.store.root))
 
 
-def open_school(data_dir: Path | str, profile: str | None = None) -> School:
-    store = Store(data_dir)
+Clock = Callable[[], dt.datetime]
+
+
+def open_school(
+    data_dir: Path | str, profile: str | None = None, *, clock: Clock | None = None
+) -> School:
+    """The school in `data_dir`. `clock` is the wall clock from the entry point (the CLI,
+    the app): the store names its daily backups by it. Without it (tests, scripts that
+    pass their own dates) no daily backup is taken."""
+    store = Store(data_dir, clock=clock)
     store.check_access()
     store.recover()  # a change a kill cut short after its commit point is finished first
     config = store.load_config()
@@ -61,32 +69,36 @@ def open_school(data_dir: Path | str, profile: str | None = None) -> School:
         store=store,
         config=config,
         roster=store.load_roster(),
-        calendar=school_calendar(store, config),
+        calendar=school_calendar(store, config, clock().date() if clock else None),
         profile=load_profile(profile or config.profil, store.root),
     )
 
 
-def school_calendar(store: Store, config: SchoolConfig) -> SchoolCalendar:
-    """The calendar with the public holidays of last, this and next year from the cache
-    (worked out by the `holidays` package the first time, ~0.25 s we spare every start)."""
+def school_calendar(
+    store: Store, config: SchoolConfig, today: dt.date | None = None
+) -> SchoolCalendar:
+    """The calendar with the public holidays from the cache: with `today`, last, this and
+    next year are worked out by the `holidays` package and cached the first time (~0.25 s
+    spared at every later start); other years are worked out when asked for."""
     from fravaer_tui.domain.schoolcalendar import public_holidays
 
-    this_year = dt.date.today().year
-    wanted = range(this_year - 1, this_year + 2)
     known = store.load_public_holidays()
+    wanted = range(today.year - 1, today.year + 2) if today else ()
     if not all(year in known for year in wanted):
         known |= {year: public_holidays(year) for year in wanted}
         store.save_public_holidays(known)
     return SchoolCalendar(config.ferier, known, config.kortdager)
 
 
-def open_or_create_school(data_dir: Path | str) -> tuple[School, bool]:
+def open_or_create_school(
+    data_dir: Path | str, *, clock: Clock | None = None
+) -> tuple[School, bool]:
     """Open the school, or create an empty one with default settings (for a first import)."""
-    store = Store(data_dir)
+    store = Store(data_dir, clock=clock)
     created = not store.exists()
     if created:
         store.write_config(SchoolConfig())
-    return open_school(data_dir), created
+    return open_school(data_dir, clock=clock), created
 
 
 def years_between(fra: dt.date, til: dt.date) -> list[str]:

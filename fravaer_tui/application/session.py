@@ -96,7 +96,7 @@ class Session:
         school: School,
         user: Staff,
         cache: FileCache | None = None,
-        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.school = school
         self.user = user
@@ -132,7 +132,10 @@ class Session:
     def log_read(self, elev: str, what: str) -> None:
         """Looking at one student's reasons, case or documents is logged: who, whom, when
         (once per person, student and day; ledelsen lists them with `audit --innsyn`)."""
-        self.school.store.log.log_read(self.user.id, elev, what, self.clock())
+        clock = self.clock or self.school.store.clock
+        if clock is None:
+            raise RuntimeError("a session that reads a student's case or reasons needs a clock")
+        self.school.store.log.log_read(self.user.id, elev, what, clock())
 
     def require_admin(self, op: access.Admin) -> None:
         if not access.may_admin(self.user, op):

@@ -97,13 +97,16 @@ def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> i
     """Run `fravaer ARGV`. `identity` is the staff id fixed by the SSH forced command."""
     args = build_parser().parse_args(argv)
     data_dir: Path = getattr(args, "data", None) or default_data_dir()
-    now = (args.now or dt.datetime.now()).replace(microsecond=0)
+    # The entry point owns the wall clock; everything below gets it passed in.
+    wall = dt.datetime.now  # noqa: TID251
+    now = (args.now or wall()).replace(microsecond=0)
     inv = Invocation(
         data_dir=data_dir,
         user=getattr(args, "user", None),
         now=now,
         now_given=args.now is not None,
         identity=identity,
+        clock=None if args.now is not None else wall,
     )
     try:
         if args.command is None:

@@ -17,4 +17,4 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     from fravaer_tui.bench import run_bench
 
-    return run_bench(args.students, args.json)
+    return run_bench(args.students, args.json, inv.now.date())

@@ -38,6 +38,10 @@ class Invocation:
     now: dt.datetime
     now_given: bool
     identity: str | None = None
+    clock: Callable[[], dt.datetime] | None = None  # the wall clock (--now fixes it, demo)
+
+    def wall(self) -> Callable[[], dt.datetime]:
+        return self.clock or (lambda: self.now)
 
 
 # The demo makes max(3, round(n / 25)) classes over three trinn, at most 26 (A–Z) a trinn.
@@ -123,7 +127,7 @@ def open_session(inv: Invocation, profile: str | None = None) -> Session:
     from fravaer_tui.application.school import open_school
     from fravaer_tui.application.session import Session
 
-    school = open_school(inv.data_dir, profile)
+    school = open_school(inv.data_dir, profile, clock=inv.wall())
     check_clock(school, inv)
     staff = identify(school, identity=inv.identity, user=inv.user)
-    return Session(school, staff)
+    return Session(school, staff, clock=inv.wall())

@@ -39,7 +39,7 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
-    school, created = open_or_create_school(inv.data_dir)
+    school, created = open_or_create_school(inv.data_dir, clock=inv.wall())
     if created:
         print(f"Opprettet en ny skole i {inv.data_dir} (rediger navn og ferier i skole.toml).")
     options = {}

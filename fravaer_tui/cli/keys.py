@@ -60,7 +60,7 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
-    school = open_school(inv.data_dir)
+    school = open_school(inv.data_dir, clock=inv.wall())
     data = Path(os.path.realpath(inv.data_dir))
     actor: Staff | None = staff_for_key(school, inv.identity) if inv.identity else None
     path: Path | None = getattr(args, "authorized_keys", None)

@@ -86,7 +86,7 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     if inv.user or inv.now_given or inv.identity:
         return _refuse("den tvungne kommandoen tar ikke --user, --now eller en annen identitet.")
-    school = open_school(inv.data_dir)
+    school = open_school(inv.data_dir, clock=inv.wall())
     staff = staff_for_key(school, args.ansatt_id)
     original = os.environ.get("SSH_ORIGINAL_COMMAND", "")
     if not original.strip():

@@ -30,10 +30,12 @@ from fravaer_tui.store.files import (
     lstat,
     why,
 )
-from fravaer_tui.store.journal import Plan
+from fravaer_tui.store.journal import Plan, new_id
 
 if TYPE_CHECKING:
     from fravaer_tui.store.store import Store
+
+RESTORE_BUILD_PREFIX = ".gjenoppretting-"  # where a restore builds the school before the swap
 
 KEEP_BACKUP_DAYS = 30
 NOT_BACKED_UP = {BACKUP_DIR, "elevmapper"}  # copies of data, and exported documents
@@ -50,6 +52,11 @@ class Backups:
     @property
     def root(self) -> Path:
         return self.store.root / BACKUP_DIR
+
+    def _now(self) -> dt.datetime:
+        if self.store.clock is None:
+            raise StoreError("Sikkerhetskopier trenger klokka: åpne datamappen med en klokke.")
+        return self.store.clock()
 
     def _timeout(self) -> float:
         return max(self.store.lock_timeout, EXCLUSIVE_TIMEOUT)
@@ -68,8 +75,10 @@ class Backups:
 
     def ensure_daily(self) -> str | None:
         """Before the first write of each day, snapshot the data as it stood."""
+        if self.store.clock is None or not self.store.exists():
+            return None
         name = self.store.clock().date().isoformat()
-        if not self.store.daily_backups or not self.store.exists() or (self.root / name).exists():
+        if (self.root / name).exists():
             return None
         with self.store.store_lock(shared=False, timeout=self._timeout()):
             if (self.root / name).exists():  # another process made it meanwhile
@@ -83,7 +92,7 @@ class Backups:
         """A snapshot on request (`fravaer backup`), named with the time and `label`."""
         with self.store.store_lock(shared=False, timeout=self._timeout()):
             self.store.journals.recover()
-            name = self._free_name(f"{self.store.clock():%Y-%m-%d_%H%M%S}-{label}")
+            name = self._free_name(f"{self._now():%Y-%m-%d_%H%M%S}-{label}")
             self._snapshot(name)
         return name
 
@@ -134,14 +143,11 @@ class Backups:
             raise
 
     def _prune(self) -> None:
-        oldest = self.store.clock().date() - dt.timedelta(days=self.store.keep_backup_days)
+        oldest = self._now().date() - dt.timedelta(days=self.store.keep_backup_days)
         for name in self.names():
             if DAILY.fullmatch(name) and name < oldest.isoformat():
                 shutil.rmtree(self.root / name, ignore_errors=True)
-        leftovers = list(self.root.glob(".*.tmp"))  # snapshots a kill cut short
-        if not self.store.journals.pending():  # restores killed before their commit point
-            leftovers += self.store.root.glob(".gjenoppretting-*")
-        for leftover in leftovers:
+        for leftover in self.root.glob(".*.tmp"):  # snapshots a kill cut short
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
 
@@ -181,7 +187,7 @@ class Backups:
     ) -> str:
         """Put a snapshot back; what it replaces becomes a snapshot itself. Returns its name."""
         source = self._source(name)
-        now = now or self.store.clock()
+        now = now or self._now()
         store = self.store
         with store.store_lock(shared=False, timeout=self._timeout()):
             store.journals.recover()
@@ -194,9 +200,9 @@ class Backups:
                     "Bruk --force for å gjenopprette likevel; det som finnes nå, tas vare på "
                     "først."
                 )
-            journal_id = f"{now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(3)}"
-            build = store.root / f".gjenoppretting-{journal_id}"
-            kept = self._free_name(f"{store.clock():%Y-%m-%d_%H%M%S}-for-gjenoppretting")
+            journal_id = new_id()
+            build = store.root / f"{RESTORE_BUILD_PREFIX}{journal_id}"
+            kept = self._free_name(f"{self._now():%Y-%m-%d_%H%M%S}-for-gjenoppretting")
             hidden = f"{BACKUP_DIR}/.{kept}.tx-{journal_id}"
             try:
                 os.mkdir(build, store.dir_mode)

@@ -55,8 +55,8 @@ class Plan:
     now: dt.datetime | None = None
 
 
-def new_id(now: dt.datetime) -> str:
-    return f"{now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(3)}"
+def new_id() -> str:
+    return f"{os.getpid()}-{secrets.token_hex(6)}"
 
 
 class Journals:
@@ -96,7 +96,7 @@ class Journals:
         path = self.root / f"{journal_id}.json"
         doc = {
             "id": journal_id,
-            "tid": (plan.now or dt.datetime.now()).isoformat(timespec="seconds"),
+            "tid": plan.now.isoformat(timespec="seconds") if plan.now else None,
             "moves": plan.moves,
             "audit": plan.audit,
             "cleanup": plan.cleanup,

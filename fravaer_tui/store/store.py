@@ -24,6 +24,7 @@ import json
 import os
 import pwd
 import re
+import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -46,7 +47,7 @@ from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import CorruptFileError, StoreError
 from fravaer_tui.store import codec, files
 from fravaer_tui.store.auditlog import AuditLog
-from fravaer_tui.store.backups import KEEP_BACKUP_DAYS, Backups
+from fravaer_tui.store.backups import KEEP_BACKUP_DAYS, RESTORE_BUILD_PREFIX, Backups
 from fravaer_tui.store.cache import FileCache
 from fravaer_tui.store.codec import (
     CANCELLED,
@@ -98,6 +99,11 @@ class Transaction:
     def audit(self, entries: Iterable[dict[str, Any]], now: dt.datetime) -> None:
         self.entries.extend(entries)
         self.now = now
+
+    def stamp(self) -> dt.datetime:
+        """The moment of the change its audit entries were given with."""
+        assert self.now is not None, "audit entries are always given with their moment"
+        return self.now
 
 
 def access_problem(root: Path, mode: int, owner: int, uid: int) -> str:
@@ -153,18 +159,18 @@ class Store:
         lock_timeout: float = 10.0,
         file_mode: int | None = None,
         dir_mode: int | None = None,
-        clock: Callable[[], dt.datetime] = dt.datetime.now,
+        clock: Callable[[], dt.datetime] | None = None,
         keep_backup_days: int = KEEP_BACKUP_DAYS,
-        daily_backups: bool = True,
     ) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
         # Private to the account that owns the data (DESIGN, Trust): staff come in over SSH.
         self.file_mode = file_mode if file_mode is not None else FILE_MODE
         self.dir_mode = dir_mode if dir_mode is not None else DIR_MODE
-        self.clock = clock  # backups follow the wall clock, not the school's dates
+        # The wall clock, from the entry point (cli, run_app). Backups are named by it; a
+        # store without one (a test, the demo being built) takes no daily backups.
+        self.clock = clock
         self.keep_backup_days = keep_backup_days
-        self.daily_backups = daily_backups  # off only while a demo school is being built
         self.backups = Backups(self)
         self.log = AuditLog(self)
         self.journals = Journals(self)
@@ -246,11 +252,23 @@ class Store:
             yield
 
     def recover(self) -> list[str]:
-        """Finish the changes of writers killed after their commit point (see journal)."""
-        if not self.journals.pending():
+        """Finish the changes of writers killed after their commit point (see journal), and
+        clear what a restore killed before its commit point had built."""
+        if not self.journals.pending() and not self._restore_leftovers():
             return []
         with self.store_lock(shared=False, timeout=max(self.lock_timeout, 60.0)):
-            return self.journals.recover()
+            done = self.journals.recover()
+            for leftover in self._restore_leftovers():  # no restore runs: we hold the lock
+                files.check_entry(leftover, os.lstat(leftover), want_dir=True)
+                shutil.rmtree(leftover)
+            return done
+
+    def _restore_leftovers(self) -> list[Path]:
+        try:
+            names = os.listdir(self.root)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [self.root / n for n in names if n.startswith(RESTORE_BUILD_PREFIX)]
 
     @contextlib.contextmanager
     def transaction(self, *paths: Path) -> Iterator[Transaction]:
@@ -297,15 +315,14 @@ class Store:
     def _commit(self, dirty: list[Partition], tx: Transaction) -> None:
         if not dirty:
             if tx.entries:
-                self.log.append(tx.entries, tx.now or dt.datetime.now())
+                self.log.append(tx.entries, tx.stamp())
             return
         if len(dirty) == 1:
             part = dirty[0]
             with self._audited(tx):
                 self._write(part.path, part.payload())
             return
-        now = tx.now or dt.datetime.now()
-        journal_id = new_id(now)
+        journal_id = new_id()
         temps: list[Path] = []
         try:
             with self.journals.lock(journal_id):
@@ -320,7 +337,7 @@ class Store:
                         (self._rel(t), self._rel(p.path)) for t, p in zip(temps, dirty, strict=True)
                     ],
                     audit=tx.entries,
-                    now=now,
+                    now=tx.now,
                 )
                 self.journals.commit(journal_id, plan)
         except OSError as exc:
@@ -335,9 +352,8 @@ class Store:
     def _audited(self, tx: Transaction) -> Iterator[None]:
         """The audit entry is written before the data; if the data write then fails, a
         second entry says so. A change is never saved without its audit entry."""
-        now = tx.now or dt.datetime.now()
         if tx.entries:
-            self.log.append(tx.entries, now)
+            self.log.append(tx.entries, tx.stamp())
         try:
             yield
         except StoreError:
@@ -356,7 +372,7 @@ class Store:
                             }
                             for e in tx.entries
                         ],
-                        now,
+                        tx.stamp(),
                     )
             raise
 

@@ -9,9 +9,10 @@
     import ROOT CSV                         import absences from CSV as rektor
     restore-now ROOT NAME                   restore NAME at once
 
-`KILL_AFTER=N` in the environment kills this process (SIGKILL) right after its N-th
+`KILL_BEFORE=N` in the environment kills this process (SIGKILL) right before its N-th
 rename (os.replace / os.rename): the kill lands at an exact instant of a many-file change,
-between two of its renames, the way a power cut would.
+before the first of its renames, between two of them, or after the last, the way a power
+cut would.
 """
 
 from __future__ import annotations
@@ -25,17 +26,17 @@ from pathlib import Path
 NOW = dt.datetime(2026, 11, 20, 15, 0)
 
 
-def _kill_after(n: int) -> None:
+def _kill_before(n: int) -> None:
     count = 0
     real_replace, real_rename = os.replace, os.rename
 
     def counted(real):  # noqa: ANN001, ANN202 - wraps the OS call, not our code
         def call(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
             nonlocal count
-            real(*args, **kwargs)
             count += 1
             if count >= n:
                 os.kill(os.getpid(), signal.SIGKILL)
+            real(*args, **kwargs)
 
         return call
 
@@ -44,8 +45,8 @@ def _kill_after(n: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if os.environ.get("KILL_AFTER"):
-        _kill_after(int(os.environ["KILL_AFTER"]))
+    if os.environ.get("KILL_BEFORE"):
+        _kill_before(int(os.environ["KILL_BEFORE"]))
     from fravaer_tui.application.csvdata import import_file
     from fravaer_tui.application.lessons import save_registration
     from fravaer_tui.application.school import open_school
@@ -53,7 +54,7 @@ def main(argv: list[str]) -> int:
     from fravaer_tui.errors import UserError
 
     mode, root = argv[0], Path(argv[1])
-    school = open_school(root)
+    school = open_school(root, clock=lambda: NOW)
     if mode == "save":
         klasse, dato, period, elev, tag = argv[2:7]
         print("ready", flush=True)
