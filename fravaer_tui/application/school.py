@@ -114,7 +114,7 @@ def load_range(
     meldinger: list[Melding] = []
     cancelled: list[CancelledLesson] = []
     for year in years_between(fra, til):
-        with _without_gc():
+        with without_gc():
             data = school.store.load_year(year, cache)
         regs.extend(data.registrations)
         meldinger.extend(data.meldinger)
@@ -142,7 +142,7 @@ def run_check(
     contacts = []
     for year in years_between(fra, dato):  # the contact log decides each alert's status
         contacts += school.store.load_followup(year)[1]
-    with _without_gc():
+    with without_gc():
         return check(
             school.roster,
             school.calendar,
@@ -156,7 +156,7 @@ def run_check(
 
 
 @contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
+def without_gc() -> Iterator[None]:
     """Loading and checking make many small objects and no cycles; collecting meanwhile
     only walks the whole loaded year again and again (check: 330 ms against 330–590 ms)."""
     enabled = gc.isenabled()

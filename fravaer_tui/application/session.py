@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fravaer_tui.application import lessons
 from fravaer_tui.application.admin import Admin
-from fravaer_tui.application.school import School, load_range, run_check
+from fravaer_tui.application.school import School, load_range
 from fravaer_tui.domain import access, analysis, followup
 from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
 from fravaer_tui.domain.model import (
@@ -591,8 +591,11 @@ class Session:
         return replace(result, alerts=alerts, figures=figures)
 
     def check(self, dato: dt.date) -> CheckResult:
+        """The check as this user may see it, from the results all sessions share."""
+        from fravaer_tui.application.checker import shared_check
+
         self.require_children()
-        return self.visible(run_check(self.school, dato, cache=self.cache))
+        return self.visible(shared_check(self.school, dato, self.cache).result)
 
     def morning(
         self, dato: dt.date, result: CheckResult | None = None, now: dt.datetime | None = None

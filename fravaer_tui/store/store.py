@@ -49,6 +49,7 @@ from fravaer_tui.store import codec, files
 from fravaer_tui.store.auditlog import AuditLog
 from fravaer_tui.store.backups import KEEP_BACKUP_DAYS, RESTORE_BUILD_PREFIX, Backups
 from fravaer_tui.store.cache import FileCache
+from fravaer_tui.store.checkcache import CheckCache
 from fravaer_tui.store.codec import (
     CANCELLED,
     CASES,
@@ -174,6 +175,7 @@ class Store:
         self.backups = Backups(self)
         self.log = AuditLog(self)
         self.journals = Journals(self)
+        self.checks = CheckCache(self)
 
     # paths -----------------------------------------------------------------
 
