@@ -34,6 +34,7 @@ from fravaer_tui.store import FileCache
 if TYPE_CHECKING:
     from fravaer_tui.application.session import Session
 
+_CSS_VARIABLES: dict[str, dict[str, str]] = {}
 CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
 
 
@@ -77,6 +78,7 @@ class FravaerApp(App[None]):
         self.check_interval = check_interval
         self._cache = FileCache()
         self.session: Session | None = None
+        self._day = clock().date()
         self._seen: set[tuple[str, str]] | None = None
         self._check_lock = threading.Lock()
         self._check_started = 0
@@ -112,18 +114,42 @@ class FravaerApp(App[None]):
         day = now.date()
         if not self.school.calendar.is_school_day(day):
             day = self.school.calendar.previous_school_day(day)  # weekend: show the last day
-        self.push_screen(LessonsScreen(day))
+        self._day = day
+        # Only the first screen is built at start (issue 10: a start costs what the first
+        # screen needs); the lessons list comes when the user leaves it.
         slot = self.session.current_lesson(now)
         if slot is not None:
+            from fravaer_tui.screens.register import RegisterScreen
+
             reg = self.session.registration_for(slot.klasse, now.date(), slot.time)
-            self.open_register(LessonState(now.date(), slot, reg, own=True))
+            lesson = LessonState(now.date(), slot, reg, own=True)
+            self.push_screen(RegisterScreen(lesson), callback=self._lessons_below)
         elif self._morning_first(now):
             from fravaer_tui.screens.overview import MorningScreen
 
-            self.push_screen(MorningScreen(now.date()))
+            self.push_screen(MorningScreen(now.date()), callback=self._lessons_below)
+        else:
+            self.push_screen(LessonsScreen(day))
         if self.check_interval:
             self.set_interval(self.check_interval, self.run_checker)
         self.call_after_refresh(self.run_checker)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual works the theme's colours out again for every stylesheet update (~50
+        times at start); they only change with the theme, so they are kept per theme."""
+        key = self.current_theme.name
+        found = _CSS_VARIABLES.get(key)
+        if found is None:
+            found = _CSS_VARIABLES[key] = super().get_css_variables()
+        self.theme_variables = dict(found)
+        return dict(found)
+
+    def _lessons_below(self, _: object = None) -> None:
+        """The first screen was closed: the day's lessons, under everything else."""
+        from fravaer_tui.screens.lessons import LessonsScreen
+
+        if len(self.screen_stack) <= 1:
+            self.push_screen(LessonsScreen(self._day))
 
     def _morning_first(self, now: dt.datetime) -> bool:
         """A kontaktlærer on a school day before their first lesson starts on the overview."""
@@ -256,8 +282,10 @@ class FravaerApp(App[None]):
     def action_lessons(self) -> None:
         from fravaer_tui.screens.lessons import LessonsScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, LessonsScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LessonsScreen):
             self.pop_screen()
+        if not isinstance(self.screen, LessonsScreen):
+            self.push_screen(LessonsScreen(self._day))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Hjelp", "Tastene på denne skjermen", self.action_help)
@@ -284,14 +312,16 @@ def run_app(
     user: str | None,
     now: dt.datetime | None = None,
     identity: str | None = None,
+    school: School | None = None,
 ) -> int:
     """Open the TUI as the person the forced command names (`identity`), else the OS login;
     on the demo school an unknown login gets a picker."""
     # The entry point owns the wall clock (a demo's --now freezes it).
     clock = (lambda: now) if now is not None else dt.datetime.now  # noqa: TID251
     try:
-        school = open_school(data_dir, clock=clock)
-        if now is not None and (identity is not None or not school.config.demo):
+        if school is None:  # the forced command has opened it already
+            school = open_school(data_dir, clock=clock)
+        if now is not None and not school.config.demo:
             raise AccessDenied("--now kan bare brukes på demoskolen.")
         staff = _who(school, user, identity)
         if staff is not None and not may_use_children_data(staff):

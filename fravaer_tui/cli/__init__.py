@@ -30,6 +30,7 @@ from fravaer_tui.cli import (
     imports,
     keys,
     register,
+    serve,
     ssh,
 )
 from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_parser(sub, common)
     keys.add_parser(sub, common)
     ssh.add_parser(sub, common)
+    serve.add_parser(sub, common)
     return parser
 
 

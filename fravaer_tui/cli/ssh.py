@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fravaer_tui.application.keys import staff_for_key
-from fravaer_tui.application.school import open_school
+from fravaer_tui.application.school import School, open_school
 from fravaer_tui.cli.common import Invocation, Subparsers
 from fravaer_tui.domain.access import may_use_children_data
 from fravaer_tui.domain.model import Staff
@@ -84,13 +84,15 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
-    if inv.user or inv.now_given or inv.identity:
-        return _refuse("den tvungne kommandoen tar ikke --user, --now eller en annen identitet.")
+    if inv.user or inv.identity:
+        return _refuse("den tvungne kommandoen tar ikke --user eller en annen identitet.")
     school = open_school(inv.data_dir, clock=inv.wall())
+    if inv.now_given and not school.config.demo:  # a demo school's clock may be set (training)
+        return _refuse("den tvungne kommandoen tar ikke --now på en ekte skole.")
     staff = staff_for_key(school, args.ansatt_id)
     original = os.environ.get("SSH_ORIGINAL_COMMAND", "")
     if not original.strip():
-        return _open_app(inv, staff)
+        return _open_app(inv, school, staff)
     try:
         argv = requested_argv(original)
         if argv[0] in HELP:
@@ -189,7 +191,7 @@ def _stdin_as_file(argv: list[str], data_dir: Path) -> Iterator[list[str]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _open_app(inv: Invocation, staff: Staff) -> int:
+def _open_app(inv: Invocation, school: School, staff: Staff) -> int:
     if not may_use_children_data(staff):
         return _refuse(
             f"{staff.navn} er {staff.rolle.label} og har ingen tilgang til elevdata i "
@@ -203,7 +205,9 @@ def _open_app(inv: Invocation, staff: Staff) -> int:
         )
     from fravaer_tui.app import run_app
 
-    return run_app(inv.data_dir, None, None, identity=staff.id)
+    return run_app(
+        inv.data_dir, None, inv.now if inv.now_given else None, identity=staff.id, school=school
+    )
 
 
 def _refuse(message: str, code: int = 2) -> int:

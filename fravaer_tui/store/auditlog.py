@@ -29,8 +29,9 @@ from fravaer_tui.store.files import (
     file_lock,
     open_file,
     read_bytes,
+    replace_checked,
     why,
-    write_atomic,
+    write_temp,
 )
 
 if TYPE_CHECKING:
@@ -96,8 +97,13 @@ class AuditLog:
             self._write_lines(path, b"".join(lines))
             head = {"fil": path.name, "antall": count + len(lines), "siste": previous}
             head["storrelse"] = os.lstat(path).st_size
-            with contextlib.suppress(OSError, StoreError):  # the chain itself is the record
-                write_atomic(self.root / HEAD_FILE, encode(head), self.store.file_mode)
+            # A hint for the next append and for verify, not the record (the chain is): no
+            # fsync. A head lost in a crash is behind or unreadable, and both are accepted.
+            with contextlib.suppress(OSError, StoreError):
+                tmp = write_temp(
+                    self.root / HEAD_FILE, encode(head), self.store.file_mode, sync=False
+                )
+                replace_checked(tmp, self.root / HEAD_FILE)
 
     def _write_lines(self, path: Path, payload: bytes) -> None:
         try:

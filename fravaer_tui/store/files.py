@@ -162,8 +162,16 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_temp(path: Path, payload: bytes, mode: int = FILE_MODE, tag: str | None = None) -> Path:
-    """Write `payload` to a new temp file beside `path`, fsynced; returns the temp's path."""
+def write_temp(
+    path: Path,
+    payload: bytes,
+    mode: int = FILE_MODE,
+    tag: str | None = None,
+    *,
+    sync: bool = True,
+) -> Path:
+    """Write `payload` to a new temp file beside `path` (fsynced unless `sync` is False, for
+    hints that may be lost); returns the temp's path."""
     tmp = path.with_name(f".{path.name}.{tag or os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)  # a leftover of ours (unlink never follows a link)
@@ -172,7 +180,8 @@ def write_temp(path: Path, payload: bytes, mode: int = FILE_MODE, tag: str | Non
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):

@@ -80,6 +80,8 @@ from fravaer_tui.store.partitions import Partition
 
 ROSTER_FILE = "skole.json"
 STORE_LOCK = "skole"  # .locks/skole.lock: shared by every change, exclusive for a restore
+# Rosters parsed in this process, by file (path, inode, mtime, size).
+_ROSTERS: dict[str, tuple[tuple[str, int, int, int], Roster]] = {}
 
 
 class Transaction:
@@ -426,7 +428,25 @@ class Store:
 
     def load_roster(self) -> Roster:
         """The roster. A file from before timetable versions has one timetable: it is one
-        version valid from the beginning (so every date keeps the lessons it had)."""
+        version valid from the beginning (so every date keeps the lessons it had).
+
+        Kept in memory by the file's version (a save replaces the file: a new inode), so
+        the session server's children start with the roster it read (`fravaer serve`)."""
+        files.check_dirs(self.root, self.roster_path)
+        try:
+            st = os.lstat(self.roster_path)
+            version = (str(self.roster_path), st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            version = None
+        known = _ROSTERS.get(str(self.roster_path))
+        if version is not None and known is not None and known[0] == version:
+            return known[1]
+        roster = self._read_roster()
+        if version is not None:
+            _ROSTERS[str(self.roster_path)] = (version, roster)
+        return roster
+
+    def _read_roster(self) -> Roster:
         data = self.read_tables(self.roster_path) or {}
         try:
             versions = tuple(codec.version(d) for d in data.get(TIMETABLE_VERSIONS, {}).values())

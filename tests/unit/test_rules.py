@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from fravaer_tui.domain.model import (
     CancelledLesson,
     Contact,
-    Holiday,
     Kortdag,
     Mark,
     MarkType,
@@ -36,6 +35,13 @@ from fravaer_tui.domain.model import (
 from fravaer_tui.domain.profiles import Profile, load_profile
 from fravaer_tui.domain.rules import Alert, CheckResult, Evidence, check
 from fravaer_tui.domain.schoolcalendar import SchoolCalendar, months_window_start, semester_bounds
+from tests.unit.conftest import (
+    CALENDAR_2026_2027,
+    FOUR_A_DAY,
+    SIX_SIX_SIX_SIX_FIVE,
+    ToySchool,
+    hourly,
+)
 
 # --- the school ----------------------------------------------------------------------------
 
@@ -49,110 +55,27 @@ HOLE = load_profile("hole")
 TODAY = D(2026, 11, 20)  # the default check date: a Friday
 PROFILES = pytest.mark.parametrize("profile", [STRAND, HOLE], ids=["strand", "hole"])
 
-CAL = SchoolCalendar(
-    (
-        Holiday("Sommerferie", D(2026, 8, 1), D(2026, 8, 16)),
-        Holiday("Høstferie", D(2026, 10, 5), D(2026, 10, 9)),
-        Holiday("Juleferie", D(2026, 12, 21), D(2027, 1, 1)),
-        Holiday("Sommerferie", D(2027, 6, 19), D(2027, 7, 31)),
-    )
-)
-
-
-def _timetable() -> tuple[Slot, ...]:
-    slots = []
-    for ukedag in range(1, 6):
-        for time in range(1, (6 if ukedag <= 4 else 5) + 1):
-            start = dt.time(8 + time, 0)
-            slots.append(Slot("8A", ukedag, time, start, dt.time(8 + time, 45), "norsk", "t1"))
-        for time in range(1, 5):
-            start = dt.time(8 + time, 0)
-            slots.append(Slot("9B", ukedag, time, start, dt.time(8 + time, 45), "matte", "t2"))
-    return tuple(slots)
-
-
+CAL = CALENDAR_2026_2027
 ROSTER = Roster(
     students=(
         Student("e1", "Ola", "Nordmann", "8A"),
         Student("e2", "Kari", "Hansen", "8A"),
         Student("e3", "Per", "Berg", "9B"),
     ),
-    timetable=_timetable(),
+    timetable=(
+        *hourly("8A", SIX_SIX_SIX_SIX_FIVE, "norsk", "t1"),
+        *hourly("9B", FOUR_A_DAY, "matte", "t2"),
+    ),
 )
 ELEVER = ("e1", "e2", "e3")
 
-
-def klasse_of(elev: str) -> str:
-    student = ROSTER.student(elev)
-    assert student is not None
-    return student.klasse
-
-
-def lessons_on(klasse: str, dato: dt.date) -> list[int]:
-    if not CAL.is_school_day(dato):
-        return []
-    return [s.time for s in ROSTER.slots(klasse, dato.isoweekday())]
-
-
-# --- factories -----------------------------------------------------------------------------
+# --- factories (tests/unit/conftest.py) -----------------------------------------------------
 # Each returns registrations holding one student's marks; `run` merges registrations of the
 # same lesson (one roll call per lesson, later marks for the same student win).
-
-
-def _reg(klasse: str, dato: dt.date, time: int, marks: Iterable[Mark] = ()) -> Registration:
-    return Registration(
-        klasse, dato, time, "t1", dt.datetime.combine(dato, dt.time(8)), tuple(marks)
-    )
-
-
-def absent(
-    elev: str,
-    dato: dt.date,
-    times: Iterable[int] | None = None,
-    *,
-    kind: MarkType = FRAVAER,
-    validity: Validity | None = None,
-    reason: Reason | None = None,
-) -> list[Registration]:
-    klasse = klasse_of(elev)
-    wanted = lessons_on(klasse, dato) if times is None else list(times)
-    return [_reg(klasse, dato, t, [Mark(elev, kind, None, "", validity, reason)]) for t in wanted]
-
-
-def whole_day(elev: str, *datoer: dt.date, **kw) -> list[Registration]:
-    return [reg for dato in datoer for reg in absent(elev, dato, None, **kw)]
-
-
-def left(elev: str, dato: dt.date, times: Iterable[int] = (6,), **kw) -> list[Registration]:
-    return absent(elev, dato, times, kind=FORLOT, **kw)
-
-
-def late(elev: str, dato: dt.date, times: Iterable[int] = (1,), minutter: int = 10):
-    klasse = klasse_of(elev)
-    return [_reg(klasse, dato, t, [Mark(elev, SENT, minutter)]) for t in times]
-
-
-def remark(elev: str, dato: dt.date, time: int = 1, merknad: str = "mangler utstyr"):
-    return [_reg(klasse_of(elev), dato, time, [Mark(elev, None, None, merknad)])]
-
-
-def present(klasse: str, *datoer: dt.date) -> list[Registration]:
-    """Roll calls with everyone present, for every lesson of the days."""
-    return [_reg(klasse, dato, t) for dato in datoer for t in lessons_on(klasse, dato)]
-
-
-_melding_ids = iter(range(1, 1_000_000))
-
-
-def melding(
-    elev: str,
-    fra: dt.date,
-    til: dt.date | None = None,
-    reason: Reason = SYKDOM,
-    validity: Validity = GYLDIG,
-    tid: dt.datetime | None = None,
-) -> Melding:
-    return Melding(f"m{next(_melding_ids)}", elev, fra, til or fra, reason, validity, "t1", tid)
+TOY = ToySchool(ROSTER, CAL)
+klasse_of, lessons_on, _reg = TOY.klasse_of, TOY.lessons_on, TOY.reg
+absent, whole_day, left, late = TOY.absent, TOY.whole_days, TOY.left, TOY.late
+remark, present, melding = TOY.remark, TOY.present, TOY.melding
 
 
 def merge(registrations: Iterable[Registration]) -> list[Registration]:

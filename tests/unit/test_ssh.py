@@ -283,7 +283,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Ite
         for person in (people["rektor"], people["kontaktlaerer"]):  # the admin's two staff keys
             added = srv.fravaer("keys", "add", person.id, str(keys[person.id]) + ".pub")
             assert added.returncode == 0, added.stderr
-        yield srv
+        try:
+            yield srv
+        finally:  # the logins started the session server: it goes with the test
+            srv.fravaer("serve", "--stop")
 
 
 def open_app(server: Server, who: str) -> str:

@@ -17,8 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fravaer_tui.domain.model import (
-    Holiday,
-    Mark,
     MarkType,
     Melding,
     Reason,
@@ -30,7 +28,6 @@ from fravaer_tui.domain.model import (
 )
 from fravaer_tui.domain.profiles import load_profile
 from fravaer_tui.domain.rules import check
-from fravaer_tui.domain.schoolcalendar import SchoolCalendar
 from fravaer_tui.domain.yearreport import (
     CSV_COLUMNS,
     KANDIDAT_MERKNAD,
@@ -43,6 +40,13 @@ from fravaer_tui.domain.yearreport import (
     school_year_dates,
     year_report,
 )
+from tests.unit.conftest import (
+    CALENDAR_2026_2027,
+    FOUR_A_DAY,
+    SIX_SIX_SIX_SIX_FIVE,
+    ToySchool,
+    hourly,
+)
 
 D = dt.date
 FRAVAER, SENT, FORLOT = MarkType.FRAVAER, MarkType.SENT, MarkType.FORLOT
@@ -51,35 +55,13 @@ SYKDOM, LEGE, PERMISJON, ANNET = Reason.SYKDOM, Reason.LEGE, Reason.PERMISJON, R
 YEAR = "2026-2027"
 UNTIL = D(2027, 6, 18)  # the last school day before sommerferie
 
-CAL = SchoolCalendar(
-    (
-        Holiday("Sommerferie", D(2026, 8, 1), D(2026, 8, 16)),
-        Holiday("Høstferie", D(2026, 10, 5), D(2026, 10, 9)),
-        Holiday("Juleferie", D(2026, 12, 21), D(2027, 1, 1)),
-        Holiday("Sommerferie", D(2027, 6, 19), D(2027, 7, 31)),
-    )
+CAL = CALENDAR_2026_2027
+TEN_C = (  # 10C's four periods of uneven length (one of 60 minutes, one of 30)
+    (dt.time(8, 30), dt.time(9, 15)),
+    (dt.time(9, 25), dt.time(10, 10)),
+    (dt.time(10, 30), dt.time(11, 30)),
+    (dt.time(12), dt.time(12, 30)),
 )
-
-
-def _timetable() -> tuple[Slot, ...]:
-    slots = []
-    t = dt.time
-    ten_c = (
-        (t(8, 30), t(9, 15)),
-        (t(9, 25), t(10, 10)),
-        (t(10, 30), t(11, 30)),
-        (t(12), t(12, 30)),
-    )
-    for ukedag in range(1, 6):
-        for time in range(1, (6 if ukedag <= 4 else 5) + 1):
-            slots.append(Slot("8A", ukedag, time, t(8 + time), t(8 + time, 45), "norsk", "t1"))
-        for time, (start, slutt) in enumerate(ten_c, 1):
-            slots.append(Slot("10C", ukedag, time, start, slutt, "matte", "t2"))
-        for time in range(1, 5):
-            slots.append(Slot("7A", ukedag, time, t(8 + time), t(8 + time, 45), "natur", "t3"))
-    return tuple(slots)
-
-
 ROSTER = Roster(
     students=(
         Student("e1", "Ola", "Nordmann", "8A"),
@@ -88,70 +70,25 @@ ROSTER = Roster(
         Student("e3", "Per", "Berg", "10C"),
         Student("e4", "Lise", "Dahl", "7A"),
     ),
-    timetable=_timetable(),
+    timetable=(
+        *hourly("8A", SIX_SIX_SIX_SIX_FIVE, "norsk", "t1"),
+        *(
+            Slot("10C", ukedag, time, start, slutt, "matte", "t2")
+            for ukedag in range(1, 6)
+            for time, (start, slutt) in enumerate(TEN_C, 1)
+        ),
+        *hourly("7A", FOUR_A_DAY, "natur", "t3"),
+    ),
 )
 
-
-def student(elev: str) -> Student:
-    found = ROSTER.student(elev)
-    assert found is not None
-    return found
-
-
-def lessons_on(klasse: str, dato: dt.date) -> list[int]:
-    if not CAL.is_school_day(dato):
-        return []
-    return [s.time for s in ROSTER.slots(klasse, dato.isoweekday())]
-
-
-def school_days(fra: dt.date, til: dt.date) -> list[dt.date]:
-    return list(CAL.school_days(fra, til))
-
-
-# --- factories -------------------------------------------------------------------------------
-
-
-def _reg(klasse: str, dato: dt.date, time: int, marks: Iterable[Mark] = ()) -> Registration:
-    return Registration(
-        klasse, dato, time, "t1", dt.datetime.combine(dato, dt.time(8)), tuple(marks)
-    )
-
-
-def absent(
-    elev: str,
-    dato: dt.date,
-    times: Iterable[int] | None = None,
-    *,
-    kind: MarkType = FRAVAER,
-    validity: Validity | None = None,
-    reason: Reason | None = None,
-    minutter: int | None = None,
-) -> list[Registration]:
-    klasse = student(elev).klasse
-    wanted = lessons_on(klasse, dato) if times is None else list(times)
-    mark = Mark(elev, kind, minutter, "", validity, reason)
-    return [_reg(klasse, dato, t, [mark]) for t in wanted]
-
-
-def whole_days(elev: str, *datoer: dt.date, **kw) -> list[Registration]:
-    return [reg for dato in datoer for reg in absent(elev, dato, **kw)]
+# --- factories (tests/unit/conftest.py) -----------------------------------------------------
+TOY = ToySchool(ROSTER, CAL)
+student, lessons_on, school_days = TOY.student, TOY.lessons_on, TOY.school_days
+absent, whole_days, melding = TOY.absent, TOY.whole_days, TOY.melding
 
 
 def late(elev: str, dato: dt.date, time: int = 1, minutter: int | None = 10):
-    return absent(elev, dato, [time], kind=SENT, minutter=minutter)
-
-
-_ids = iter(range(1, 1_000_000))
-
-
-def melding(
-    elev: str,
-    fra: dt.date,
-    til: dt.date | None = None,
-    reason: Reason = SYKDOM,
-    validity: Validity = GYLDIG,
-) -> Melding:
-    return Melding(f"m{next(_ids)}", elev, fra, til or fra, reason, validity, "t1")
+    return TOY.late(elev, dato, [time], minutter)
 
 
 def report(

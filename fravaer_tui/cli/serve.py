@@ -1,0 +1,247 @@
+"""`fravaer serve`: the session server that makes forty morning starts cheap.
+
+It imports the app once, listens on `<data>/.run/fravaer.sock` (a folder only the service
+account can enter) and, for each forced command that hands it a terminal
+(`fravaer_tui.connect`), forks a child that runs the app on that terminal as that person:
+the child pays for its own screen, not for Python's and Textual's imports. The first
+forced command of the day starts it; it ends by itself after `IDLE` seconds with no
+session, and at once when a client of another installation (an upgrade) connects.
+
+Only the account that runs it may connect (SO_PEERCRED), and it runs nothing but the forced
+command's own request (`--data <this folder> ssh <ansatt-id>`): a child is exactly what
+`fravaer ssh ANSATT_ID` would have been in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from pathlib import Path
+
+from fravaer_tui.cli.common import Invocation, Subparsers
+from fravaer_tui.connect import NO_SERVER, RUN_DIR, SOCKET, build_id
+from fravaer_tui.domain.sshkeys import is_safe_id
+
+IDLE = 15 * 60  # seconds without a session before the server ends
+HEADER_LIMIT = 64 * 1024
+
+
+def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    serve = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="øktserveren for SSH-innlogginger (startes av seg selv ved første innlogging)",
+        description="Holder programmet lastet, så hver ansatt som logger inn med SSH får en "
+        "egen prosess på et øyeblikk. Startes av den første innloggingen og avslutter seg "
+        f"selv etter {IDLE // 60} minutter uten økter. --stop avslutter den nå (f.eks. etter "
+        "en oppgradering).",
+    )
+    serve.add_argument("--stop", action="store_true", help="avslutt en server som kjører")
+    serve.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, inv: Invocation) -> int:
+    data = inv.data_dir.resolve()
+    run_dir = data / RUN_DIR
+    if args.stop:
+        return _stop(run_dir)
+    _preload(data)
+    Server(data, run_dir).serve()
+    return 0
+
+
+def _preload(data: Path) -> None:
+    """Everything a session imports, once, before any child is forked, and the school's
+    roster parsed (kept by file version: a child uses it while the file is unchanged)."""
+    import fravaer_tui.app  # noqa: F401
+    import fravaer_tui.application.checker  # noqa: F401
+    import fravaer_tui.application.session  # noqa: F401
+    import fravaer_tui.cli.ssh  # noqa: F401
+    import fravaer_tui.screens.lessons  # noqa: F401
+    import fravaer_tui.screens.register  # noqa: F401
+    from fravaer_tui.store import Store
+
+    with contextlib.suppress(Exception):  # only a head start: the child reads it anyway
+        Store(data).load_roster()
+
+
+def _stop(run_dir: Path) -> int:
+    try:
+        pid = int((run_dir / "fravaer.pid").read_text())
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        print("Ingen øktserver kjører.")
+        return 0
+    print(f"Øktserveren (prosess {pid}) er stoppet.")
+    return 0
+
+
+class Server:
+    def __init__(self, data: Path, run_dir: Path) -> None:
+        self.data = data
+        self.run_dir = run_dir
+        self.build = build_id()
+        self.children: set[int] = set()
+        self.stopping = False
+
+    def serve(self) -> None:
+        if not self.run_dir.is_dir():
+            os.mkdir(self.run_dir, 0o700)
+        path = self.run_dir / SOCKET
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # a server killed before it could clean up
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)
+        try:
+            listener.bind(str(path))
+        finally:
+            os.umask(old)
+        listener.listen(128)
+        (self.run_dir / "fravaer.pid").write_text(str(os.getpid()))
+        signal.signal(signal.SIGTERM, self._stop)
+        last = time.monotonic()
+        try:
+            while not self.stopping:
+                self._reap()
+                if self.children:
+                    last = time.monotonic()
+                elif time.monotonic() - last > IDLE:
+                    break
+                ready, _, _ = select.select([listener], [], [], 1.0)
+                if ready:
+                    conn, _ = listener.accept()
+                    with conn:
+                        self._accept(conn)
+                    last = time.monotonic()
+        finally:
+            listener.close()
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                (self.run_dir / "fravaer.pid").unlink()
+
+    def _stop(self, *_: object) -> None:
+        self.stopping = True
+
+    def _reap(self) -> None:
+        for pid in list(self.children):
+            with contextlib.suppress(ChildProcessError):
+                done, _ = os.waitpid(pid, os.WNOHANG)
+                if done == 0:
+                    continue
+            self.children.discard(pid)
+
+    def _accept(self, conn: socket.socket) -> None:
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        _, uid, _ = struct.unpack("3i", creds)
+        if uid != os.getuid():
+            return  # only the service account itself (its forced commands) may connect
+        conn.settimeout(5.0)
+        try:
+            message, fds, _, _ = socket.recv_fds(conn, HEADER_LIMIT, 3)
+        except OSError:
+            return
+        try:
+            header = json.loads(message.split(b"\n", 1)[0])
+            if header.get("build") != self.build:
+                conn.sendall(b"R\n")  # another installation: the client runs the app itself
+                self.stopping = True  # and the next start gets a server of the new one
+                return
+            argv = self._argv(header)
+            if len(fds) != 3:
+                return
+            pid = os.fork()
+            if pid == 0:
+                _child(conn, fds, argv, header.get("env", {}))  # never returns
+            self.children.add(pid)
+        except (ValueError, OSError):
+            return
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def _argv(self, header: dict) -> list[str]:
+        """The forced command's own request, for this folder, and nothing else."""
+        argv = header.get("argv")
+        if isinstance(argv, list) and len(argv) == 6 and argv[2] == "--now":
+            # a demo school's training clock: the child's ssh command refuses it elsewhere
+            return [*map(str, argv[:4]), *self._argv({"argv": [*argv[:2], *argv[4:]]})[2:]]
+        if (
+            not isinstance(argv, list)
+            or len(argv) != 4
+            or argv[:1] != ["--data"]
+            or Path(str(argv[1])).resolve() != self.data
+            or argv[2] != "ssh"
+            or not is_safe_id(str(argv[3]))
+        ):
+            raise ValueError("not the forced command's request")
+        return [str(a) for a in argv]
+
+
+def _child(conn: socket.socket, fds: list[int], argv: list[str], env: dict) -> None:
+    """In the forked child: take the terminal, run the app as the person, report the code."""
+    code = 1
+    try:
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        for fd in fds:
+            os.close(fd)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        kept = {k: str(v) for k, v in env.items() if k in ("TERM", "COLORTERM", "LANG")}
+        kept |= {k: str(v) for k, v in env.items() if k in ("LC_ALL", "LC_CTYPE", "TZ")}
+        os.environ.update(kept)
+        os.environ[NO_SERVER] = "1"
+        # New streams on the terminal (the server's were made for /dev/null); Textual uses
+        # sys.__stdin__ and sys.__stderr__, so those are set too.
+        sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stdout = sys.__stdout__ = open(  # noqa: SIM115
+            1, "w", encoding="utf-8", buffering=1, closefd=False
+        )
+        sys.stderr = sys.__stderr__ = open(  # noqa: SIM115
+            2, "w", encoding="utf-8", buffering=1, closefd=False
+        )
+        conn.settimeout(None)
+        threading.Thread(target=_follow_client, args=(conn,), daemon=True).start()
+        from fravaer_tui.cli import main
+
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 - the child must report and end, whatever happened
+        code = 1
+    finally:
+        with contextlib.suppress(OSError):
+            conn.sendall(f"X{code}\n".encode())
+        os._exit(code)
+
+
+def _follow_client(conn: socket.socket) -> None:
+    """The client's window changed (W): resize. The client went (SSH closed: its socket ends)
+    or the terminal hung up: end the session, as a hangup ends a program on a terminal."""
+    watch = select.poll()
+    watch.register(conn.fileno(), select.POLLIN | select.POLLHUP | select.POLLERR)
+    watch.register(0, select.POLLHUP | select.POLLERR)
+    while True:
+        events = dict(watch.poll())
+        gone = bool(events.get(0, 0) & (select.POLLHUP | select.POLLERR))
+        if not gone and conn.fileno() in events:
+            try:
+                data = conn.recv(64)
+            except OSError:
+                data = b""
+            gone = not data
+            if b"W" in data:
+                os.kill(os.getpid(), signal.SIGWINCH)
+        if gone:
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(3)
+            os._exit(129)

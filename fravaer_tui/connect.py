@@ -1,0 +1,150 @@
+"""The forced command's fast start: hand the terminal to the school's session server.
+
+Forty staff opening the app in the same minute on a two-core server cannot each pay
+Python's and Textual's imports (DESIGN, Known pitfalls: ~0.5 s of CPU a start, p95 13 s
+to a ready roll call). So `fravaer --data DIR ssh ANSATT_ID` without a command does not
+import the app: it sends its terminal (stdin, stdout, stderr, as file descriptors over a
+Unix socket) to `fravaer serve`, which has everything imported already and forks a child
+that runs the app on that terminal as that person. This module uses the standard library
+only, so the forced command costs what Python's start costs.
+
+It forwards window-size changes (SIGWINCH) to the child, ends the child when the SSH
+connection goes (SIGHUP), and returns the child's exit code. Whenever the server cannot be
+reached or started, it returns None and the caller runs the app in its own process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RUN_DIR = ".run"
+SOCKET = "fravaer.sock"
+START_LOCK = "start.lock"
+NO_SERVER = "FRAVAER_UTEN_TJENER"  # set: always run in this process (the server's children)
+ENV_KEPT = ("TERM", "COLORTERM", "LANG", "LC_ALL", "LC_CTYPE", "NO_COLOR", "TZ")
+START_TIMEOUT = 20.0  # seconds a first client waits for the server it started
+
+
+def build_id() -> str:
+    """Which installation this is: a server of another version is not used."""
+    here = Path(__file__).resolve().parent
+    newest = max((p.stat().st_mtime_ns for p in here.rglob("*.py")), default=0)
+    return f"{here}:{newest}"
+
+
+def forced_app_request(argv: list[str]) -> tuple[Path, str] | None:
+    """(data folder, ansatt id) when `argv` is the forced command opening the app:
+    `--data DIR ssh ID`, or on a demo school for training `--data DIR --now T ssh ID`."""
+    if len(argv) == 6 and argv[2] == "--now":
+        argv = [*argv[:2], *argv[4:]]
+    if len(argv) != 4 or argv[0] != "--data" or argv[2] != "ssh":
+        return None
+    if os.environ.get("SSH_ORIGINAL_COMMAND", "").strip() or os.environ.get(NO_SERVER):
+        return None
+    if not (os.isatty(0) and os.isatty(1)):
+        return None
+    data = Path(argv[1])
+    return (data, argv[3]) if data.is_absolute() else None
+
+
+def via_server(argv: list[str]) -> int | None:
+    """Run the app through the session server; None when it is not for the server."""
+    request = forced_app_request(argv)
+    if request is None:
+        return None
+    data, _ = request
+    run_dir = data / RUN_DIR
+    try:
+        conn = _connect(run_dir) or _start_and_connect(data, run_dir)
+    except OSError:
+        return None
+    if conn is None:
+        return None
+    with conn:
+        return _session(conn, argv)
+
+
+def _connect(run_dir: Path) -> socket.socket | None:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(run_dir / SOCKET))
+    except (FileNotFoundError, ConnectionRefusedError):
+        conn.close()
+        return None
+    return conn
+
+
+def _start_and_connect(data: Path, run_dir: Path) -> socket.socket | None:
+    """Start the server (one client does; the others wait on the lock) and connect."""
+    if not run_dir.is_dir():
+        os.mkdir(run_dir, 0o700)
+    if run_dir.is_symlink() or run_dir.stat().st_uid != os.geteuid():
+        return None
+    fd = os.open(run_dir / START_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        conn = _connect(run_dir)  # another client started it while this one waited
+        if conn is not None:
+            return conn
+        subprocess.Popen(
+            [sys.executable, "-m", "fravaer_tui.cli", "--data", str(data), "serve"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not ended with this SSH session
+            env={**os.environ, NO_SERVER: ""},
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            conn = _connect(run_dir)
+            if conn is not None:
+                return conn
+            time.sleep(0.02)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _session(conn: socket.socket, argv: list[str]) -> int | None:
+    header = {
+        "argv": argv,
+        "env": {k: os.environ[k] for k in ENV_KEPT if k in os.environ},
+        "build": build_id(),
+    }
+    payload = json.dumps(header).encode() + b"\n"
+    try:
+        socket.send_fds(conn, [payload], [0, 1, 2])
+    except OSError:
+        return None
+    signal.signal(signal.SIGWINCH, lambda *_: _send(conn, b"W"))
+    for hangup in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(hangup, lambda *_: os._exit(129))  # the socket closes: the child ends
+    buffer = b""
+    while True:
+        try:
+            chunk = conn.recv(64)
+        except InterruptedError:
+            continue
+        if not chunk:
+            # The child went without an exit code (killed): say so on the terminal.
+            os.write(2, "\r\nfravaer: økten ble avbrutt.\r\n".encode())
+            return 1
+        buffer += chunk
+        if buffer.startswith(b"R"):  # a server of another version: run here instead
+            return None
+        if b"\n" in buffer and buffer.startswith(b"X"):
+            return int(buffer[1 : buffer.index(b"\n")])
+
+
+def _send(conn: socket.socket, data: bytes) -> None:
+    with contextlib.suppress(OSError):
+        conn.send(data)

@@ -1,0 +1,243 @@
+"""The session server (`fravaer serve`): forced SSH logins forked from a process that has
+the app loaded, on a real terminal (a pty, as sshd gives one), as the person the key names."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import select
+import socket
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fravaer_tui.connect import RUN_DIR, SOCKET, build_id
+from tests.unit.test_trust import make_real
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()=>][A-Z0-9]?")
+REPO = Path(__file__).parents[2]
+
+
+def _controlling_terminal() -> None:
+    """As sshd does: a session of its own, with the pty as its controlling terminal (so it
+    gets SIGHUP when the connection goes and SIGWINCH when the window changes)."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class Login:
+    """`fravaer --data DIR ssh ANSATT_ID` on a pty of its own, as sshd runs the forced command."""
+
+    def __init__(self, data: Path, ansatt: str, env: dict[str, str] | None = None) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        environ = {k: v for k, v in os.environ.items() if k != "SSH_ORIGINAL_COMMAND"}
+        environ |= {"TERM": "xterm-256color", **(env or {})}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "fravaer_tui.entry", "--data", str(data), "ssh", ansatt],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=environ,
+            cwd=REPO,
+            preexec_fn=_controlling_terminal,
+        )
+        os.close(slave)
+        self.seen = b""
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> str:
+        """Read the screen until `text` shows (the escape codes taken out)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 1 << 16)
+                except OSError:
+                    chunk = b""
+                self.seen += chunk
+                if not chunk and self.proc.poll() is not None:
+                    break
+            shown = ANSI.sub(b"", self.seen).decode("utf-8", "replace")
+            if text in shown:
+                return shown
+        shown = ANSI.sub(b"", self.seen).decode("utf-8", "replace")
+        raise AssertionError(f"«{text}» kom aldri; skjermen viste: {shown[-800:]}")
+
+    def keys(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def hang_up(self) -> None:
+        """The SSH connection goes: the pty's other end closes."""
+        os.close(self.master)
+        self.master = -1
+
+    def drain(self, seconds: float) -> None:
+        """Read what the app writes for `seconds` (a terminal that is not read stops it)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                try:
+                    self.seen += os.read(self.master, 1 << 16)
+                except OSError:
+                    return
+
+    def quit(self, timeout: float = 30.0) -> int:
+        """ctrl+q (again if the app asks whether to quit) and the exit code."""
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self.keys(b"\x11")
+            self.drain(2.0)
+        code = self.proc.wait(timeout=5)
+        os.close(self.master)
+        return code
+
+
+@pytest.fixture
+def school(demo_dir: Path) -> Iterator[Path]:
+    data = make_real(demo_dir).resolve()
+    yield data
+    subprocess.run(
+        [sys.executable, "-m", "fravaer_tui.cli", "--data", str(data), "serve", "--stop"],
+        cwd=REPO,
+        capture_output=True,
+    )
+    pid = server_pid(data)
+    if pid:
+        with_timeout(lambda: not alive(pid))
+
+
+def server_pid(data: Path) -> int | None:
+    try:
+        return int((data / RUN_DIR / "fravaer.pid").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = (
+        Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(f"/proc/{pid}").exists() else "X"
+    )
+    return status != "Z"
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(p) for p in task.read_text().split()]
+    return [p for p in found if alive(p)]
+
+
+def with_timeout(ok, seconds: float = 10.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not ok():
+        assert time.monotonic() < deadline, "ventet for lenge"
+        time.sleep(0.05)
+
+
+def test_two_logins_are_forked_from_one_server_as_two_people(school: Path) -> None:
+    first = Login(school, "A005")
+    first.wait_for("Håvard Rønning")  # the kontaktlærer in the title, not the OS login
+    server = server_pid(school)
+    assert server and alive(server)
+    second = Login(school, "A001")
+    second.wait_for("Nina Andreassen")
+    assert server_pid(school) == server  # one server, started by the first login
+    assert len(children(server)) == 2
+    for login in (first, second):
+        assert login.quit() == 0
+    with_timeout(lambda: children(server) == [])
+    assert alive(server)  # it stays for the next login
+
+
+def test_a_dropped_connection_ends_its_session(school: Path) -> None:
+    login = Login(school, "A005")
+    login.wait_for("Håvard Rønning")
+    server = server_pid(school)
+    assert server and len(children(server)) == 1
+    login.hang_up()  # the SSH connection goes: the kernel hangs up the client's terminal
+    login.proc.wait(timeout=30)
+    with_timeout(lambda: children(server) == [])  # no app left running on a dead terminal
+
+
+def test_a_resized_window_reaches_the_session(school: Path) -> None:
+    login = Login(school, "A005")
+    login.wait_for("Håvard Rønning")
+    fcntl.ioctl(login.master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    # the kernel tells the terminal's foreground process (the client) on a resize
+    login.seen = b""
+    login.wait_for("Håvard Rønning")  # drawn again, at the new size
+    assert login.quit() == 0
+
+
+def test_the_server_runs_nothing_but_the_forced_command(school: Path) -> None:
+    login = Login(school, "A005")
+    login.wait_for("Håvard Rønning")
+    server = server_pid(school)
+    assert server is not None
+    path = school / RUN_DIR / SOCKET
+    for argv in (
+        ["--data", str(school), "check"],
+        ["--data", "/tmp", "ssh", "A005"],
+        ["--data", str(school), "ssh", "-A005"],
+        ["--data", str(school), "--user", "A001", "ssh", "A005"],
+    ):
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(str(path))
+        header = {"argv": argv, "env": {}, "build": build_id()}
+        r, w = os.pipe()
+        socket.send_fds(conn, [json.dumps(header).encode() + b"\n"], [r, w, w])
+        assert conn.recv(16) == b""  # closed at once: nothing forked, nothing run
+        conn.close()
+        os.close(r)
+        os.close(w)
+    assert len(children(server)) == 1
+    assert login.quit() == 0
+
+
+def test_another_user_cannot_reach_the_server(school: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.fail("needs root to run as another user; CI runs as root")
+    login = Login(school, "A005")
+    login.wait_for("Håvard Rønning")
+
+    def as_nobody() -> None:
+        os.setgid(65534)
+        os.setuid(65534)
+
+    probe = (
+        "import socket, sys\n"
+        "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+        "try:\n    s.connect(sys.argv[1]); print('connected')\n"
+        "except PermissionError: print('refused')\n"
+    )
+    python = "/usr/bin/python3"  # the project's venv may be out of reach for «nobody»
+    done = subprocess.run(
+        [python, "-c", probe, str(school / RUN_DIR / SOCKET)],
+        capture_output=True,
+        text=True,
+        preexec_fn=as_nobody,
+        cwd="/",
+    )
+    assert done.stdout.strip() == "refused"
+    assert login.quit() == 0
+
+
+def test_without_a_server_the_login_runs_on_its_own(school: Path) -> None:
+    login = Login(school, "A005", env={"FRAVAER_UTEN_TJENER": "1"})
+    login.wait_for("Håvard Rønning")
+    assert server_pid(school) is None
+    assert login.quit() == 0
