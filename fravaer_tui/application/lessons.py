@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from fravaer_tui.application.school import School, years_between
+from fravaer_tui.domain.access import may_register
 from fravaer_tui.domain.model import (
     Mark,
     MarkType,
     Melding,
     Reason,
     Registration,
+    Role,
     Slot,
     Staff,
     Validity,
@@ -55,19 +57,26 @@ def lessons_on(
 ) -> list[LessonState]:
     """Every lesson of the day, the user's own first, each with its registration if any.
 
+    Miljøpersonale get the lessons of their classes only (those they may register).
     With `cache`, only month files changed since the last look are read again."""
     if not school.calendar.is_school_day(dato):
         return []
     states = []
     for klasse in school.roster.classes:
         slots = school.roster.slots(klasse, dato.isoweekday())
+        works_here = user.rolle is Role.MILJOPERSONALE and klasse in user.klasser
+        if user.rolle is Role.MILJOPERSONALE and not may_register(user, klasse, school.roster):
+            continue
         if not slots:
             continue
         path = school.store.lesson_path(klasse, dato)
         month = cache.load(school.store, path) if cache else school.store.load_file(path)
         month = month.registrations
         saved = {r.time: r for r in month if r.dato == dato}
-        states += [LessonState(dato, s, saved.get(s.time), s.laerer == user.id) for s in slots]
+        states += [
+            LessonState(dato, s, saved.get(s.time), works_here or s.laerer == user.id)
+            for s in slots
+        ]
     return sorted(
         states,
         key=lambda ls: (not ls.own, ls.slot.start, class_sort_key(ls.slot.klasse)),

@@ -28,6 +28,7 @@ from fravaer_tui.domain.model import (
     Melding,
     Reason,
     Registration,
+    Role,
     Slot,
     Staff,
     Student,
@@ -466,7 +467,12 @@ class Session:
 
     def _require_register(self, klasse: str) -> None:
         self.require_children()
-        if not access.may_register(self.user, klasse):
+        if not access.may_register(self.user, klasse, self.school.roster):
+            if self.user.rolle is Role.MILJOPERSONALE:
+                raise AccessDenied(
+                    f"{self.user.navn} (miljøpersonale) fører timer i klassene sine "
+                    f"({', '.join(self.user.klasser) or 'ingen'}), ikke i {klasse}."
+                )
             raise AccessDenied(f"{self.user.navn} kan ikke føre timer.")
 
     def lessons_on(self, dato: dt.date) -> list[lessons.LessonState]:

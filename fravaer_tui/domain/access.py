@@ -3,7 +3,9 @@
 DESIGN, Trust: a faglærer registers any lesson (substitutes) and sees alerts without
 reasons for the classes they teach; a kontaktlærer follows up their own classes;
 avdelingsleder and rektor see all; rektor and `drift` (the IT operator, who has no access
-to children's data) import staff, restore and manage keys.
+to children's data) import staff, restore and manage keys. `miljopersonale` (Strand,
+Registrering av fravær c: «Miljøpersonell melder fravær til kontaktlærer») register the
+lessons they hold — those of the classes they work in — and see no reasons and no alerts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from enum import StrEnum
 from fravaer_tui.domain.model import Role, Roster, Staff
 
 TEACHING_ROLES = frozenset({Role.FAGLAERER, Role.KONTAKTLAERER, Role.AVDELINGSLEDER, Role.REKTOR})
+# Everyone who works with the children: the teachers, and miljøpersonale who register too.
+CHILDREN_ROLES = TEACHING_ROLES | {Role.MILJOPERSONALE}
 
 
 class Admin(StrEnum):
@@ -72,11 +76,16 @@ def who_may_admin(op: Admin) -> str:
 
 def may_use_children_data(user: Staff) -> bool:
     """Everyone but drift works with the children (the TUI, registering, checks)."""
-    return user.rolle in TEACHING_ROLES
+    return user.rolle in CHILDREN_ROLES
 
 
-def may_register(user: Staff, klasse: str) -> bool:
-    """Any teacher registers any class's lesson: substitutes stand in every day."""
+def may_register(user: Staff, klasse: str, roster: Roster | None = None) -> bool:
+    """Any teacher registers any class's lesson: substitutes stand in every day.
+
+    Miljøpersonale register the lessons they hold: those of the classes they work in
+    (`klasser` in the staff list), or a lesson the timetable gives them."""
+    if user.rolle is Role.MILJOPERSONALE:
+        return klasse in user.klasser or (roster is not None and teaches(roster, user, klasse))
     return user.rolle in TEACHING_ROLES
 
 

@@ -81,6 +81,8 @@ _ROLES = {
     "avdelingsleder": Role.AVDELINGSLEDER,
     "rektor": Role.REKTOR,
     "drift": Role.DRIFT,
+    "miljopersonale": Role.MILJOPERSONALE,
+    "miljopersonell": Role.MILJOPERSONALE,  # Strand, Registrering av fravær c
 }
 _KINDS = {"fravaer": MarkType.FRAVAER, "sent": MarkType.SENT, "forlot": MarkType.FORLOT}
 _VALIDITIES = {
@@ -381,7 +383,10 @@ def _coded(text: str, table: Mapping[str, T], what: str, allowed: str) -> T:
 
 def _role(text: str) -> Role:
     return _coded(
-        text, _ROLES, "rolle", "faglaerer, kontaktlaerer, avdelingsleder, rektor eller drift"
+        text,
+        _ROLES,
+        "rolle",
+        "faglaerer, kontaktlaerer, avdelingsleder, rektor, drift eller miljopersonale",
     )
 
 

@@ -17,6 +17,8 @@ class Role(StrEnum):
     AVDELINGSLEDER = "avdelingsleder"
     REKTOR = "rektor"
     DRIFT = "drift"  # the IT operator: imports, backups, keys; no access to children's data
+    # Strand, Registrering av fravær c: «Miljøpersonell melder fravær til kontaktlærer».
+    MILJOPERSONALE = "miljopersonale"
 
     @property
     def is_ledelse(self) -> bool:
@@ -33,6 +35,7 @@ ROLE_LABELS = {
     Role.AVDELINGSLEDER: "avdelingsleder",
     Role.REKTOR: "rektor",
     Role.DRIFT: "drift",
+    Role.MILJOPERSONALE: "miljøpersonale",
 }
 
 

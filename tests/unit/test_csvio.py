@@ -290,7 +290,7 @@ def test_staff_errors() -> None:
     ]
     assert errors[0].message == (
         "ansatte.csv, linje 2, felt «rolle»: ukjent rolle «lærer» "
-        "(bruk faglaerer, kontaktlaerer, avdelingsleder, rektor eller drift)"
+        "(bruk faglaerer, kontaktlaerer, avdelingsleder, rektor, drift eller miljopersonale)"
     )
 
 
