@@ -25,6 +25,7 @@ from fravaer_tui.domain.model import (
     Staff,
     Validity,
     class_sort_key,
+    normalized_remark,
 )
 from fravaer_tui.domain.rules import melding_order
 from fravaer_tui.domain.schoolcalendar import (
@@ -214,6 +215,8 @@ def save_registration(
             f"--date {dato.isoformat()} --period {time} --held"
         )
     members = {s.id for s in school.roster.students_in_year(klasse, school_year_name(dato))}
+    # a coded remark in its one spelling (Hole's *mangler utstyr* counts for a rule)
+    marks = tuple(replace(m, merknad=normalized_remark(m.merknad)) for m in marks)
     seen: set[str] = set()
     for mark in marks:
         if mark.elev not in members:
@@ -230,7 +233,7 @@ def save_registration(
                 )
         elif mark.minutter is not None:
             raise UserError(f"Minutter kan bare føres for «sent» ({mark.elev}).")
-    reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=tuple(marks))
+    reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=marks)
     return school.store.save_registration(reg, now, keep_judgements)
 
 

@@ -65,10 +65,11 @@ def alerts_json(school: School, result: CheckResult) -> list[dict[str, object]]:
                     {
                         "dato": e.dato.isoformat(),
                         "time": e.time,
-                        "type": e.kind.value,
+                        "type": e.kind.value if e.kind else None,
                         "gyldighet": e.validity.value,
                         "aarsak": e.reason.value if e.reason else None,
                         "minutter": e.minutter,
+                        "merknad": e.merknad or None,
                     }
                     for e in alert.evidence
                 ],

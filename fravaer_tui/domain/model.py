@@ -95,6 +95,31 @@ REASON_LABELS = {
 }
 
 
+class Remark(StrEnum):
+    """Coded remarks on a mark, the ones a rule counts. Other remarks may be typed in the
+    register, but only these are a value the app knows (and the absence CSV carries)."""
+
+    # Hole: «Det må også undersøkes om utstyr (f.eks. gymtøy) til stadighet mangler».
+    MANGLER_UTSTYR = "mangler utstyr"
+
+    @property
+    def code(self) -> str:
+        """The value in a CSV file, as the other coded values there: `mangler_utstyr`."""
+        return self.value.replace(" ", "_")
+
+
+def remark_code(text: str) -> Remark | None:
+    """The coded remark `text` stands for (any case, `_` or spaces), or None."""
+    key = " ".join(text.replace("_", " ").split()).casefold()
+    return next((r for r in Remark if r.value == key), None)
+
+
+def normalized_remark(text: str) -> str:
+    """A remark as stored: a coded one in its one spelling, any other trimmed."""
+    coded = remark_code(text)
+    return coded.value if coded is not None else text.strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Foresatt:
     navn: str

@@ -33,6 +33,8 @@ RULE_IDS = (
     "forsentkomming",
     "forlater_skolen",
     "sammenhengende_uten_melding",
+    "langvarig_kjent_aarsak",  # Hole, rutinepunkt 3 (issue 13)
+    "mangler_utstyr",  # Hole: «om utstyr (f.eks. gymtøy) til stadighet mangler»
 )
 BUILTIN = ("strand", "hole")
 ROLES = ("kontaktlaerer", "ledelse", "faglaerer")
@@ -220,6 +222,7 @@ def parse_profile(doc: dict[str, Any], source: str, text: str = "") -> Profile:
     rules = [
         _rule(rule_id, regler[rule_id], source, text) for rule_id in RULE_IDS if rule_id in regler
     ]
+    _check_langvarig(rules, regler, source, text)
     trinn = doc.get("trinn", [])
     if not isinstance(trinn, list) or not all(isinstance(t, dict) for t in trinn):
         raise top.error(
@@ -271,6 +274,32 @@ def _rule(rule_id: str, spec: Any, source: str, text: str) -> RuleDef:
         permisjon_teller=permisjon,
         permisjon_tiltak=where.text_value(spec, "permisjon_tiltak", "", free=True),
     )
+
+
+def _check_langvarig(rules: list[RuleDef], regler: dict[str, Any], source: str, text: str) -> None:
+    """`langvarig_kjent_aarsak` is `hoyt_fravaer` held for N months with more than `terskel`
+    % of the days with a known reason: it needs that rule, a window in months, a share."""
+    rule = next((r for r in rules if r.id == "langvarig_kjent_aarsak"), None)
+    if rule is None:
+        return
+    where = _Where(source, text, ("regler", rule.id), f"[regler.{rule.id}]")
+    if "hoyt_fravaer" not in regler:
+        raise where.error(
+            "langvarig_kjent_aarsak bygger på hoyt_fravaer (høyt fravær som har vart i N "
+            "måneder); legg til [regler.hoyt_fravaer]"
+        )
+    if rule.maaneder is None:
+        raise where.error(
+            "vindu er hvor lenge høyt fravær har vart uten opphold, i måneder (f.eks. "
+            "«3 måneder»), ikke semesteret",
+            "vindu",
+        )
+    if rule.terskel >= 100:
+        raise where.error(
+            "terskel er andelen fraværsdager med kjent årsak i prosent, og regelen slår til "
+            f"når andelen er over den: bruk et tall under 100 (fant {rule.terskel:g})",
+            "terskel",
+        )
 
 
 def _step(spec: dict[str, Any], where: _Where, earlier: list[StepDef]) -> StepDef:

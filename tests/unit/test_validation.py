@@ -542,7 +542,7 @@ def test_export_absences_is_safe_and_imports_back_unchanged(
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8"), newline="")))
     assert formula_cells(rows) == []
-    assert ["'@cmd", "2026-11-20", "1", "fravaer", "", "", ""] in rows
+    assert ["'@cmd", "2026-11-20", "1", "fravaer", "", "", "", ""] in rows  # merknad last
 
     before = snapshot(demo_dir)
     code, out, err = fravaer(capsys, demo_dir, "import", "absences", str(exported))
