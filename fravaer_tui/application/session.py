@@ -18,6 +18,8 @@ from pathlib import Path
 
 from fravaer_tui.application import lessons
 from fravaer_tui.application.admin import Admin
+from fravaer_tui.application.consents import ConsentMixin
+from fravaer_tui.application.routine import RoutineMixin
 from fravaer_tui.application.school import School, load_range, run_check
 from fravaer_tui.domain import access, analysis, followup
 from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
@@ -89,8 +91,11 @@ class LeaderOverview:
     unregistered: list[tuple[str, int]]
 
 
-class Session:
-    """One user at the keyboard. Every read and write of follow-up data goes through here."""
+class Session(ConsentMixin, RoutineMixin):
+    """One user at the keyboard. Every read and write of follow-up data goes through here.
+
+    The samtykke register's methods come from `ConsentMixin` (application/consents.py),
+    the stafettholder and the tracked items from `RoutineMixin` (application/routine.py)."""
 
     def __init__(
         self,
@@ -296,11 +301,17 @@ class Session:
         notat: str = "",
         effect: Effect | None = None,
         utfall: str = "",
+        deltakere: Iterable[str] = (),
+        tjenester: Iterable[str] = (),
     ) -> Case:
+        """`deltakere`: who took part; `tjenester`: the services the step brought in."""
         profile, who = self.school.profile, self.user.id
+        people, services = tuple(deltakere), tuple(tjenester)
         return self._change(
             case,
-            lambda c: followup.record_step(c, profile, step_id, dato, who, notat, effect, utfall),
+            lambda c: followup.record_step(
+                c, profile, step_id, dato, who, notat, effect, utfall, people, services
+            ),
             now,
         )
 
@@ -415,6 +426,8 @@ class Session:
         now: dt.datetime,
         notat: str = "",
         utfall: str = "",
+        deltakere: Iterable[str] = (),
+        tjenester: Iterable[str] = (),
     ) -> tuple[Case, followup.StepDef]:
         """Record the next step of the student's open case on `dato`."""
         if dato > now.date():
@@ -428,7 +441,9 @@ class Session:
         step = followup.next_step(case, self.school.profile)
         if step is None:
             raise UserError("Alle trinnene i saken er ført; det er ingen flere trinn å føre.")
-        changed = self.record_step(case, step.id, dato, now, notat, utfall=utfall)
+        changed = self.record_step(
+            case, step.id, dato, now, notat, utfall=utfall, deltakere=deltakere, tjenester=tjenester
+        )
         return changed, step
 
     def log_contact_on(

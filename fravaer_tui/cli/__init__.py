@@ -24,6 +24,7 @@ from fravaer_tui.cli import (
     bench,
     case,
     check,
+    consent,
     contact,
     demo,
     export,
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(sub, common)
     contact.add_parser(sub, common)
     case.add_parser(sub, common)
+    consent.add_parser(sub, common)
     export.add_parser(sub, common)
     admin.add_parsers(sub, common)
     bench.add_parser(sub, common)

@@ -40,6 +40,7 @@ ALLOWED = (
     "keys",
     "case",
     "contact",
+    "consent",
 )
 FIXED = ("data", "user", "now")  # decided by the key; refused in any spelling argparse takes
 # Arguments that name an input file: over SSH only `-` (standard input), with an example.

@@ -95,6 +95,11 @@ def may_follow_up(user: Staff, klasse: str) -> bool:
     return user.rolle.is_ledelse or (user.rolle is Role.KONTAKTLAERER and klasse in user.klasser)
 
 
+def may_handle_consents(user: Staff, klasse: str) -> bool:
+    """Samtykke (issue 13): «Only the kontaktlærer and ledelsen see it» — and record it."""
+    return may_follow_up(user, klasse)
+
+
 def teaches(roster: Roster, user: Staff, klasse: str) -> bool:
     return any(s.laerer == user.id and s.klasse == klasse for s in roster.timetable)
 

@@ -7,7 +7,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from fravaer_tui.domain.followup import Case, CaseEvent, CaseStatus, Effect, StepRecord, Tiltak
+from fravaer_tui.domain.consent import GivenBy, Samtykke, Service
+from fravaer_tui.domain.followup import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Effect,
+    Stafettholder,
+    StepRecord,
+    TaskRecord,
+    Tiltak,
+)
 from fravaer_tui.domain.model import (
     CancelledLesson,
     Contact,
@@ -34,6 +44,7 @@ STAFF = "ansatte"
 TIMETABLE = "timeplan"  # the newest version's slots (what files before versions held)
 TIMETABLE_VERSIONS = "timeplanversjoner"  # every version: {fra, timer: [slot, ...]}
 CANCELLED = "avlyst"  # lessons not held, in the class's month file
+CONSENTS = "samtykker"  # in the class's saker.json, beside the cases (issue 13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +277,8 @@ def case_doc(c: Case) -> dict[str, Any]:
                 "notat": r.notat,
                 "effect": effect_doc(r.effect),
                 "utfall": r.utfall,
+                **({"deltakere": list(r.deltakere)} if r.deltakere else {}),
+                **({"tjenester": [t.value for t in r.tjenester]} if r.tjenester else {}),
             }
             for r in c.steps
         ],
@@ -286,6 +299,19 @@ def case_doc(c: Case) -> dict[str, Any]:
         ],
         "svar": [list(pair) for pair in c.svar],
         "felt": [list(pair) for pair in c.felt],
+        "stafettholdere": [
+            {"hvem": h.hvem, "fra": h.fra.isoformat(), "av": h.av} for h in c.stafettholdere
+        ],
+        "oppgaver": [
+            {
+                "oppgave": t.oppgave,
+                "dato": t.dato.isoformat(),
+                "av": t.av,
+                "utfall": t.utfall,
+                "notat": t.notat,
+            }
+            for t in c.oppgaver
+        ],
     }
 
 
@@ -308,6 +334,8 @@ def case(doc: dict[str, Any]) -> Case:
                 notat=r.get("notat", ""),
                 effect=effect(r.get("effect")),
                 utfall=r.get("utfall", ""),
+                deltakere=tuple(r.get("deltakere", [])),
+                tjenester=tuple(Service(t) for t in r.get("tjenester", [])),
             )
             for r in doc.get("steps", [])
         ),
@@ -333,6 +361,20 @@ def case(doc: dict[str, Any]) -> Case:
         ),
         svar=tuple((k, v) for k, v in doc.get("svar", [])),
         felt=tuple((k, v) for k, v in doc.get("felt", [])),
+        stafettholdere=tuple(
+            Stafettholder(h["hvem"], dt.date.fromisoformat(h["fra"]), h.get("av", ""))
+            for h in doc.get("stafettholdere", [])
+        ),
+        oppgaver=tuple(
+            TaskRecord(
+                oppgave=t["oppgave"],
+                dato=dt.date.fromisoformat(t["dato"]),
+                av=t.get("av", ""),
+                utfall=t.get("utfall", ""),
+                notat=t.get("notat", ""),
+            )
+            for t in doc.get("oppgaver", [])
+        ),
     )
 
 
@@ -372,3 +414,37 @@ def safe_file_name(name: str) -> str:
     """A class name as a file name: `8A` stays, anything odd is hex-escaped."""
     cleaned = _SAFE_NAME.sub(lambda m: f"~{ord(m.group()):06x}", name)
     return cleaned or "~"
+
+
+def consent_doc(c: Samtykke) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "elev": c.elev,
+        "tjeneste": c.tjeneste.value,
+        "gitt_av": c.gitt_av.value,
+        "dato": c.dato.isoformat(),
+        "omfang": c.omfang,
+        "annen": c.annen,
+        "navn": c.navn,
+        "av": c.av,
+        "tid": c.tid.isoformat(timespec="seconds") if c.tid else None,
+        "trukket": c.trukket.isoformat() if c.trukket else None,
+        "trukket_av": c.trukket_av,
+    }
+
+
+def consent(doc: dict[str, Any]) -> Samtykke:
+    return Samtykke(
+        id=doc["id"],
+        elev=doc["elev"],
+        tjeneste=Service(doc["tjeneste"]),
+        gitt_av=GivenBy(doc["gitt_av"]),
+        dato=dt.date.fromisoformat(doc["dato"]),
+        omfang=doc.get("omfang", ""),
+        annen=doc.get("annen", ""),
+        navn=doc.get("navn", ""),
+        av=doc.get("av", ""),
+        tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
+        trukket=date(doc.get("trukket")),
+        trukket_av=doc.get("trukket_av", ""),
+    )

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from fravaer_tui.domain.consent import Samtykke
 from fravaer_tui.domain.followup import Case
 from fravaer_tui.domain.model import (
     CancelledLesson,
@@ -51,6 +52,7 @@ from fravaer_tui.store.cache import FileCache
 from fravaer_tui.store.codec import (
     CANCELLED,
     CASES,
+    CONSENTS,
     CONTACTS,
     MELDINGER,
     REGISTRATIONS,
@@ -697,6 +699,47 @@ class Store:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise CorruptFileError(path, f"ugyldig post: {exc}") from None
         return cases, contacts
+
+    # samtykke (issue 13): in the class's saker.json, like the cases ----------------
+
+    def update_consent(
+        self,
+        skoleaar: str,
+        klasse: str,
+        consent_id: str,
+        change: Callable[[Samtykke | None], Samtykke],
+        user: str,
+        now: dt.datetime,
+    ) -> tuple[Samtykke, Samtykke | None]:
+        """Add a consent, or change one as stored now (`change` runs inside the lock);
+        audited with before and after."""
+        with self.transaction(self.cases_path(skoleaar, klasse)) as tx:
+            (part,) = tx
+            table = part.db.table(CONSENTS)
+            found = [d for d in table.all() if d["id"] == consent_id]
+            old = codec.consent(found[0]) if found else None
+            new = change(old)
+            if found:
+                table.remove(doc_ids=[found[0].doc_id])
+            table.insert(codec.consent_doc(new))
+            planned = {
+                "hva": "samtykke" if old is None else "samtykke_endret",
+                "av": user,
+                "elev": new.elev,
+                "samtykke": new.id,
+                "for": codec.consent_doc(old) if old else None,
+                "etter": codec.consent_doc(new),
+            }
+            tx.audit([planned], now)
+        return new, old
+
+    def load_consents(self, skoleaar: str, klasse: str) -> list[Samtykke]:
+        path = self.cases_path(skoleaar, klasse)
+        data = self.read_tables(path) or {}
+        try:
+            return [codec.consent(d) for d in data.get(CONSENTS, {}).values()]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CorruptFileError(path, f"ugyldig post: {exc}") from None
 
 
 def _roster_key(table: str, doc: dict[str, Any]) -> str:
