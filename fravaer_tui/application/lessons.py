@@ -27,6 +27,7 @@ from fravaer_tui.domain.model import (
     class_sort_key,
     normalized_remark,
 )
+from fravaer_tui.domain.receipts import owes_receipt
 from fravaer_tui.domain.rules import melding_order
 from fravaer_tui.domain.schoolcalendar import (
     format_date,
@@ -250,11 +251,16 @@ def add_melding(
     reason: Reason,
     validity: Validity,
     now: dt.datetime,
+    *,
+    kanal: str = "",
+    legeattest: bool = False,
 ) -> Melding:
     """A melding from foresatte (or innvilget permisjon ahead of time) for a date range.
 
     It decides the validity of every absence in the range that has no judgement of
-    its own, also absences registered after the melding.
+    its own, also absences registered after the melding. Issue 13: `kanal` is how it came
+    (skriftlig/muntlig), `legeattest` «legeattest mottatt»; a receipt to foresatte is owed
+    from now on (not for innvilget permisjon: `receipts.owes_receipt`).
     """
     student = school.roster.student(elev)
     if student is None:
@@ -274,6 +280,9 @@ def add_melding(
         validity=validity,
         av=user.id,
         tid=now,
+        kanal=kanal,
+        legeattest=legeattest,
+        kvittering_skyldes=owes_receipt(reason),
     )
     for year in years_between(fra, til):  # one piece per school year file
         start, end = school_year_bounds(dt.date(int(year[:4]), 8, 1))

@@ -19,9 +19,10 @@ from pathlib import Path
 from fravaer_tui.application import lessons
 from fravaer_tui.application.admin import Admin
 from fravaer_tui.application.consents import ConsentMixin
+from fravaer_tui.application.receipts import PendingReceipt, ReceiptMixin
 from fravaer_tui.application.routine import RoutineMixin
 from fravaer_tui.application.school import School, load_range, run_check
-from fravaer_tui.domain import access, analysis, followup
+from fravaer_tui.domain import access, analysis, followup, receipts
 from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
 from fravaer_tui.domain.model import (
     CancelledLesson,
@@ -59,6 +60,8 @@ class ClassMorning:
     unregistered: list[analysis.Missing]
     alerts: list[Alert]
     due: list[DueStep]
+    # issue 13: meldinger without a receipt to foresatte yet
+    kvitteringer: list[PendingReceipt] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +94,12 @@ class LeaderOverview:
     unregistered: list[tuple[str, int]]
 
 
-class Session(ConsentMixin, RoutineMixin):
+class Session(ConsentMixin, RoutineMixin, ReceiptMixin):
     """One user at the keyboard. Every read and write of follow-up data goes through here.
 
     The samtykke register's methods come from `ConsentMixin` (application/consents.py),
-    the stafettholder and the tracked items from `RoutineMixin` (application/routine.py)."""
+    the stafettholder and the tracked items from `RoutineMixin` (application/routine.py),
+    the receipts to foresatte from `ReceiptMixin` (application/receipts.py)."""
 
     def __init__(
         self,
@@ -538,10 +542,30 @@ class Session(ConsentMixin, RoutineMixin):
         reason: Reason,
         validity: Validity,
         now: dt.datetime,
+        *,
+        kanal: str = "",
+        legeattest: bool = False,
     ) -> Melding:
+        """`kanal`: «skriftlig» or «muntlig» (issue 13); `legeattest`: «legeattest mottatt»."""
         student = self._student(elev)
         self.require_follow_up(student.klasse, "meldinger")
-        return lessons.add_melding(self.school, self.user, elev, fra, til, reason, validity, now)
+        if kanal:
+            try:
+                kanal = receipts.parse_kanal(kanal)
+            except ValueError as exc:
+                raise UserError(f"{exc}.") from None
+        return lessons.add_melding(
+            self.school,
+            self.user,
+            elev,
+            fra,
+            til,
+            reason,
+            validity,
+            now,
+            kanal=kanal,
+            legeattest=legeattest,
+        )
 
     def judge_absence(
         self,
@@ -643,6 +667,11 @@ class Session(ConsentMixin, RoutineMixin):
                 ).meldinger
             )
         due = self.due_steps(dato, result=result)
+        pending = [  # issue 13: receipts owed, from the meldinger files just read
+            PendingReceipt(m, self._student(m.elev).klasse_i(year))
+            for m in meldinger
+            if m.venter_kvittering and (m.tid is None or m.tid.date() <= dato)
+        ]
         blocks = []
         roster = self.school.roster
         for klasse in classes:
@@ -667,6 +696,10 @@ class Session(ConsentMixin, RoutineMixin):
                     ),
                     alerts=alerts,
                     due=[d for d in due if d.case.klasse == klasse],
+                    kvitteringer=sorted(
+                        (p for p in pending if p.klasse == klasse),
+                        key=lambda p: (p.melding.tid or dt.datetime.min, p.melding.id),
+                    ),
                 )
             )
         return blocks

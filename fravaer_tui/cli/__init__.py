@@ -30,6 +30,8 @@ from fravaer_tui.cli import (
     export,
     imports,
     keys,
+    melding,
+    receipt,
     register,
     ssh,
 )
@@ -59,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     contact.add_parser(sub, common)
     case.add_parser(sub, common)
     consent.add_parser(sub, common)
+    melding.add_parser(sub, common)
+    receipt.add_parser(sub, common)
     export.add_parser(sub, common)
     admin.add_parsers(sub, common)
     bench.add_parser(sub, common)

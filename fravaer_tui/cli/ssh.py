@@ -41,6 +41,8 @@ ALLOWED = (
     "case",
     "contact",
     "consent",
+    "melding",
+    "receipt",
 )
 FIXED = ("data", "user", "now")  # decided by the key; refused in any spelling argparse takes
 # Arguments that name an input file: over SSH only `-` (standard input), with an example.

@@ -270,8 +270,23 @@ class Registration:
 
 
 @dataclass(frozen=True, slots=True)
+class Kvittering:
+    """The receipt to foresatte that a melding came (Strand, Melding av fravær c: «Skolen
+    har ansvar for å gi tilbakemelding til foresatte om at melding er mottatt»): how it was
+    given (`domain.receipts.HOW`), when and by whom (staff id)."""
+
+    hvordan: str
+    tid: dt.datetime
+    av: str
+
+
+@dataclass(frozen=True, slots=True)
 class Melding:
-    """A message from foresatte (or innvilget permisjon) covering a date range, inclusive."""
+    """A message from foresatte (or innvilget permisjon) covering a date range, inclusive.
+
+    Issue 13: `kanal` is how it came, «skriftlig» or «muntlig» ("" = not recorded, from
+    before); `legeattest` is «legeattest mottatt» — never a diagnosis; `kvittering` the
+    receipt given to foresatte, owed when `kvittering_skyldes` (meldinger registered since)."""
 
     id: str
     elev: str
@@ -281,9 +296,18 @@ class Melding:
     validity: Validity = Validity.GYLDIG
     av: str = ""
     tid: dt.datetime | None = None
+    kanal: str = ""
+    legeattest: bool = False
+    kvittering: Kvittering | None = None
+    kvittering_skyldes: bool = False
 
     def covers(self, dato: dt.date) -> bool:
         return self.fra <= dato <= self.til
+
+    @property
+    def venter_kvittering(self) -> bool:
+        """A receipt is owed and not given yet (the morning overview lists these)."""
+        return self.kvittering_skyldes and self.kvittering is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from fravaer_tui.domain.model import (
     CancelledLesson,
     Contact,
     Foresatt,
+    Kvittering,
     Mark,
     MarkType,
     Melding,
@@ -100,7 +101,7 @@ def registration(doc: dict[str, Any]) -> Registration:
 
 
 def melding_doc(m: Melding) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "id": m.id,
         "elev": m.elev,
         "fra": m.fra.isoformat(),
@@ -110,9 +111,24 @@ def melding_doc(m: Melding) -> dict[str, Any]:
         "av": m.av,
         "tid": m.tid.isoformat(timespec="seconds") if m.tid else None,
     }
+    # issue 13; left out when unset, so meldinger from before read and write the same
+    if m.kanal:
+        doc["kanal"] = m.kanal
+    if m.legeattest:
+        doc["legeattest"] = True
+    if m.kvittering_skyldes:
+        doc["kvittering_skyldes"] = True
+    if m.kvittering is not None:
+        doc["kvittering"] = {
+            "hvordan": m.kvittering.hvordan,
+            "tid": m.kvittering.tid.isoformat(timespec="seconds"),
+            "av": m.kvittering.av,
+        }
+    return doc
 
 
 def melding(doc: dict[str, Any]) -> Melding:
+    receipt = doc.get("kvittering")
     return Melding(
         id=doc["id"],
         elev=doc["elev"],
@@ -122,6 +138,14 @@ def melding(doc: dict[str, Any]) -> Melding:
         validity=Validity(doc["gyldighet"]),
         av=doc.get("av", ""),
         tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
+        kanal=doc.get("kanal", ""),
+        legeattest=bool(doc.get("legeattest", False)),
+        kvittering=Kvittering(
+            receipt["hvordan"], dt.datetime.fromisoformat(receipt["tid"]), receipt.get("av", "")
+        )
+        if receipt
+        else None,
+        kvittering_skyldes=bool(doc.get("kvittering_skyldes", False)),
     )
 
 

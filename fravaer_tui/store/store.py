@@ -602,6 +602,43 @@ class Store:
             part.add_meldinger(meldinger)
             tx.audit(planned, now)
 
+    def update_melding(
+        self,
+        skoleaar: str,
+        klasse: str,
+        melding_id: str,
+        change: Callable[[Melding], Melding],
+        user: str,
+        now: dt.datetime,
+    ) -> tuple[Melding, Melding] | None:
+        """Change a stored melding (a receipt given, «legeattest mottatt») as it is stored
+        now, inside the lock; None if the file holds no melding with that id. Audited with
+        before and after."""
+        with self.transaction(self.meldinger_path(skoleaar, klasse)) as tx:
+            (part,) = tx
+            table = part.db.table(MELDINGER)
+            found = [d for d in table.all() if d["id"] == melding_id]
+            if not found:
+                return None
+            old = codec.melding(found[0])
+            new = change(old)
+            table.remove(doc_ids=[found[0].doc_id])
+            table.insert(codec.melding_doc(new))
+            tx.audit(
+                [
+                    {
+                        "hva": "melding_endret",
+                        "av": user,
+                        "elev": new.elev,
+                        "melding": new.id,
+                        "for": codec.melding_doc(old),
+                        "etter": codec.melding_doc(new),
+                    }
+                ],
+                now,
+            )
+        return new, old
+
     # public holidays, worked out once ---------------------------------------
 
     @property
