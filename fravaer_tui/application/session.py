@@ -20,10 +20,11 @@ from fravaer_tui.application import lessons
 from fravaer_tui.application.admin import Admin
 from fravaer_tui.application.consents import ConsentMixin
 from fravaer_tui.application.receipts import PendingReceipt, ReceiptMixin
+from fravaer_tui.application.reviews import ReviewMixin
 from fravaer_tui.application.routine import RoutineMixin
 from fravaer_tui.application.school import School, load_range, run_check
 from fravaer_tui.domain import access, analysis, followup, receipts
-from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
+from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, DueTask, Effect, Tiltak
 from fravaer_tui.domain.model import (
     CancelledLesson,
     Contact,
@@ -37,6 +38,7 @@ from fravaer_tui.domain.model import (
     Student,
     Validity,
 )
+from fravaer_tui.domain.reviews import Occurrence
 from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import (
     format_date,
@@ -60,8 +62,9 @@ class ClassMorning:
     unregistered: list[analysis.Missing]
     alerts: list[Alert]
     due: list[DueStep]
-    # issue 13: meldinger without a receipt to foresatte yet
+    # issue 13: meldinger without a receipt to foresatte yet; the class's reviews due
     kvitteringer: list[PendingReceipt] = field(default_factory=list)
+    gjennomganger: list[Occurrence] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +95,19 @@ class LeaderOverview:
     school: analysis.ClassFigures
     classes: list[analysis.ClassFigures]
     unregistered: list[tuple[str, int]]
+    # issue 13: the reviews due (ledelsen's: the week's, the trinn's, the school's) and the
+    # tracked items due (the helsesykepleier offer …)
+    gjennomganger: list[Occurrence] = field(default_factory=list)
+    oppgaver: list[DueTask] = field(default_factory=list)
 
 
-class Session(ConsentMixin, RoutineMixin, ReceiptMixin):
+class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
     """One user at the keyboard. Every read and write of follow-up data goes through here.
 
     The samtykke register's methods come from `ConsentMixin` (application/consents.py),
     the stafettholder and the tracked items from `RoutineMixin` (application/routine.py),
-    the receipts to foresatte from `ReceiptMixin` (application/receipts.py)."""
+    the receipts to foresatte from `ReceiptMixin` (application/receipts.py), the regular
+    reviews from `ReviewMixin` (application/reviews.py)."""
 
     def __init__(
         self,
@@ -672,6 +680,7 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin):
             for m in meldinger
             if m.venter_kvittering and (m.tid is None or m.tid.date() <= dato)
         ]
+        due_reviews = self.due_reviews(dato)
         blocks = []
         roster = self.school.roster
         for klasse in classes:
@@ -700,6 +709,7 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin):
                         (p for p in pending if p.klasse == klasse),
                         key=lambda p: (p.melding.tid or dt.datetime.min, p.melding.id),
                     ),
+                    gjennomganger=[o for o in due_reviews if o.omfang == klasse],
                 )
             )
         return blocks
@@ -770,6 +780,8 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin):
             school=analysis.school_figures(self.school.roster, result, rules),
             classes=analysis.class_figures(self.school.roster, result, rules),
             unregistered=analysis.unregistered_by_teacher(missing),
+            gjennomganger=self.due_reviews(dato),
+            oppgaver=self.due_tasks(dato, horizon_days=7),
         )
 
 

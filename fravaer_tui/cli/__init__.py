@@ -33,6 +33,7 @@ from fravaer_tui.cli import (
     melding,
     receipt,
     register,
+    review,
     ssh,
 )
 from fravaer_tui.cli.common import Invocation, Parser, common_options, moment_arg
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     consent.add_parser(sub, common)
     melding.add_parser(sub, common)
     receipt.add_parser(sub, common)
+    review.add_parser(sub, common)
     export.add_parser(sub, common)
     admin.add_parsers(sub, common)
     bench.add_parser(sub, common)

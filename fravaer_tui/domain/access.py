@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from fravaer_tui.domain.model import Role, Roster, Staff
+from fravaer_tui.domain.model import Role, Roster, Staff, trinn_of
 
 TEACHING_ROLES = frozenset({Role.FAGLAERER, Role.KONTAKTLAERER, Role.AVDELINGSLEDER, Role.REKTOR})
 # Everyone who works with the children: the teachers, and miljøpersonale who register too.
@@ -98,6 +98,27 @@ def may_follow_up(user: Staff, klasse: str) -> bool:
 def may_handle_consents(user: Staff, klasse: str) -> bool:
     """Samtykke (issue 13): «Only the kontaktlærer and ledelsen see it» — and record it."""
     return may_follow_up(user, klasse)
+
+
+def may_see_review(user: Staff, omfang: str, scope: str) -> bool:
+    """A regular review's figures and records (issue 13): ledelsen all; a kontaktlærer
+    their own class's, and their trinn's (Hole: «gjennomgang av fravær på trinn/teamtid
+    med avdelingsleder»). The school's: ledelsen only."""
+    if user.rolle.is_ledelse:
+        return True
+    if omfang == "klasse":
+        return may_follow_up(user, scope)
+    if omfang == "trinn":
+        return user.rolle is Role.KONTAKTLAERER and any(trinn_of(k) == scope for k in user.klasser)
+    return False
+
+
+def may_record_review(user: Staff, hvem: str, omfang: str, scope: str) -> bool:
+    """Recorded by whom the routine names (`hvem`): ledelsen's by avdelingsleder/rektor; a
+    kontaktlærer's class review by that class's kontaktlærer (or ledelsen)."""
+    if hvem == "ledelse" or omfang != "klasse":
+        return user.rolle.is_ledelse
+    return may_follow_up(user, scope)
 
 
 def teaches(roster: Roster, user: Staff, klasse: str) -> bool:

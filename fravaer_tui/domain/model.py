@@ -423,6 +423,12 @@ def class_sort_key(klasse: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, klasse)
 
 
+def trinn_of(klasse: str) -> str:
+    """The trinn (grade) of a class: «8A» → «8»; "" when the name has no digits."""
+    digits = "".join(ch for ch in klasse if ch.isdigit())
+    return str(int(digits)) if digits else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A contact with home, logged by the kontaktlærer ("ringt foresatte", outcome, note)."""

@@ -35,6 +35,7 @@ from fravaer_tui.domain.model import (
     TimetableVersion,
     Validity,
 )
+from fravaer_tui.domain.reviews import Beslutning, ReviewRecord
 
 REGISTRATIONS = "registreringer"
 MELDINGER = "meldinger"
@@ -46,6 +47,7 @@ TIMETABLE = "timeplan"  # the newest version's slots (what files before versions
 TIMETABLE_VERSIONS = "timeplanversjoner"  # every version: {fra, timer: [slot, ...]}
 CANCELLED = "avlyst"  # lessons not held, in the class's month file
 CONSENTS = "samtykker"  # in the class's saker.json, beside the cases (issue 13)
+REVIEWS = "gjennomganger"  # in <skoleår>/gjennomganger.json (issue 13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,4 +473,36 @@ def consent(doc: dict[str, Any]) -> Samtykke:
         tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
         trukket=date(doc.get("trukket")),
         trukket_av=doc.get("trukket_av", ""),
+    )
+
+
+def review_doc(r: ReviewRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "gjennomgang": r.gjennomgang,
+        "omfang": r.omfang,
+        "fra": r.fra.isoformat(),
+        "til": r.til.isoformat(),
+        "dato": r.dato.isoformat(),
+        "av": r.av,
+        "deltakere": list(r.deltakere),
+        "notat": r.notat,
+        "beslutninger": [{"hva": b.hva, "hvem": b.hvem} for b in r.beslutninger],
+        "tid": r.tid.isoformat(timespec="seconds") if r.tid else None,
+    }
+
+
+def review(doc: dict[str, Any]) -> ReviewRecord:
+    return ReviewRecord(
+        id=doc["id"],
+        gjennomgang=doc["gjennomgang"],
+        omfang=doc.get("omfang", ""),
+        fra=dt.date.fromisoformat(doc["fra"]),
+        til=dt.date.fromisoformat(doc["til"]),
+        dato=dt.date.fromisoformat(doc["dato"]),
+        av=doc.get("av", ""),
+        deltakere=tuple(doc.get("deltakere", [])),
+        notat=doc.get("notat", ""),
+        beslutninger=tuple(Beslutning(b["hva"], b["hvem"]) for b in doc.get("beslutninger", [])),
+        tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
     )

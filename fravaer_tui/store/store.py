@@ -43,6 +43,7 @@ from fravaer_tui.domain.model import (
     Student,
     TimetableVersion,
 )
+from fravaer_tui.domain.reviews import ReviewRecord
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import CorruptFileError, StoreError
 from fravaer_tui.store import codec, files
@@ -56,6 +57,7 @@ from fravaer_tui.store.codec import (
     CONTACTS,
     MELDINGER,
     REGISTRATIONS,
+    REVIEWS,
     STAFF,
     STUDENTS,
     TIMETABLE,
@@ -775,6 +777,36 @@ class Store:
         data = self.read_tables(path) or {}
         try:
             return [codec.consent(d) for d in data.get(CONSENTS, {}).values()]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CorruptFileError(path, f"ugyldig post: {exc}") from None
+
+    # the regular reviews (issue 13): one file a school year ---------------------------
+
+    def reviews_path(self, skoleaar: str) -> Path:
+        return self.root / skoleaar / "gjennomganger.json"
+
+    def add_review(self, skoleaar: str, record: ReviewRecord, user: str, now: dt.datetime) -> None:
+        """Record a review held; audited (the notes and decisions, who and when)."""
+        with self.transaction(self.reviews_path(skoleaar)) as tx:
+            (part,) = tx
+            part.db.table(REVIEWS).insert(codec.review_doc(record))
+            tx.audit(
+                [
+                    {
+                        "hva": "gjennomgang",
+                        "av": user,
+                        "gjennomgang": record.gjennomgang,
+                        "etter": codec.review_doc(record),
+                    }
+                ],
+                now,
+            )
+
+    def load_reviews(self, skoleaar: str) -> list[ReviewRecord]:
+        path = self.reviews_path(skoleaar)
+        data = self.read_tables(path) or {}
+        try:
+            return [codec.review(d) for d in data.get(REVIEWS, {}).values()]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CorruptFileError(path, f"ugyldig post: {exc}") from None
 
