@@ -594,9 +594,10 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
     # -- documents for the elevmappe (exports.py checks the class for each) --------------
 
     def export_vedlegg(
-        self, elev: str, nr: int, dato: dt.date, out: Path | None, now: dt.datetime
+        self, elev: str, nr: int | str, dato: dt.date, out: Path | None, now: dt.datetime
     ) -> tuple[Path, str]:
-        """Fill Vedlegg `nr` from the student's case; returns the file and any warning."""
+        """Fill form `nr` (Vedlegg 1–4, or a form's name: Hole's samarbeidsavtale,
+        pedagogisk_rapport) from the student's case; returns the file and any warning."""
         from fravaer_tui.application import exports  # python-docx only when exporting
 
         self.require_children()

@@ -86,6 +86,18 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     tiltak.add_argument("--from", dest="fra", type=date_arg, help="fra dato (standard i dag)")
     tiltak.add_argument("--weeks", type=int_arg(1, 52), default=3, help="uker det prøves ut")
     tiltak.set_defaults(handler=run_tiltak)
+    fill = actions.add_parser("fill", parents=[common], help="skriv inn feltene i et skjema")
+    fill.add_argument("--student", required=True, help="elev-id")
+    fill.add_argument("--form", required=True, help="skjemaet: 1–4, samarbeidsavtale, …")
+    fill.add_argument(
+        "--set",
+        dest="fields",
+        action="append",
+        default=[],
+        metavar="FELT=TEKST",
+        help="et felt og teksten (ikke helseopplysninger); kan gis flere ganger",
+    )
+    fill.set_defaults(handler=run_fill)
     show = actions.add_parser("show", parents=[common], help="vis trinnene og fristene")
     show.add_argument("--student", required=True, help="elev-id")
     show.add_argument("--json", action="store_true", help="skriv JSON")
@@ -216,6 +228,24 @@ def run_stafett(args: argparse.Namespace, inv: Invocation) -> int:
     holder = case.stafettholder
     assert holder is not None
     print(f"Stafettholder for saken: {holder.hvem} fra {format_date(holder.fra)}.")
+    return 0
+
+
+def run_fill(args: argparse.Namespace, inv: Invocation) -> int:
+    from fravaer_tui.application.exports import fill_fields
+
+    session = _session(inv)
+    values = {}
+    for item in args.fields:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--set «{item}»: skriv FELT=TEKST, f.eks. sa_plan_b=Hent eleven.")
+        values[key.strip()] = text
+    if not values:
+        raise UserError("Oppgi minst ett felt med --set FELT=TEKST.")
+    form = int(args.form) if args.form.strip().isdigit() else args.form
+    fill_fields(session, args.student, form, values, inv.now.date(), inv.now)
+    print(f"Lagret i saken: {', '.join(values)}.")
     return 0
 
 
