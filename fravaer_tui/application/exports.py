@@ -449,7 +449,7 @@ def case_history(school: School, case: Case | None) -> str:
             f"({_staff_name(school, record.av)})"
         )
         if record.deltakere:
-            line += f"; til stede: {', '.join(record.deltakere)}"
+            line += f"; til stede: {'; '.join(record.deltakere)}"
         lines.append(line)
     return "\n".join(lines)
 

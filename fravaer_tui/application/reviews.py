@@ -144,11 +144,11 @@ class ReviewMixin:
         )
 
     def due_reviews(self, dato: dt.date, horizon_days: int = 7) -> list[Occurrence]:
-        """Reviews due for this user: begun, due within the horizon, or overdue, from the
-        start of the semester (like overdue steps)."""
+        """Reviews due for this user: begun, due within the horizon, or overdue (like
+        overdue steps), from the start of the school year (the records' year)."""
         found: list[Occurrence] = []
         records = self._records(dato)
-        start = semester_bounds(dato)[0]
+        start = school_year_bounds(dato)[0]
         for review in self.school.profile.gjennomganger:
             for scope in self.my_review_scopes(review):
                 occ = reviews.occurrences(

@@ -43,6 +43,16 @@ class CaseConsents:
         return list(seen.values())
 
 
+NOT_APPLICABLE = "ikke_aktuelt"  # a task's outcome: the service was not brought in
+
+
+def task_needs_consent(state: TaskState) -> bool:
+    """A task brings its services in, unless it was recorded as not applicable (Strand,
+    Ledelsens ansvar c: PPT is notified only «dersom eleven allerede er i kontakt med PPT»)."""
+    done_without = state.record is not None and state.record.utfall == NOT_APPLICABLE
+    return bool(state.task.samtykke) and not done_without
+
+
 def step_services(state: StepState) -> list[Service]:
     """The services a step brings in: the profile's list, and those its record names."""
     services = list(state.step.samtykke)
@@ -130,6 +140,6 @@ class RoutineMixin:
         items = {
             t.task.id: consent.statuses(list(t.task.samtykke), found, case.elev, dato)
             for t in tasks
-            if t.task.samtykke
+            if task_needs_consent(t)
         }
         return CaseConsents(steps, items)

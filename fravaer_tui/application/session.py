@@ -440,8 +440,11 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
         utfall: str = "",
         deltakere: Iterable[str] = (),
         tjenester: Iterable[str] = (),
+        with_effect: bool = False,
     ) -> tuple[Case, followup.StepDef]:
-        """Record the next step of the student's open case on `dato`."""
+        """Record the next step of the student's open case on `dato`. `with_effect`: an
+        evaluation (a step that takes place `etter` its time) gets the effect of what it
+        evaluates computed, as the TUI's step dialog does (issue 13)."""
         if dato > now.date():
             raise UserError(f"{format_date(dato)} er fram i tid: et trinn føres når det er gjort.")
         case = self.open_case_of(elev, dato)
@@ -453,8 +456,23 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
         step = followup.next_step(case, self.school.profile)
         if step is None:
             raise UserError("Alle trinnene i saken er ført; det er ingen flere trinn å føre.")
+        effect = None
+        if with_effect and step.naar == "etter" and case.steps:
+            since = case.steps[-1].dato  # the plan or tiltak the evaluation looks back on
+            try:
+                effect = self.effect(case, since, max(7, (dato - since).days), dato)
+            except UserError:
+                effect = None  # no lessons to compare in a window: recorded without
         changed = self.record_step(
-            case, step.id, dato, now, notat, utfall=utfall, deltakere=deltakere, tjenester=tjenester
+            case,
+            step.id,
+            dato,
+            now,
+            notat,
+            effect,
+            utfall=utfall,
+            deltakere=deltakere,
+            tjenester=tjenester,
         )
         return changed, step
 
@@ -677,9 +695,11 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
             )
         due = self.due_steps(dato, result=result)
         pending = [  # issue 13: receipts owed, from the meldinger files just read
-            PendingReceipt(m, self._student(m.elev).klasse_i(year))
+            PendingReceipt(m, student.klasse_i(year))
             for m in meldinger
-            if m.venter_kvittering and (m.tid is None or m.tid.date() <= dato)
+            if m.venter_kvittering
+            and (m.tid is None or m.tid.date() <= dato)
+            and (student := self.school.roster.student(m.elev)) is not None
         ]
         due_reviews = self.due_reviews(dato)
         blocks = []

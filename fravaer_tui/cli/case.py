@@ -21,7 +21,7 @@ import json
 import sys
 from typing import Any
 
-from fravaer_tui.application.routine import CaseConsents
+from fravaer_tui.application.routine import NOT_APPLICABLE, CaseConsents
 from fravaer_tui.application.session import Session, held_dates
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, int_arg, open_session
 from fravaer_tui.domain import consent, followup
@@ -159,11 +159,14 @@ def run_step(args: argparse.Namespace, inv: Invocation) -> int:
         args.outcome,
         deltakere=args.participants,
         tjenester=services,
+        with_effect=True,
     )
     record = case.steps[-1]
     outcome = step.outcome(record.utfall) if record.utfall else None
     what = f": {outcome.tittel}" if outcome else ""
     print(f"Ført: {step.tittel} {format_date(record.dato)}{what}.")
+    if record.effect is not None:
+        print(f"  {record.effect.sentence()}")
     wanted = list(dict.fromkeys([*step.samtykke, *record.tjenester]))
     if wanted:
         found = session.consent_statuses(case.elev, wanted, record.dato)
@@ -211,7 +214,7 @@ def run_task(args: argparse.Namespace, inv: Invocation) -> int:
     outcome = task.outcome(record.utfall) if record.utfall else None
     what = f": {outcome.tittel}" if outcome else ""
     print(f"Ført: {task.tittel} {format_date(record.dato)}{what}.")
-    if task.samtykke:
+    if task.samtykke and record.utfall != NOT_APPLICABLE:
         found = session.consent_statuses(case.elev, list(task.samtykke), record.dato)
         for status in found:
             print(f"  {status.text()}")
@@ -364,7 +367,7 @@ def run_show(args: argparse.Namespace, inv: Invocation) -> int:
         if state.step.vedlegg:
             print(f"      skjema: {', '.join(form_label(f) for f in state.step.vedlegg)}")
         if state.record is not None and state.record.deltakere:
-            print(f"      deltakere: {', '.join(state.record.deltakere)}")
+            print(f"      deltakere: {'; '.join(state.record.deltakere)}")
         for status_ in found.steps.get(i, []):
             print(f"      {status_.text()}")
         if state.state == "utfort" or state.state == "neste":

@@ -86,7 +86,7 @@ def occurrence_line(o: Occurrence, dato: dt.date) -> str:
 
 def due_lines(due: list[Occurrence], dato: dt.date) -> list[str]:
     """One line a review due; a run of overdue periods of one review (weeks missed since
-    the semester began) as its oldest, then how many more (`--json` lists them all)."""
+    the school year began) as its oldest, then how many more (`--json` lists them all)."""
     lines: list[str] = []
     groups: dict[tuple[str, str], list[Occurrence]] = {}
     for o in due:
@@ -160,6 +160,10 @@ def _scope(session: Session, args: argparse.Namespace) -> tuple[ReviewDef, str]:
     return review, session.review_scope(review, args.klasse, args.trinn)
 
 
+def _times(n: int) -> str:
+    return "1 gang" if n == 1 else f"{n} ganger"
+
+
 def figures_lines(f: ReviewFigures, navn: dict[str, str]) -> list[str]:
     o = f.occurrence
     lines = [
@@ -177,9 +181,9 @@ def figures_lines(f: ReviewFigures, navn: dict[str, str]) -> list[str]:
                 f"{t.absent} av {t.held} timer ({format_number(t.prosent, 1)} %)"
             )
             if t.lates:
-                line += f", {t.lates} ganger for sent"
+                line += f", for sent {_times(t.lates)}"
             if s.utstyr:
-                line += f", mangler utstyr {s.utstyr} ganger"
+                line += f", mangler utstyr {_times(s.utstyr)}"
             lines.append(line)
     if f.klasser:
         lines.append("Fraværet i semesteret, klasse for klasse (elever over tersklene):")

@@ -20,7 +20,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fravaer_tui.domain.model import (
     CancelledLesson,
@@ -452,7 +452,12 @@ class _StudentCheck:
             first -= ONE_DAY
         # the day the school could act on it: the first school day of the stretch
         first = min(self.lessons.calendar.on_or_next_school_day(first), self.dato)
-        return self._alert(rule, (today, first), counted)
+        alert = self._alert(rule, (today, first), counted)
+        # «likevel ta telefon» when the three months are reached: a call before that day
+        # does not follow it up, so its incident is no earlier than the day it first held
+        siste = max(alert.nyeste, first)
+        followed = alert.kontakt is not None and alert.kontakt >= siste
+        return replace(alert, siste=siste, status=FULGT_OPP if followed else AAPEN)
 
     def sammenhengende_uten_melding(self, rule: RuleDef) -> Alert | None:
         """Whole school days absent in a row with no melding (Strand, Melding av fravær d).

@@ -175,7 +175,7 @@ def test_the_bti_parts_through_the_cli(demo_dir: Path, capsys) -> None:
     assert code == 0 and "Stafettholder for saken: Eva Berg, Familiens hus fra 13.01.2027." in out
     code, out, _ = cli("2027-01-13", "case", "show", "--student", "E0052", user="A004")
     assert "✓ 8 Samhandlingsmøte med tjenestene – 13.01.2027" in out
-    assert "deltakere: Mor, Eva Berg, Familiens hus" in out
+    assert "deltakere: Mor; Eva Berg, Familiens hus" in out
     assert "samtykke for Familiens hus: MANGLER – husk samtykke" in out
     assert f"oppgave: {OFFER} (helsesykepleier_tilbud) – gjort 24.11.2026: Takket ja" in out
     assert "Stafettholder: Eva Berg, Familiens hus fra 13.01.2027" in out
@@ -188,6 +188,15 @@ def test_the_bti_parts_through_the_cli(demo_dir: Path, capsys) -> None:
         ("ppt_varslet", None, None, None),
     ]
     assert shown["oppgaver"][0]["samtykke"][0]["paa_plass"] is False
+    # PPT notified «dersom eleven allerede er i kontakt med PPT»: not applicable, no consent
+    code, out, err = cli(
+        "2027-01-13", "case", "task", "--student", "E0052", "--task", "ppt_varslet", "--date",
+        "2027-01-13", "--outcome", "ikke_aktuelt", user="A004",
+    )  # fmt: skip
+    assert code == 0 and "samtykke for PPT" not in out and "Advarsel" not in err
+    code, out, _ = cli("2027-01-13", "case", "show", "--student", "E0052", "--json", user="A004")
+    ppt = next(t for t in json.loads(out)["oppgaver"] if t["id"] == "ppt_varslet")
+    assert (ppt["utfall"], ppt["samtykke"]) == ("ikke_aktuelt", [])
     plan = next(t for t in shown["trinn"] if t["id"] == "skolenaervaersplan")
     assert plan["oppgaver"] == ["helsesykepleier_tilbud", "helsesykepleier_drofting", "ppt_varslet"]
     assert plan["skjema"] == ["4"]

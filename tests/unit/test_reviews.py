@@ -305,7 +305,7 @@ def test_strands_weekly_review_has_the_weeks_vedlegg_3(demo_dir: Path, capsys) -
         "holdt": "2026-11-20",
     } in listed
     overdue = [o for o in listed if o["forfalt"]]
-    assert overdue and overdue[0]["fra"] == "2026-08-17"  # since the semester's first week
+    assert overdue and overdue[0]["fra"] == "2026-08-17"  # since the school year's first week
     code, out, _ = run(capsys, data, "2026-11-20 15:00", "review", "list", user="A004")
     assert "… og 11 perioder til som har forfalt, den siste 09.11.2026–15.11.2026" in out
 

@@ -27,7 +27,7 @@ from fravaer_tui.domain.csvio import (
     parse_absences,
     registrations_to_rows,
 )
-from fravaer_tui.domain.model import Mark, MarkType, Registration, Remark, remark_code
+from fravaer_tui.domain.model import Contact, Mark, MarkType, Registration, Remark, remark_code
 from fravaer_tui.domain.profiles import ProfileError, load_profile, parse_profile
 from fravaer_tui.domain.rules import data_start
 from fravaer_tui.errors import InputErrors
@@ -244,6 +244,25 @@ def test_langvarig_at_and_beside_three_months() -> None:
     # Strand has no such rule
     strand = run(*weekly(D(2026, 12, 14)), meldinger=meldinger, dato=D(2026, 12, 14))
     assert alert(strand, "e1", "langvarig_kjent_aarsak") is None
+
+
+def test_langvarig_is_followed_up_by_a_call_once_three_months_are_reached() -> None:
+    """«skal man likevel ta telefon»: a call before the day it first held does not count,
+    even after the newest absence (the last Monday absent is 07.12, it holds from 14.12)."""
+    dato = D(2026, 12, 16)
+    regs, meldinger = weekly(D(2026, 12, 7)), sick_days(MONDAYS)
+
+    def status(called: dt.date) -> str:
+        call = Contact("k1", "e1", dt.datetime.combine(called, dt.time(9)), "t1")
+        result = run(*regs, meldinger=meldinger, profile=HOLE, dato=dato, contacts=[call])
+        assert alert(result, "e1", "hoyt_fravaer").status == "fulgt_opp"  # 08.12 ≥ 07.12
+        found = alert(result, "e1", "langvarig_kjent_aarsak")
+        assert found is not None and found.forst == D(2026, 12, 14)
+        assert found.nyeste == D(2026, 12, 14)
+        return found.status
+
+    assert status(D(2026, 12, 8)) == "åpen"  # after the absence, before the three months
+    assert status(D(2026, 12, 15)) == "fulgt_opp"
 
 
 def test_langvarig_needs_more_than_half_known_reason() -> None:
