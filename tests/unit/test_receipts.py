@@ -88,7 +88,8 @@ def test_through_the_one_door_and_into_the_morning_overview(demo_dir: Path) -> N
     assert (saved.kanal, saved.kvittering_skyldes, saved.kvittering) == ("skriftlig", True, None)
     # the TUI's call, without kanal: the receipt is owed all the same
     day = D(2026, 11, 20)
-    tui = kontakt.add_melding("E0022", day, day, Reason.ANNET, Validity.GYLDIG, NOW)
+    a_minute_on = NOW + dt.timedelta(minutes=1)  # the list is in the order they came
+    tui = kontakt.add_melding("E0022", day, day, Reason.ANNET, Validity.GYLDIG, a_minute_on)
     leave = kontakt.add_melding(
         "E0023", D(2026, 11, 23), D(2026, 11, 24), Reason.PERMISJON, Validity.GYLDIG, NOW
     )
