@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from fravaer_tui.domain import access, consent
 from fravaer_tui.domain.consent import ConsentStatus, GivenBy, Samtykke, Service
 from fravaer_tui.domain.schoolcalendar import format_date, school_year_bounds, school_year_name
+from fravaer_tui.domain.validate import as_sentence
 from fravaer_tui.errors import AccessDenied, UserError
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class ConsentMixin:
                 tid=now,
             )
         except ValueError as exc:
-            raise UserError(str(exc)) from None
+            raise UserError(as_sentence(str(exc))) from None
         year = school_year_name(dato)
         saved, _ = self.school.store.update_consent(
             year, student.klasse_i(year), given.id, lambda _: given, self.user.id, now
@@ -129,7 +130,7 @@ class ConsentMixin:
             try:
                 return consent.withdraw(current, dato, who)
             except ValueError as exc:
-                raise UserError(str(exc)) from None
+                raise UserError(as_sentence(str(exc))) from None
 
         for year, klasse in reversed(self._consent_files(student, now.date())):
             stored = self.school.store.load_consents(year, klasse)

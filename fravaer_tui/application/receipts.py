@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from fravaer_tui.domain import receipts
 from fravaer_tui.domain.model import Melding, Role, class_sort_key
 from fravaer_tui.domain.schoolcalendar import format_date, school_year_bounds, school_year_name
+from fravaer_tui.domain.validate import as_sentence
 from fravaer_tui.errors import UserError
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class ReceiptMixin:
             try:
                 return change(current)
             except ValueError as exc:
-                raise UserError(str(exc)) from None
+                raise UserError(as_sentence(str(exc))) from None
 
         changed: Melding | None = None
         # a melding across the summer is a piece in each school year's file (same id);

@@ -27,6 +27,7 @@ from fravaer_tui.domain.schoolcalendar import (
     school_year_name,
     semester_bounds,
 )
+from fravaer_tui.domain.validate import as_sentence
 from fravaer_tui.errors import AccessDenied, UserError
 
 if TYPE_CHECKING:
@@ -296,6 +297,6 @@ class ReviewMixin:
                 tid=now,
             )
         except ValueError as exc:
-            raise UserError(str(exc)) from None
+            raise UserError(as_sentence(str(exc))) from None
         self.school.store.add_review(school_year_name(record.fra), record, self.user.id, now)
         return record

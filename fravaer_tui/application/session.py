@@ -46,6 +46,7 @@ from fravaer_tui.domain.schoolcalendar import (
     school_year_name,
     semester_bounds,
 )
+from fravaer_tui.domain.validate import as_sentence
 from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.store import FileCache
 
@@ -296,7 +297,7 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
             try:
                 return change(current)
             except ValueError as exc:
-                raise UserError(str(exc)) from None
+                raise UserError(as_sentence(str(exc))) from None
 
         year = school_year_name(case.opprettet)
         changed, _ = self.school.store.update_case(

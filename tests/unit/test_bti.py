@@ -204,3 +204,8 @@ def test_the_bti_parts_through_the_cli(demo_dir: Path, capsys) -> None:
         "2027-01-13", "case", "stafett", "--student", "E0052", "--who", "X", user="A008"
     )
     assert code == 1 and "har ikke tilgang til saker" in err
+    # free text is checked like every other input: never an escape sequence stored
+    code, _, err = cli(
+        "2027-01-13", "case", "stafett", "--student", "E0052", "--who", "Ola\x1b[2J", user="A004"
+    )
+    assert code == 1 and "stafettholderen inneholder et usynlig kontrolltegn (U+001B)" in err

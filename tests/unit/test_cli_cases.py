@@ -250,6 +250,9 @@ def test_a_hole_case_from_alert_to_evaluation_and_its_outcomes(demo_dir: Path, c
     assert "samtykke for PPT: MANGLER – husk samtykke" in out
     code, _, err = step("2027-01-20", "2027-01-21")
     assert code == 1 and "fram i tid" in err
+    # a note is free text: checked for control characters (issue 13)
+    code, _, err = step("2027-01-20", "2027-01-20", "--note", "ringte\x1b]0;x\x07")
+    assert code == 1 and "notatet inneholder et usynlig kontrolltegn (U+001B)" in err
 
 
 # --- register --not-held / --held ---------------------------------------------------------
