@@ -301,6 +301,7 @@ class _StudentCheck:
         profile: Profile | None = None,
     ) -> None:
         self.profile = profile
+        self._hoyt: tuple[tuple[float, dt.date] | None] | None = None
         self.student = student
         self.elev = student.id
         self.klasse = student.klasse_i(school_year_name(dato))
@@ -386,11 +387,8 @@ class _StudentCheck:
         4: «Er det innvilget permisjon ... ringes det ikke, men vurderes om det gis»), an
         alert where innvilget permisjon alone reaches the threshold and the other days do
         not gets that action instead of the phone call."""
-        counted, fractions = self.absences, self.fractions
-        if not rule.permisjon_teller:
-            counted = [e for e in counted if not _innvilget_permisjon(e)]
-            fractions = day_fractions(counted, self.lessons)
-        found = _sum_rule(fractions, rule, self.dato)
+        counted, _ = self._hoyt_counted(rule)
+        found = self._hoyt_held(rule)
         if not found:
             return None
         tiltak = None
@@ -410,6 +408,12 @@ class _StudentCheck:
         counted = [e for e in self.absences if not _innvilget_permisjon(e)]
         return counted, day_fractions(counted, self.lessons)
 
+    def _hoyt_held(self, rule: RuleDef) -> tuple[float, dt.date] | None:
+        """`hoyt_fravaer`'s (count, first day of its stretch) at the check date, once."""
+        if self._hoyt is None:
+            self._hoyt = (_sum_rule(self._hoyt_counted(rule)[1], rule, self.dato),)
+        return self._hoyt[0]
+
     def langvarig_kjent_aarsak(self, rule: RuleDef) -> Alert | None:
         """`hoyt_fravaer` has held without a break for the rule's months (Hole: three), and
         more than `terskel` % of the absence days in those months had a known reason
@@ -424,24 +428,30 @@ class _StudentCheck:
         hoyt = self.profile.rule("hoyt_fravaer") if self.profile is not None else None
         if hoyt is None:
             return None
-        counted, fractions = self._hoyt_counted(hoyt)
-        found = _sum_rule(fractions, hoyt, self.dato)
-        if not found:
-            return None
-        stretch = found[1]  # hoyt_fravaer has held every day from here to the check date
+        found = self._hoyt_held(hoyt)
         months = rule.maaneder or 3
+        if not found or found[1] > months_window_start(self.dato, months):
+            return None  # not held for the whole of the months yet
+        stretch = found[1]  # hoyt_fravaer has held every day from here to the check date
+        counted, fractions = self._hoyt_counted(hoyt)
         known = day_fractions(
             [e for e in counted if e.validity is Validity.GYLDIG and not _innvilget_permisjon(e)],
             self.lessons,
         )
 
+        days = sorted(fractions)
+        totals, kjente = [0.0], [0.0]  # prefix sums: a window's days in two bisects
+        for d in days:
+            totals.append(totals[-1] + fractions[d])
+            kjente.append(kjente[-1] + known.get(d, 0.0))
+
         def share(x: dt.date) -> float | None:
             start = months_window_start(x, months)
             if stretch > start:  # not yet held for the whole window
                 return None
-            total = sum(v for d, v in fractions.items() if start <= d <= x)
-            kjent = sum(v for d, v in known.items() if start <= d <= x)
-            value = 100.0 * kjent / total if total else 0.0
+            lo, hi = bisect_left(days, start), bisect_right(days, x)
+            total, kjent = totals[hi] - totals[lo], kjente[hi] - kjente[lo]
+            value = 100.0 * kjent / total if total > EPSILON else 0.0
             return value if value > rule.terskel + EPSILON else None
 
         today = share(self.dato)
