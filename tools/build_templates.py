@@ -1,4 +1,5 @@
-"""Rebuild templates/vedlegg*.docx (Vedlegg 1–4) from the forms in fravaer_tui.documents.
+"""Rebuild templates/*.docx (Strand's Vedlegg 1–4, Hole's Samarbeidsavtale and Pedagogisk
+rapport) from the forms in fravaer_tui.documents.
 
 Run from anywhere: .venv/bin/python tools/build_templates.py [FOLDER]
 The build is deterministic: re-running it gives byte-identical files.

@@ -1,4 +1,8 @@
-"""Vedlegg 1–4 and the year-end report, filled from the school's data and filed in the elevmappe.
+"""The forms and the year-end report, filled from the school's data and filed in the elevmappe.
+
+The forms are the profile's (issue 13: «A profile names the forms it uses; Hole schools are
+not offered Strand's»): Strand's Vedlegg 1–4 by number, Hole's Samarbeidsavtale and
+Pedagogisk rapport by name (`export vedlegg samarbeidsavtale`).
 
 App services (DESIGN, Architecture): no textual and no docx here; `documents` writes the files.
 
@@ -39,9 +43,18 @@ from typing import TYPE_CHECKING
 
 from fravaer_tui.application.school import School, check_window_start, years_between
 from fravaer_tui.application.session import Session
-from fravaer_tui.documents.forms import FORMS, initialer, tiltak_text
+from fravaer_tui.documents.forms import (
+    ALL_FORMS,
+    EVALUATION_DATE,
+    FORMS,
+    SA_EVALUATION_DATE,
+    FormSpec,
+    form_spec,
+    initialer,
+    tiltak_text,
+)
 from fravaer_tui.documents.forms import Tiltak as FormTiltak
-from fravaer_tui.domain import analysis, followup
+from fravaer_tui.domain import analysis, consent, followup
 from fravaer_tui.domain.followup import Case, StepRecord
 from fravaer_tui.domain.model import Melding, Registration, Staff, Student
 from fravaer_tui.domain.profiles import Profile, ProfileError, load_profile
@@ -52,6 +65,7 @@ from fravaer_tui.domain.schoolcalendar import (
     school_year_name,
     semester_bounds,
 )
+from fravaer_tui.domain.validate import check_text
 from fravaer_tui.domain.yearreport import YearReport, class_reports, format_csv, year_report
 from fravaer_tui.errors import UserError
 from fravaer_tui.store.files import ensure_dir
@@ -86,10 +100,17 @@ COMPUTED = frozenset(
         "foresatte",
         "fravaer_sammendrag",
         "tiltak",
+        # issue 13: the consents, and what the pedagogisk rapport gathers from the case
+        "samtykker",
+        "evalueringer",
+        "saksgang",
+        "utfylt_av",
+        "pr_mottaker",
     }
 )
-# Fields filled from the staircase unless typed in the case.
-EVALUATION_DATE = "plan_evalueringsdato"
+# Texts of the case put into the forms, where names become initials in Vedlegg 3.
+CASE_TEXTS = ("tiltak", "fravaer_sammendrag", "samtykker")
+PPT = "PPT (pedagogisk-psykologisk tjeneste)"
 
 _NOT_IN_NAMES = re.compile(r"[/\x00-\x1f\x7f]")
 
@@ -111,13 +132,14 @@ def templates_dir() -> Path:
     )
 
 
-def template_path(school: School, nr: int, templates: Path | None = None) -> Path:
-    """Vedlegg `nr`'s template: from `templates` if given, else the school's own, else shipped."""
-    name = FORMS[nr].file_name
+def template_path(school: School, nr: int | str, templates: Path | None = None) -> Path:
+    """Form `nr`'s template: from `templates` if given, else the school's own, else shipped."""
+    spec = _spec(nr)
+    name = spec.file_name
     if templates is not None:
         path = Path(templates) / name
         if not path.is_file():
-            raise UserError(f"Fant ikke malen for vedlegg {nr}: {path} finnes ikke.")
+            raise UserError(f"Fant ikke malen for {spec.label.lower()}: {path} finnes ikke.")
         return path
     own = school.store.root / SCHOOL_TEMPLATES / name
     return own if own.is_file() else templates_dir() / name
@@ -388,6 +410,50 @@ def evaluation_date(school: School, student: Student, case: Case | None, dato: d
     return ""
 
 
+def case_consents(session: Session, student: Student, dato: dt.date) -> str:
+    """The student's consents up to `dato`, one a line, without who gave them by name."""
+    return consent.document_lines(session.consents(student.id, dato), dato, names=False)
+
+
+def case_evaluations(school: School, case: Case | None) -> str:
+    """Each evaluation recorded: when, what it decided, and the effect in plain words."""
+    if case is None:
+        return ""
+    profile = _profile_of(school, case)
+    steps = {s.id: s for s in profile.steps}
+    lines = []
+    for record in case.steps:
+        step = steps.get(record.step)
+        if step is None or (step.naar != "etter" and record.effect is None):
+            continue
+        line = f"{format_date(record.dato)} {step.tittel}"
+        outcome = step.outcome(record.utfall) if record.utfall else None
+        if outcome is not None:
+            line += f": {outcome.tittel}"
+        if record.effect is not None:
+            line += f". {record.effect.sentence()}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def case_history(school: School, case: Case | None) -> str:
+    """The steps taken, oldest first: date, step, who; who took part in a meeting."""
+    if case is None:
+        return ""
+    profile = _profile_of(school, case)
+    titles = {s.id: s.tittel for s in profile.steps}
+    lines = []
+    for record in case.steps:
+        line = (
+            f"{format_date(record.dato)} {titles.get(record.step, record.step)} "
+            f"({_staff_name(school, record.av)})"
+        )
+        if record.deltakere:
+            line += f"; til stede: {'; '.join(record.deltakere)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _foresatte(student: Student) -> str:
     lines = []
     for f in student.foresatte:
@@ -402,7 +468,7 @@ def vedlegg_values(
     case: Case | None,
     dato: dt.date,
 ) -> dict[str, str]:
-    """Every placeholder of Vedlegg 1–4 with its value (empty where nothing is known yet).
+    """Every placeholder of every form with its value (empty where nothing is known yet).
 
     Typed fields come from the case: `svar` (answers, question id → text) and `felt`
     (ledelsens tilbakemelding, the plan's fields; `felt` wins over `svar` for the same id).
@@ -413,7 +479,7 @@ def vedlegg_values(
     _require_access(session, student.klasse)
     if case is not None and case.elev != student.id:
         raise UserError(f"Saken {case.id} gjelder ikke {student.navn}.")
-    values = {name: "" for spec in FORMS.values() for name in spec.placeholders}
+    values = {name: "" for spec in ALL_FORMS.values() for name in spec.placeholders}
     typed = dict(case.svar) | dict(case.felt) if case is not None else {}
     values.update({k: str(v) for k, v in typed.items() if k not in COMPUTED})
     values.update(
@@ -430,10 +496,16 @@ def vedlegg_values(
             "foresatte": _foresatte(student),
             "fravaer_sammendrag": absence_summary(school, student, dato),
             "tiltak": case_tiltak(school, case),
+            "samtykker": case_consents(session, student, dato),
+            "evalueringer": case_evaluations(school, case),
+            "saksgang": case_history(school, case),
+            "utfylt_av": session.user.navn,
+            "pr_mottaker": PPT,
         }
     )
-    if not values.get(EVALUATION_DATE, "").strip():
-        values[EVALUATION_DATE] = evaluation_date(school, student, case, dato)
+    for field in (EVALUATION_DATE, SA_EVALUATION_DATE):
+        if not values.get(field, "").strip():
+            values[field] = evaluation_date(school, student, case, dato)
     return values
 
 
@@ -468,15 +540,15 @@ def _name_parts(name: str) -> list[str]:
 PARTICLES = {"van", "von", "der", "den", "del", "de", "da", "di", "la", "le", "af", "al"}
 
 
-def form_values(nr: int, values: Mapping[str, str], student: Student) -> dict[str, str]:
-    """The values Vedlegg `nr` may carry. Vedlegg 3: no name field, and names typed into
-    the case's text (answers, tiltak, ledelsens notes) become initials."""
-    chosen = FORMS[nr].values_for(values)
-    if nr != 3:
+def form_values(nr: int | str, values: Mapping[str, str], student: Student) -> dict[str, str]:
+    """The values form `nr` may carry. Vedlegg 3: no name field, and names typed into
+    the case's text (answers, tiltak, consents, ledelsens notes) become initials."""
+    chosen = _spec(nr).values_for(values)
+    if _spec(nr).id != "3":
         return chosen
     patterns = _name_patterns(student)
     for key, value in chosen.items():
-        if key in COMPUTED and key not in ("tiltak", "fravaer_sammendrag"):
+        if key in COMPUTED and key not in CASE_TEXTS:
             continue  # the school's and the teacher's names are no student's name
         for pattern, initials in patterns:
             value = pattern.sub(initials, value)
@@ -485,7 +557,7 @@ def form_values(nr: int, values: Mapping[str, str], student: Student) -> dict[st
     leaked = [
         key
         for key, value in chosen.items()
-        if key not in COMPUTED or key in ("tiltak", "fravaer_sammendrag")
+        if key not in COMPUTED or key in CASE_TEXTS
         if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", value.casefold()) for n in names)
     ]
     if leaked:  # not `assert`: this must hold with python -O too
@@ -514,11 +586,67 @@ def _stem(base: str, student: Student, out: Path | None, initials_only: bool = F
     return f"{base} – {student_folder_name(student)}"
 
 
+def _spec(nr: int | str) -> FormSpec:
+    spec = form_spec(nr)
+    if spec is None:
+        known = ", ".join(ALL_FORMS)
+        raise UserError(f"Skjemaet «{nr}» finnes ikke: velg et av {known}.")
+    return spec
+
+
+def profile_forms(school: School) -> list[FormSpec]:
+    """The forms the school's profile uses, in its order (issue 13)."""
+    return [ALL_FORMS[f] for f in school.profile.skjema if f in ALL_FORMS]
+
+
+def _require_profile_form(school: School, spec: FormSpec) -> None:
+    """«Hole schools are not offered Strand's» (issue 13), nor the other way round."""
+    if spec.id not in school.profile.skjema:
+        offered = ", ".join(ALL_FORMS[f].label.lower() for f in school.profile.skjema) or "ingen"
+        raise UserError(
+            f"Regelprofilen «{school.profile.navn}» bruker ikke {spec.label.lower()}. "
+            f"Skjemaene i profilen er: {offered}."
+        )
+
+
+def fill_fields(
+    session: Session,
+    elev: str,
+    nr: int | str,
+    values: Mapping[str, str],
+    dato: dt.date,
+    now: dt.datetime,
+) -> Case:
+    """Type a form's fields into the student's open case (what the TUI's form screen
+    saves): Vedlegg 1–2's answers to `svar`, every other form's fields to `felt`."""
+    spec = _spec(nr)
+    _require_profile_form(session.school, spec)
+    case = session.open_case_of(elev, dato)
+    if case is None:
+        raise UserError(
+            f"Eleven «{elev}» har ingen åpen sak. Åpne en med fravaer case open --student {elev}"
+        )
+    allowed = [q.id for q in spec.typed]
+    checked = {}
+    for key, value in values.items():
+        if key not in allowed:
+            raise UserError(
+                f"{spec.label} har ikke feltet «{key}». Feltene som skrives inn: "
+                f"{', '.join(allowed)}."
+            )
+        try:
+            checked[key] = check_text(value.strip(), f"feltet {key}")
+        except ValueError as exc:
+            raise UserError(f"{exc}.") from None
+    target = "svar" if spec.id in ("1", "2") else "felt"
+    return session.set_fields(case, checked, dato, now, target)
+
+
 def export_vedlegg(
     school: School,
     user: Staff | Session,
     elev: Student | str,
-    nr: int,
+    nr: int | str,
     dato: dt.date,
     out: Path | None = None,
     *,
@@ -526,15 +654,16 @@ def export_vedlegg(
     now: dt.datetime,
     templates: Path | None = None,
 ) -> tuple[Path, FillReport]:
-    """Fill Vedlegg `nr` for the student and file it; returns where it went and the report.
+    """Fill form `nr` (1–4, or a form's name) for the student and file it; returns where it
+    went and the report. Only the forms of the school's profile are offered.
 
     `case`: the case to fill from (default: the student's newest open case that school
     year). `out`: a folder instead of the student's elevmappe. `templates`: a folder with
-    the four templates instead of the school's or the shipped ones. A template with
+    the templates instead of the school's or the shipped ones. A template with
     placeholders the app does not know is still filled; `FillReport.unknown` lists them.
     """
-    if nr not in FORMS:
-        raise UserError(f"Vedlegg {nr} finnes ikke: velg 1, 2, 3 eller 4.")
+    spec = _spec(nr)
+    _require_profile_form(school, spec)
     session = _session(school, user)
     student = _student(school, elev)
     _require_access(session, student.klasse)
@@ -543,8 +672,11 @@ def export_vedlegg(
         case = student_case(session, student, dato)
     chosen = form_values(nr, vedlegg_values(school, session, student, case, dato), student)
     folder = _target_folder(out, lambda: student_folder(school, student, school_year_name(dato)))
-    base = f"{dato:%Y-%m-%d} Vedlegg {nr} {VEDLEGG_NAMES[nr]}"
-    target = reserve_file(folder, _stem(base, student, out, initials_only=nr == 3), ".docx")
+    if spec.number:
+        base = f"{dato:%Y-%m-%d} Vedlegg {spec.number} {VEDLEGG_NAMES[spec.number]}"
+    else:
+        base = f"{dato:%Y-%m-%d} {spec.title}"
+    target = reserve_file(folder, _stem(base, student, out, initials_only=spec.id == "3"), ".docx")
     from fravaer_tui.documents.filling import render_template  # docx only when exporting
 
     payload, report = render_template(template, chosen)
@@ -554,7 +686,7 @@ def export_vedlegg(
         "hva": "eksport",
         "av": session.user.id,
         "elev": student.id,
-        "vedlegg": nr,
+        "vedlegg": spec.number or spec.id,
         "fil": str(target),
         "mal": str(template),
     }

@@ -13,17 +13,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from fravaer_tui.application.school import School, years_between
+from fravaer_tui.domain.access import may_register
 from fravaer_tui.domain.model import (
     Mark,
     MarkType,
     Melding,
     Reason,
     Registration,
+    Role,
     Slot,
     Staff,
     Validity,
     class_sort_key,
+    normalized_remark,
 )
+from fravaer_tui.domain.receipts import owes_receipt
 from fravaer_tui.domain.rules import melding_order
 from fravaer_tui.domain.schoolcalendar import (
     format_date,
@@ -55,19 +59,26 @@ def lessons_on(
 ) -> list[LessonState]:
     """Every lesson of the day, the user's own first, each with its registration if any.
 
+    Miljøpersonale get the lessons of their classes only (those they may register).
     With `cache`, only month files changed since the last look are read again."""
     if not school.calendar.is_school_day(dato):
         return []
     states = []
     for klasse in school.roster.classes:
         slots = school.roster.slots(klasse, dato.isoweekday())
+        works_here = user.rolle is Role.MILJOPERSONALE and klasse in user.klasser
+        if user.rolle is Role.MILJOPERSONALE and not may_register(user, klasse, school.roster):
+            continue
         if not slots:
             continue
         path = school.store.lesson_path(klasse, dato)
         month = cache.load(school.store, path) if cache else school.store.load_file(path)
         month = month.registrations
         saved = {r.time: r for r in month if r.dato == dato}
-        states += [LessonState(dato, s, saved.get(s.time), s.laerer == user.id) for s in slots]
+        states += [
+            LessonState(dato, s, saved.get(s.time), works_here or s.laerer == user.id)
+            for s in slots
+        ]
     return sorted(
         states,
         key=lambda ls: (not ls.own, ls.slot.start, class_sort_key(ls.slot.klasse)),
@@ -205,6 +216,8 @@ def save_registration(
             f"--date {dato.isoformat()} --period {time} --held"
         )
     members = {s.id for s in school.roster.students_in_year(klasse, school_year_name(dato))}
+    # a coded remark in its one spelling (Hole's *mangler utstyr* counts for a rule)
+    marks = tuple(replace(m, merknad=normalized_remark(m.merknad)) for m in marks)
     seen: set[str] = set()
     for mark in marks:
         if mark.elev not in members:
@@ -221,7 +234,7 @@ def save_registration(
                 )
         elif mark.minutter is not None:
             raise UserError(f"Minutter kan bare føres for «sent» ({mark.elev}).")
-    reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=tuple(marks))
+    reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=marks)
     return school.store.save_registration(reg, now, keep_judgements)
 
 
@@ -238,11 +251,16 @@ def add_melding(
     reason: Reason,
     validity: Validity,
     now: dt.datetime,
+    *,
+    kanal: str = "",
+    legeattest: bool = False,
 ) -> Melding:
     """A melding from foresatte (or innvilget permisjon ahead of time) for a date range.
 
     It decides the validity of every absence in the range that has no judgement of
-    its own, also absences registered after the melding.
+    its own, also absences registered after the melding. Issue 13: `kanal` is how it came
+    (skriftlig/muntlig), `legeattest` «legeattest mottatt»; a receipt to foresatte is owed
+    from now on (not for innvilget permisjon: `receipts.owes_receipt`).
     """
     student = school.roster.student(elev)
     if student is None:
@@ -262,6 +280,9 @@ def add_melding(
         validity=validity,
         av=user.id,
         tid=now,
+        kanal=kanal,
+        legeattest=legeattest,
+        kvittering_skyldes=owes_receipt(reason),
     )
     for year in years_between(fra, til):  # one piece per school year file
         start, end = school_year_bounds(dt.date(int(year[:4]), 8, 1))

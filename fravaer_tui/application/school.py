@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING
 
 from fravaer_tui.domain.model import CancelledLesson, Melding, Registration, Roster, SchoolConfig
 from fravaer_tui.domain.profiles import Profile, load_profile
-from fravaer_tui.domain.rules import CheckResult, check
+from fravaer_tui.domain.rules import CheckResult, check, data_start
 from fravaer_tui.domain.schoolcalendar import (
     SchoolCalendar,
-    months_window_start,
     school_year_name,
     school_year_start,
-    semester_bounds,
 )
 from fravaer_tui.store import FileCache, Store, YearData
 
@@ -124,9 +122,7 @@ def load_range(
 
 def check_window_start(profile: Profile, dato: dt.date) -> dt.date:
     """The earliest date any rule of the profile looks at for a check on `dato`."""
-    starts = [semester_bounds(dato)[0]]
-    starts += [months_window_start(dato, r.maaneder) for r in profile.rules if r.maaneder]
-    return min(starts)
+    return data_start(profile, dato)
 
 
 def run_check(

@@ -18,9 +18,13 @@ from pathlib import Path
 
 from fravaer_tui.application import lessons
 from fravaer_tui.application.admin import Admin
+from fravaer_tui.application.consents import ConsentMixin
+from fravaer_tui.application.receipts import PendingReceipt, ReceiptMixin
+from fravaer_tui.application.reviews import ReviewMixin
+from fravaer_tui.application.routine import RoutineMixin
 from fravaer_tui.application.school import School, load_range
-from fravaer_tui.domain import access, analysis, followup
-from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
+from fravaer_tui.domain import access, analysis, followup, receipts
+from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, DueTask, Effect, Tiltak
 from fravaer_tui.domain.model import (
     CancelledLesson,
     Contact,
@@ -28,11 +32,13 @@ from fravaer_tui.domain.model import (
     Melding,
     Reason,
     Registration,
+    Role,
     Slot,
     Staff,
     Student,
     Validity,
 )
+from fravaer_tui.domain.reviews import Occurrence
 from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import (
     format_date,
@@ -40,6 +46,7 @@ from fravaer_tui.domain.schoolcalendar import (
     school_year_name,
     semester_bounds,
 )
+from fravaer_tui.domain.validate import as_sentence
 from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.store import FileCache
 
@@ -56,6 +63,9 @@ class ClassMorning:
     unregistered: list[analysis.Missing]
     alerts: list[Alert]
     due: list[DueStep]
+    # issue 13: meldinger without a receipt to foresatte yet; the class's reviews due
+    kvitteringer: list[PendingReceipt] = field(default_factory=list)
+    gjennomganger: list[Occurrence] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +96,19 @@ class LeaderOverview:
     school: analysis.ClassFigures
     classes: list[analysis.ClassFigures]
     unregistered: list[tuple[str, int]]
+    # issue 13: the reviews due (ledelsen's: the week's, the trinn's, the school's) and the
+    # tracked items due (the helsesykepleier offer …)
+    gjennomganger: list[Occurrence] = field(default_factory=list)
+    oppgaver: list[DueTask] = field(default_factory=list)
 
 
-class Session:
-    """One user at the keyboard. Every read and write of follow-up data goes through here."""
+class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
+    """One user at the keyboard. Every read and write of follow-up data goes through here.
+
+    The samtykke register's methods come from `ConsentMixin` (application/consents.py),
+    the stafettholder and the tracked items from `RoutineMixin` (application/routine.py),
+    the receipts to foresatte from `ReceiptMixin` (application/receipts.py), the regular
+    reviews from `ReviewMixin` (application/reviews.py)."""
 
     def __init__(
         self,
@@ -281,7 +300,7 @@ class Session:
             try:
                 return change(current)
             except ValueError as exc:
-                raise UserError(str(exc)) from None
+                raise UserError(as_sentence(str(exc))) from None
 
         year = school_year_name(case.opprettet)
         changed, _ = self.school.store.update_case(
@@ -298,11 +317,17 @@ class Session:
         notat: str = "",
         effect: Effect | None = None,
         utfall: str = "",
+        deltakere: Iterable[str] = (),
+        tjenester: Iterable[str] = (),
     ) -> Case:
+        """`deltakere`: who took part; `tjenester`: the services the step brought in."""
         profile, who = self.school.profile, self.user.id
+        people, services = tuple(deltakere), tuple(tjenester)
         return self._change(
             case,
-            lambda c: followup.record_step(c, profile, step_id, dato, who, notat, effect, utfall),
+            lambda c: followup.record_step(
+                c, profile, step_id, dato, who, notat, effect, utfall, people, services
+            ),
             now,
         )
 
@@ -417,8 +442,13 @@ class Session:
         now: dt.datetime,
         notat: str = "",
         utfall: str = "",
+        deltakere: Iterable[str] = (),
+        tjenester: Iterable[str] = (),
+        with_effect: bool = False,
     ) -> tuple[Case, followup.StepDef]:
-        """Record the next step of the student's open case on `dato`."""
+        """Record the next step of the student's open case on `dato`. `with_effect`: an
+        evaluation (a step that takes place `etter` its time) gets the effect of what it
+        evaluates computed, as the TUI's step dialog does (issue 13)."""
         if dato > now.date():
             raise UserError(f"{format_date(dato)} er fram i tid: et trinn føres når det er gjort.")
         case = self.open_case_of(elev, dato)
@@ -430,7 +460,24 @@ class Session:
         step = followup.next_step(case, self.school.profile)
         if step is None:
             raise UserError("Alle trinnene i saken er ført; det er ingen flere trinn å føre.")
-        changed = self.record_step(case, step.id, dato, now, notat, utfall=utfall)
+        effect = None
+        if with_effect and step.naar == "etter" and case.steps:
+            since = case.steps[-1].dato  # the plan or tiltak the evaluation looks back on
+            try:
+                effect = self.effect(case, since, max(7, (dato - since).days), dato)
+            except UserError:
+                effect = None  # no lessons to compare in a window: recorded without
+        changed = self.record_step(
+            case,
+            step.id,
+            dato,
+            now,
+            notat,
+            effect,
+            utfall=utfall,
+            deltakere=deltakere,
+            tjenester=tjenester,
+        )
         return changed, step
 
     def log_contact_on(
@@ -469,7 +516,12 @@ class Session:
 
     def _require_register(self, klasse: str) -> None:
         self.require_children()
-        if not access.may_register(self.user, klasse):
+        if not access.may_register(self.user, klasse, self.school.roster):
+            if self.user.rolle is Role.MILJOPERSONALE:
+                raise AccessDenied(
+                    f"{self.user.navn} (miljøpersonale) fører timer i klassene sine "
+                    f"({', '.join(self.user.klasser) or 'ingen'}), ikke i {klasse}."
+                )
             raise AccessDenied(f"{self.user.navn} kan ikke føre timer.")
 
     def lessons_on(self, dato: dt.date) -> list[lessons.LessonState]:
@@ -520,10 +572,30 @@ class Session:
         reason: Reason,
         validity: Validity,
         now: dt.datetime,
+        *,
+        kanal: str = "",
+        legeattest: bool = False,
     ) -> Melding:
+        """`kanal`: «skriftlig» or «muntlig» (issue 13); `legeattest`: «legeattest mottatt»."""
         student = self._student(elev)
         self.require_follow_up(student.klasse, "meldinger")
-        return lessons.add_melding(self.school, self.user, elev, fra, til, reason, validity, now)
+        if kanal:
+            try:
+                kanal = receipts.parse_kanal(kanal)
+            except ValueError as exc:
+                raise UserError(f"{exc}.") from None
+        return lessons.add_melding(
+            self.school,
+            self.user,
+            elev,
+            fra,
+            til,
+            reason,
+            validity,
+            now,
+            kanal=kanal,
+            legeattest=legeattest,
+        )
 
     def judge_absence(
         self,
@@ -544,9 +616,10 @@ class Session:
     # -- documents for the elevmappe (exports.py checks the class for each) --------------
 
     def export_vedlegg(
-        self, elev: str, nr: int, dato: dt.date, out: Path | None, now: dt.datetime
+        self, elev: str, nr: int | str, dato: dt.date, out: Path | None, now: dt.datetime
     ) -> tuple[Path, str]:
-        """Fill Vedlegg `nr` from the student's case; returns the file and any warning."""
+        """Fill form `nr` (Vedlegg 1–4, or a form's name: Hole's samarbeidsavtale,
+        pedagogisk_rapport) from the student's case; returns the file and any warning."""
         from fravaer_tui.application import exports  # python-docx only when exporting
 
         self.require_children()
@@ -628,6 +701,14 @@ class Session:
                 ).meldinger
             )
         due = self.due_steps(dato, result=result)
+        pending = [  # issue 13: receipts owed, from the meldinger files just read
+            PendingReceipt(m, student.klasse_i(year))
+            for m in meldinger
+            if m.venter_kvittering
+            and (m.tid is None or m.tid.date() <= dato)
+            and (student := self.school.roster.student(m.elev)) is not None
+        ]
+        due_reviews = self.due_reviews(dato)
         blocks = []
         roster = self.school.roster
         for klasse in classes:
@@ -652,6 +733,11 @@ class Session:
                     ),
                     alerts=alerts,
                     due=[d for d in due if d.case.klasse == klasse],
+                    kvitteringer=sorted(
+                        (p for p in pending if p.klasse == klasse),
+                        key=lambda p: (p.melding.tid or dt.datetime.min, p.melding.id),
+                    ),
+                    gjennomganger=[o for o in due_reviews if o.omfang == klasse],
                 )
             )
         return blocks
@@ -722,6 +808,8 @@ class Session:
             school=analysis.school_figures(self.school.roster, result, rules),
             classes=analysis.class_figures(self.school.roster, result, rules),
             unregistered=analysis.unregistered_by_teacher(missing),
+            gjennomganger=self.due_reviews(dato),
+            oppgaver=self.due_tasks(dato, horizon_days=7),
         )
 
 

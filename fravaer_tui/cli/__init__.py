@@ -24,12 +24,16 @@ from fravaer_tui.cli import (
     bench,
     case,
     check,
+    consent,
     contact,
     demo,
     export,
     imports,
     keys,
+    melding,
+    receipt,
     register,
+    review,
     serve,
     ssh,
 )
@@ -58,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(sub, common)
     contact.add_parser(sub, common)
     case.add_parser(sub, common)
+    consent.add_parser(sub, common)
+    melding.add_parser(sub, common)
+    receipt.add_parser(sub, common)
+    review.add_parser(sub, common)
     export.add_parser(sub, common)
     admin.add_parsers(sub, common)
     bench.add_parser(sub, common)

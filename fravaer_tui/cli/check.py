@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
         print(json.dumps(alerts_json(school, result), ensure_ascii=False, indent=2))
     else:
         print(alerts_table(school, result))
-        print(due_table(school, session.due_steps(dato, result=result)))
+        print(due_table(school, session.due_steps(dato, result=result), session.due_tasks(dato)))
     return 0
 
 
@@ -65,10 +65,11 @@ def alerts_json(school: School, result: CheckResult) -> list[dict[str, object]]:
                     {
                         "dato": e.dato.isoformat(),
                         "time": e.time,
-                        "type": e.kind.value,
+                        "type": e.kind.value if e.kind else None,
                         "gyldighet": e.validity.value,
                         "aarsak": e.reason.value if e.reason else None,
                         "minutter": e.minutter,
+                        "merknad": e.merknad or None,
                     }
                     for e in alert.evidence
                 ],
@@ -106,18 +107,21 @@ def alerts_table(school: School, result: CheckResult) -> str:
     return "\n".join(lines)
 
 
-def due_table(school: School, due: list) -> str:
-    """The follow-up steps due today or overdue: the same list the overviews show."""
+def due_table(school: School, due: list, tasks: list | None = None) -> str:
+    """The follow-up steps (and tracked items, issue 13: the helsesykepleier offer …) due
+    today or overdue: the same list the overviews show."""
     lines = ["", "Oppfølging som forfaller (frist i dag eller passert):"]
-    for step in due:
-        student = school.roster.student(step.case.elev)
+    items = [(d.case, d.step.tittel, d.frist, d.overdue) for d in due]
+    items += [(t.case, t.task.tittel, t.frist, t.overdue) for t in tasks or ()]
+    items.sort(key=lambda i: (not i[3], i[2], i[0].klasse, i[0].elev))
+    for case, title, frist, overdue in items:
+        student = school.roster.student(case.elev)
         name = f"{student.etternavn}, {student.fornavn}" if student else "?"
-        late = " – FORFALT" if step.overdue else ""
+        late = " – FORFALT" if overdue else ""
         lines.append(
-            f"  {step.case.klasse:<6} {name} ({step.case.elev}) {step.step.tittel}, "
-            f"frist {format_date(step.frist)}{late}"
+            f"  {case.klasse:<6} {name} ({case.elev}) {title}, frist {format_date(frist)}{late}"
         )
-    if not due:
+    if not items:
         lines.append("  ingen")
     return "\n".join(lines)
 

@@ -1,4 +1,8 @@
-"""`fravaer export`: absences as CSV, Vedlegg 1–4, and the year-end report."""
+"""`fravaer export`: absences as CSV, the profile's forms, and the year-end report.
+
+`export vedlegg 1|2|3|4` fills Strand's vedlegg as before; Hole's forms are named
+(issue 13): `export vedlegg samarbeidsavtale`, `export vedlegg pedagogisk_rapport`. A school
+is offered the forms of its profile only."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 
 from fravaer_tui.application.csvdata import write_private_file
 from fravaer_tui.cli.common import Invocation, Parser, Subparsers, date_arg, open_session
+from fravaer_tui.documents.forms import ALL_FORMS
 from fravaer_tui.domain.schoolcalendar import format_date
 
 
@@ -15,9 +20,10 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     exp = sub.add_parser(
         "export",
         parents=[common],
-        help="eksporter fravær (CSV), vedlegg 1–4 eller årsrapporten til elevmappen",
-        description="Eksporter fraværet som CSV, fyll ut vedlegg 1–4 for en elev, eller lag "
-        "årsrapporten for en elev eller en klasse. Vedlegg og rapporter legges i elevmappen "
+        help="eksporter fravær (CSV), skjemaene (vedlegg) eller årsrapporten til elevmappen",
+        description="Eksporter fraværet som CSV, fyll ut et av profilens skjemaer for en "
+        "elev, eller lag årsrapporten for en elev eller en klasse. Skjemaer og rapporter "
+        "legges i elevmappen "
         "(<elevmapper>/<skoleår>/<klasse>/<etternavn> <fornavn> (<elev-id>)/) og "
         "overskriver aldri en tidligere eksport.",
     )
@@ -42,12 +48,14 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     vedlegg = what.add_parser(
         "vedlegg",
         parents=[common],
-        help="fyll ut vedlegg 1–4 for en elev fra elevens sak",
-        description="1: kartleggingssamtale med elev, 2: med foresatte, 3: skjema for "
-        "oppfølging av fravær til ledelsen (bare initialer), 4: skolenærværsplan. "
-        "Bare elevens kontaktlærer og ledelsen kan eksportere.",
+        help="fyll ut et skjema for en elev fra elevens sak",
+        description="Strand: 1: kartleggingssamtale med elev, 2: med foresatte, 3: skjema "
+        "for oppfølging av fravær til ledelsen (bare initialer), 4: skolenærværsplan. "
+        "Hole: samarbeidsavtale (tiltak, ansvar, plan B), pedagogisk_rapport (til PPT). "
+        "Skolen får skjemaene i regelprofilen sin. Bare elevens kontaktlærer og ledelsen kan "
+        "eksportere.",
     )
-    vedlegg.add_argument("nr", type=int, choices=[1, 2, 3, 4], metavar="{1,2,3,4}")
+    vedlegg.add_argument("nr", choices=list(ALL_FORMS), metavar="{" + ",".join(ALL_FORMS) + "}")
     vedlegg.add_argument("--student", required=True, help="elev-id-en, f.eks. E0012")
     vedlegg.add_argument(
         "--out",
@@ -96,10 +104,11 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
         return 0
     dato = args.date or inv.now.date()
     if args.what == "vedlegg":
-        path, warning = session.export_vedlegg(args.student, args.nr, dato, out, inv.now)
+        nr = int(args.nr) if args.nr.isdigit() else args.nr
+        path, warning = session.export_vedlegg(args.student, nr, dato, out, inv.now)
         student = session.school.roster.student(args.student)
         whose = f"{student.navn} ({student.id})" if student else args.student
-        print(f"Vedlegg {args.nr} for {whose} er lagret i {path}")
+        print(f"{ALL_FORMS[args.nr].label} for {whose} er lagret i {path}")
         if warning:
             print(warning, file=sys.stderr)
         return 0

@@ -40,6 +40,10 @@ ALLOWED = (
     "keys",
     "case",
     "contact",
+    "consent",
+    "melding",
+    "receipt",
+    "review",
 )
 FIXED = ("data", "user", "now")  # decided by the key; refused in any spelling argparse takes
 # Arguments that name an input file: over SSH only `-` (standard input), with an example.

@@ -1,7 +1,11 @@
-"""Strand's Vedlegg 1–4 as data: their questions, guidance, placeholders and tiltak lines.
+"""The forms as data: their questions, guidance, placeholders and tiltak lines.
 
-Pure: no python-docx here, so the TUI can show the questions without loading Word's
-libraries (seed `strand_skolenaervaersplan.txt`, Vedlegg 1–4)."""
+Strand's Vedlegg 1–4 (seed `strand_skolenaervaersplan.txt`) by number in `FORMS`; Hole's
+Samarbeidsavtale and Pedagogisk rapport (seed `hole_alvorlig_skolefravaer.txt`,
+SAMARBEIDSAVTALE/TILTAK, EVALUERING and «Kartlegge, tiltak og evaluere»; issue 13) by name
+in `HOLE_FORMS`; every form by its id («1»–«4», «samarbeidsavtale», «pedagogisk_rapport»)
+in `ALL_FORMS`. Pure: no python-docx here, so the TUI can show the questions without
+loading Word's libraries."""
 
 from __future__ import annotations
 
@@ -32,16 +36,41 @@ class FormSpec:
     tiltak: bool  # has {{tiltak}}
     footer: tuple[str, ...]  # placeholders in the footer, besides {{skole}} in the header
     withheld: frozenset[str] = frozenset()  # values never put into this form
+    consents: bool = False  # has {{samtykker}} (issue 13: «documents list the consents»)
+    form_id: str = ""  # a form without a number (Hole's): its id; numbered ones use it
+    computed: tuple[str, ...] = ()  # other values the app fills in (evalueringer, saksgang)
+
+    @property
+    def id(self) -> str:
+        """«1»–«4» for Strand's vedlegg, the name for the others."""
+        return self.form_id or str(self.number)
+
+    @property
+    def label(self) -> str:
+        """«Vedlegg 1» or «Samarbeidsavtale»: what the form is called in a sentence."""
+        return f"Vedlegg {self.number}" if self.number else self.title
+
+    @property
+    def heading(self) -> str:
+        return f"Vedlegg {self.number}: {self.title}" if self.number else self.title
 
     @property
     def placeholders(self) -> frozenset[str]:
         names = {"skole", *self.footer, *(name for _, name in self.facts)}
         names.update(q.id for q in self.questions)
+        names.update(self.computed)
         if self.summary:
             names.add("fravaer_sammendrag")
         if self.tiltak:
             names.add("tiltak")
+        if self.consents:
+            names.add("samtykker")
         return frozenset(names)
+
+    @property
+    def typed(self) -> tuple[Question, ...]:
+        """The questions people answer in the app (saved in the case)."""
+        return self.questions
 
     def values_for(self, values: Mapping[str, str]) -> dict[str, str]:
         """The values this form may carry: Vedlegg 3 never gets the student's name."""
@@ -183,6 +212,7 @@ FORMS: dict[int, FormSpec] = {
         summary=True,
         tiltak=True,
         footer=("elev_navn", "klasse"),
+        consents=True,
     ),
     2: FormSpec(
         2,
@@ -193,6 +223,7 @@ FORMS: dict[int, FormSpec] = {
         summary=True,
         tiltak=True,
         footer=("elev_navn", "klasse"),
+        consents=True,
     ),
     3: FormSpec(
         3,
@@ -209,6 +240,7 @@ FORMS: dict[int, FormSpec] = {
         footer=("elev_initialer",),
         # The form asks for initials only; the names of student and foresatte stay out.
         withheld=frozenset({"elev_navn", "foresatte"}),
+        consents=True,
     ),
     4: FormSpec(
         4,
@@ -226,8 +258,137 @@ FORMS: dict[int, FormSpec] = {
         summary=False,
         tiltak=False,
         footer=("elev_navn", "klasse"),
+        consents=True,
     ),
 }
+
+# --- Hole's forms (issue 13) ------------------------------------------------------------------
+# Built from the seed's text the way Vedlegg 1–4 were from Strand's: the words of the
+# routine as guidance, a field for each thing it asks to be written down.
+
+SA_INTRO = (
+    "Skolen kaller inn eleven og foreldrene til et møte. Møtet og kartleggingen skal munne "
+    "ut i en samarbeidsavtale eller en liste med konkrete tiltakspunkter som skriftliggjøres "
+    "i referatet som alle tar med seg fra møtet."
+)
+SA_TILTAK = (
+    "Avtalen skal ha en oversikt over hvilke tiltak som skal gjøres de neste ukene, og en "
+    "ansvarsfordeling av disse. Det er viktig med tiltak både på skolen og hjemme."
+)
+SA_EVALUERING = (
+    "Samarbeidsavtalen og tiltakene skal evalueres og det skal avtales et møte mot slutten "
+    "av perioden. Noen ganger vil det være behov for å evaluere avtalen underveis, "
+    "eksempelvis ukentlig. I evalueringsmøtet skal effekten av tiltakene vurderes. "
+    "Evaluering etter tre uker."
+)
+SA_EVALUATION_DATE = "sa_evalueringsdato"
+EVALUATION_DATE = "plan_evalueringsdato"  # Vedlegg 4's, from the staircase unless typed
+_SA_QUESTIONS = (
+    Question(
+        "sa_kartlegging",
+        "Kartlegging av situasjonen",
+        1,
+        ("Kartlegging av situasjonen i søken om det er et mønster eller grunner til fraværet.",),
+    ),
+    Question(
+        "sa_oppfolging",
+        "Oppfølging i perioden",
+        2,
+        ("Det kan ofte være behov for svært tett oppfølging denne perioden.",),
+    ),
+    Question(
+        "sa_plan_b",
+        "Plan B",
+        3,
+        ("Hva som skal gjøres hvis tiltakene raskt viser seg ikke å virke.",),
+    ),
+)
+PR_INTRO = (
+    "Dersom eleven skal henvises til PPT, må skolen vurdere elevens utbytte av "
+    "opplæringstilbudet og utarbeide en pedagogisk rapport der tiltakene som har vært prøvd "
+    "ut beskrives."
+)
+PR_VEDLEGG = (
+    "I henvisning skal skriftlige avtaler, referat fra allerede utførte tiltak og "
+    "samarbeidsmøter vedlegges. Elever henvist for fravær prioriteres som hastesak i inntaket "
+    "hos PPT."
+)
+_PR_QUESTIONS = (
+    Question(
+        "pr_utbytte",
+        "Elevens utbytte av opplæringstilbudet",
+        1,
+        ("Skolen må vurdere elevens utbytte av opplæringstilbudet.",),
+    ),
+    Question(
+        "pr_tiltak_vurdering",
+        "Hvordan tiltakene som er prøvd ut har virket",
+        2,
+        ("Tiltakene som har vært prøvd ut beskrives.",),
+    ),
+    Question(
+        "pr_referater",
+        "Skriftlige avtaler og referater som legges ved",
+        3,
+        ("Skriftlige avtaler, referat fra allerede utførte tiltak og samarbeidsmøter vedlegges.",),
+    ),
+)
+
+HOLE_FORMS: dict[str, FormSpec] = {
+    "samarbeidsavtale": FormSpec(
+        0,
+        "Samarbeidsavtale",
+        "hole_samarbeidsavtale.docx",
+        (
+            ("Skole", "skole"),
+            ("Dato", "dato"),
+            ("Elev", "elev_navn"),
+            ("Klasse", "klasse"),
+            ("Kontaktlærer", "kontaktlaerer"),
+            ("Foresatte", "foresatte"),
+            ("Til stede på møtet", "sa_deltakere"),
+        ),
+        (Question("sa_deltakere", "Til stede på møtet"), *_SA_QUESTIONS),
+        summary=True,
+        tiltak=True,
+        footer=("elev_navn", "klasse"),
+        consents=True,
+        form_id="samarbeidsavtale",
+        computed=(SA_EVALUATION_DATE,),
+    ),
+    "pedagogisk_rapport": FormSpec(
+        0,
+        "Pedagogisk rapport",
+        "hole_pedagogisk_rapport.docx",
+        (
+            ("Til", "pr_mottaker"),
+            ("Skole", "skole"),
+            ("Dato", "dato"),
+            ("Elev", "elev_navn"),
+            ("Klasse", "klasse"),
+            ("Kontaktlærer", "kontaktlaerer"),
+            ("Foresatte", "foresatte"),
+            ("Utarbeidet av", "utfylt_av"),
+        ),
+        _PR_QUESTIONS,
+        summary=True,
+        tiltak=True,
+        footer=("elev_navn", "klasse"),
+        consents=True,
+        form_id="pedagogisk_rapport",
+        computed=("pr_mottaker", "utfylt_av", "evalueringer", "saksgang"),
+    ),
+}
+
+ALL_FORMS: dict[str, FormSpec] = {
+    **{str(n): spec for n, spec in FORMS.items()},
+    **HOLE_FORMS,
+}
+
+
+def form_spec(form_id: int | str) -> FormSpec | None:
+    """A form by its id: 1–4 (or «1»–«4») for Strand's vedlegg, else its name."""
+    return ALL_FORMS.get(str(form_id).strip().casefold().replace("-", "_"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
-"""Building the templates: Vedlegg 1–4 as .docx files with `{{placeholders}}` that a school
-may restyle in Word (`tools/build_templates.py` writes them to templates/)."""
+"""Building the templates: Strand's Vedlegg 1–4 and Hole's Samarbeidsavtale and Pedagogisk
+rapport as .docx files with `{{placeholders}}` that a school may restyle in Word
+(`tools/build_templates.py` writes them to templates/)."""
 
 from __future__ import annotations
 
@@ -98,14 +99,27 @@ _V4_EVALUERING = (
 )
 
 
+_CONSENT_GUIDANCE = (
+    "Husk samtykke fra elev/foresatte før andre tjenester kobles på og opplysninger deles "
+    "(tjeneste, gitt av, dato, hva samtykket gjelder; trukket samtykke står også her)."
+)
+
+
 def build_templates(folder: Path) -> list[Path]:
-    """(Re)build Vedlegg 1–4 in `folder`; the same code gives the same bytes."""
+    """(Re)build every form in `folder`; the same code gives the same bytes."""
     folder.mkdir(parents=True, exist_ok=True)
-    builders = {1: _build_v1, 2: _build_v2, 3: _build_v3, 4: _build_v4}
+    builders = {
+        "1": _build_v1,
+        "2": _build_v2,
+        "3": _build_v3,
+        "4": _build_v4,
+        "samarbeidsavtale": _build_samarbeidsavtale,
+        "pedagogisk_rapport": _build_pedagogisk_rapport,
+    }
     paths = []
-    for number, spec in forms.FORMS.items():
+    for form_id, spec in forms.ALL_FORMS.items():
         document = _new_document(spec)
-        builders[number](document, spec)
+        builders[form_id](document, spec)
         path = folder / spec.file_name
         path.write_bytes(
             layout.stable_zip(layout.to_bytes(document))
@@ -118,7 +132,7 @@ def build_templates(folder: Path) -> list[Path]:
 def _new_document(spec: forms.FormSpec) -> DocxDocument:
     document = docx.Document()
     props = document.core_properties
-    props.title = f"Vedlegg {spec.number}: {spec.title}"
+    props.title = spec.heading
     props.author = props.last_modified_by = "fravaer-tui"
     props.created = props.modified = layout.FIXED_TIME
     props.revision = 1
@@ -128,10 +142,10 @@ def _new_document(spec: forms.FormSpec) -> DocxDocument:
     section.header.paragraphs[0].text = f"{{{{skole}}}}\t{layout.CONFIDENTIAL}"
     footer = section.footer.paragraphs[0]
     who = ", ".join(f"{{{{{name}}}}}" for name in spec.footer)
-    footer.text = f"Vedlegg {spec.number} – {who}\tSide "
+    footer.text = f"{spec.label} – {who}\tSide "
     layout.append_page_field(footer)
 
-    document.add_heading(f"Vedlegg {spec.number}: {spec.title}", level=1)
+    document.add_heading(spec.heading, level=1)
     return document
 
 
@@ -160,6 +174,13 @@ def _interview(document: DocxDocument, spec: forms.FormSpec) -> None:
     document.add_heading("Avtalte tiltak", level=2)
     layout.guidance(document.add_paragraph(), _AVTALTE_TILTAK)
     _box(document, "Tiltak – hvem har ansvaret, fra når og hvor lenge", "tiltak")
+    _consents(document)
+
+
+def _consents(document: DocxDocument) -> None:
+    document.add_heading("Samtykker", level=2)
+    layout.guidance(document.add_paragraph(), _CONSENT_GUIDANCE)
+    _box(document, "Samtykker til samarbeid med andre tjenester", "samtykker")
 
 
 def _build_v3(document: DocxDocument, spec: forms.FormSpec) -> None:
@@ -173,6 +194,7 @@ def _build_v3(document: DocxDocument, spec: forms.FormSpec) -> None:
     rows = [("1", tiltak, "tiltak"), ("2", levert, "")]
     rows += [(str(q.number), q, q.id) for q in spec.questions]
     _question_table(document, rows)
+    _consents(document)
 
 
 def _build_v4(document: DocxDocument, spec: forms.FormSpec) -> None:
@@ -193,6 +215,45 @@ def _build_v4(document: DocxDocument, spec: forms.FormSpec) -> None:
         for text in texts.get(section, ()):
             document.add_paragraph(text)
         _facts_table(document, [(q.text, q.id) for q in questions])
+    _consents(document)
+
+
+def _build_samarbeidsavtale(document: DocxDocument, spec: forms.FormSpec) -> None:
+    """Hole: SAMARBEIDSAVTALE/TILTAK and EVALUERING, the seed's words as guidance."""
+    document.add_paragraph(forms.SA_INTRO)
+    _facts_table(document, spec.facts)
+    _summary_box(document)
+    by_id = {q.id: q for q in spec.questions}
+    _question_table(document, [("1", by_id["sa_kartlegging"], "sa_kartlegging")])
+    document.add_heading("Tiltak de neste ukene", level=2)
+    layout.guidance(document.add_paragraph(), forms.SA_TILTAK)
+    _box(document, "Tiltak – hvem har ansvaret (skole eller hjem), fra når og hvor lenge", "tiltak")
+    _question_table(
+        document,
+        [(str(q.number), q, q.id) for q in (by_id["sa_oppfolging"], by_id["sa_plan_b"])],
+    )
+    _consents(document)
+    document.add_heading("Evaluering", level=2)
+    document.add_paragraph(forms.SA_EVALUERING)
+    _facts_table(document, [("Dato for evalueringsmøtet", forms.SA_EVALUATION_DATE)])
+
+
+def _build_pedagogisk_rapport(document: DocxDocument, spec: forms.FormSpec) -> None:
+    """Hole: «Dersom eleven skal henvises til PPT ... pedagogisk rapport»."""
+    document.add_paragraph(forms.PR_INTRO)
+    _facts_table(document, spec.facts)
+    _summary_box(document)
+    by_id = {q.id: q for q in spec.questions}
+    _question_table(document, [("1", by_id["pr_utbytte"], "pr_utbytte")])
+    document.add_heading("Tiltak som er prøvd ut", level=2)
+    _box(document, "Tiltak – hvem har hatt ansvaret, fra når og hvor lenge", "tiltak")
+    _box(document, "Evalueringer av tiltakene", "evalueringer")
+    _question_table(document, [("2", by_id["pr_tiltak_vurdering"], "pr_tiltak_vurdering")])
+    document.add_heading("Saksgang, avtaler og referater", level=2)
+    layout.guidance(document.add_paragraph(), forms.PR_VEDLEGG)
+    _box(document, "Trinn i oppfølgingen (dato, hva, hvem)", "saksgang")
+    _question_table(document, [("3", by_id["pr_referater"], "pr_referater")])
+    _consents(document)
 
 
 def _guidance_list(document: DocxDocument, title: str, items: Sequence[str]) -> None:

@@ -3,16 +3,20 @@
 DESIGN, Trust: a faglærer registers any lesson (substitutes) and sees alerts without
 reasons for the classes they teach; a kontaktlærer follows up their own classes;
 avdelingsleder and rektor see all; rektor and `drift` (the IT operator, who has no access
-to children's data) import staff, restore and manage keys.
+to children's data) import staff, restore and manage keys. `miljopersonale` (Strand,
+Registrering av fravær c: «Miljøpersonell melder fravær til kontaktlærer») register the
+lessons they hold — those of the classes they work in — and see no reasons and no alerts.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from fravaer_tui.domain.model import Role, Roster, Staff
+from fravaer_tui.domain.model import Role, Roster, Staff, trinn_of
 
 TEACHING_ROLES = frozenset({Role.FAGLAERER, Role.KONTAKTLAERER, Role.AVDELINGSLEDER, Role.REKTOR})
+# Everyone who works with the children: the teachers, and miljøpersonale who register too.
+CHILDREN_ROLES = TEACHING_ROLES | {Role.MILJOPERSONALE}
 
 
 class Admin(StrEnum):
@@ -72,11 +76,16 @@ def who_may_admin(op: Admin) -> str:
 
 def may_use_children_data(user: Staff) -> bool:
     """Everyone but drift works with the children (the TUI, registering, checks)."""
-    return user.rolle in TEACHING_ROLES
+    return user.rolle in CHILDREN_ROLES
 
 
-def may_register(user: Staff, klasse: str) -> bool:
-    """Any teacher registers any class's lesson: substitutes stand in every day."""
+def may_register(user: Staff, klasse: str, roster: Roster | None = None) -> bool:
+    """Any teacher registers any class's lesson: substitutes stand in every day.
+
+    Miljøpersonale register the lessons they hold: those of the classes they work in
+    (`klasser` in the staff list), or a lesson the timetable gives them."""
+    if user.rolle is Role.MILJOPERSONALE:
+        return klasse in user.klasser or (roster is not None and teaches(roster, user, klasse))
     return user.rolle in TEACHING_ROLES
 
 
@@ -84,6 +93,32 @@ def may_follow_up(user: Staff, klasse: str) -> bool:
     """Reasons, meldinger, the contact log, cases and documents: the class's kontaktlærer
     and ledelsen."""
     return user.rolle.is_ledelse or (user.rolle is Role.KONTAKTLAERER and klasse in user.klasser)
+
+
+def may_handle_consents(user: Staff, klasse: str) -> bool:
+    """Samtykke (issue 13): «Only the kontaktlærer and ledelsen see it» — and record it."""
+    return may_follow_up(user, klasse)
+
+
+def may_see_review(user: Staff, omfang: str, scope: str) -> bool:
+    """A regular review's figures and records (issue 13): ledelsen all; a kontaktlærer
+    their own class's, and their trinn's (Hole: «gjennomgang av fravær på trinn/teamtid
+    med avdelingsleder»). The school's: ledelsen only."""
+    if user.rolle.is_ledelse:
+        return True
+    if omfang == "klasse":
+        return may_follow_up(user, scope)
+    if omfang == "trinn":
+        return user.rolle is Role.KONTAKTLAERER and any(trinn_of(k) == scope for k in user.klasser)
+    return False
+
+
+def may_record_review(user: Staff, hvem: str, omfang: str, scope: str) -> bool:
+    """Recorded by whom the routine names (`hvem`): ledelsen's by avdelingsleder/rektor; a
+    kontaktlærer's class review by that class's kontaktlærer (or ledelsen)."""
+    if hvem == "ledelse" or omfang != "klasse":
+        return user.rolle.is_ledelse
+    return may_follow_up(user, scope)
 
 
 def teaches(roster: Roster, user: Staff, klasse: str) -> bool:

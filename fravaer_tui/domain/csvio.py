@@ -27,6 +27,7 @@ from fravaer_tui.domain.model import (
     MarkType,
     Reason,
     Registration,
+    Remark,
     Role,
     Roster,
     Slot,
@@ -34,6 +35,7 @@ from fravaer_tui.domain.model import (
     Student,
     Validity,
     class_sort_key,
+    remark_code,
 )
 from fravaer_tui.domain.schoolcalendar import SchoolCalendar, format_date, parse_date
 from fravaer_tui.domain.validate import (
@@ -52,6 +54,8 @@ STUDENT_OPTIONAL_COLUMNS = ("foresatt_navn", "foresatt_telefon", "foresatt_epost
 STAFF_COLUMNS = ("ansatt_id", "navn", "rolle", "klasser", "brukernavn")
 TIMETABLE_COLUMNS = ("klasse", "ukedag", "time", "start", "slutt", "fag", "laerer")
 ABSENCE_COLUMNS = ("elev_id", "dato", "time", "type", "minutter", "gyldighet", "aarsak")
+# Issue 13: a coded remark (Hole's *mangler utstyr*); files without the column still import.
+ABSENCE_OPTIONAL_COLUMNS = ("merknad",)
 
 MAX_PERIOD = 20
 MAX_LATE_MINUTES = 240
@@ -81,6 +85,8 @@ _ROLES = {
     "avdelingsleder": Role.AVDELINGSLEDER,
     "rektor": Role.REKTOR,
     "drift": Role.DRIFT,
+    "miljopersonale": Role.MILJOPERSONALE,
+    "miljopersonell": Role.MILJOPERSONALE,  # Strand, Registrering av fravær c
 }
 _KINDS = {"fravaer": MarkType.FRAVAER, "sent": MarkType.SENT, "forlot": MarkType.FORLOT}
 _VALIDITIES = {
@@ -99,6 +105,7 @@ _REASONS = {
     "annet": Reason.ANNET,
     "annet_gyldig": Reason.ANNET,
 }
+_REMARKS = {r.code: r for r in Remark}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +120,11 @@ class AbsenceRow:
     elev: str
     dato: dt.date
     time: int | None
-    kind: MarkType
+    kind: MarkType | None  # None: present, with a coded remark (`merknad`)
     minutter: int | None = None
     validity: Validity | None = None
     reason: Reason | None = None
+    merknad: str = ""  # a coded remark as stored (Remark value), else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,12 +389,22 @@ def _coded(text: str, table: Mapping[str, T], what: str, allowed: str) -> T:
 
 def _role(text: str) -> Role:
     return _coded(
-        text, _ROLES, "rolle", "faglaerer, kontaktlaerer, avdelingsleder, rektor eller drift"
+        text,
+        _ROLES,
+        "rolle",
+        "faglaerer, kontaktlaerer, avdelingsleder, rektor, drift eller miljopersonale",
     )
 
 
 def _kind(text: str) -> MarkType:
     return _coded(text, _KINDS, "type", "fravaer, sent eller forlot")
+
+
+def _remark(text: str) -> Remark | None:
+    if not text:
+        return None
+    allowed = ", ".join(r.code for r in Remark)
+    return _coded(text, _REMARKS, "merknad", f"{allowed} eller tomt felt")
 
 
 def _validity(text: str) -> Validity | None:
@@ -595,8 +613,12 @@ def parse_absences(
     was judged invalid), and with ikke_meldt is an error (a reason means foresatte did report).
     A student may have one row per (dato, time) and a whole-day row excludes any other row for
     that date; the later row is the one reported.
+
+    `merknad` (optional column, issue 13) holds a coded remark, `mangler_utstyr`; with an
+    empty `type` the row is a present student with that remark in one period (no
+    minutter, gyldighet or aarsak then).
     """
-    records = _read_table(data, source, ABSENCE_COLUMNS)
+    records = _read_table(data, source, ABSENCE_COLUMNS, ABSENCE_OPTIONAL_COLUMNS)
     check = _Checker(source)
     index = _timetable_index(roster)
     rows: list[AbsenceRow] = []
@@ -612,10 +634,22 @@ def parse_absences(
             check.fail(record, "dato", _not_a_school_day(dato, calendar))
             dato = None
         time = check.parse(record, "time", lambda t: _period(t) if t else None)
-        kind = check.parse(record, "type", _kind)
+        remark = check.parse(record, "merknad", _remark)
+        remark_only = not record["type"] and bool(record["merknad"])
+        kind = None if remark_only else check.parse(record, "type", _kind)
         minutter = check.parse(record, "minutter", _minutes)
         validity = check.parse(record, "gyldighet", _validity)
         reason = check.parse(record, "aarsak", _reason)
+        if remark_only:
+            if not record["time"]:
+                check.fail(record, "time", "en merknad gjelder én time: fyll ut timenummeret")
+            for column in ("minutter", "gyldighet", "aarsak"):
+                if record[column]:
+                    check.fail(
+                        record,
+                        column,
+                        f"{column} hører til fravær; en rad med bare merknad har tom type",
+                    )
 
         if kind is MarkType.SENT:
             if not record["time"]:
@@ -656,7 +690,7 @@ def parse_absences(
                 else:
                     check.fail(record, "time", _clash_message(student.id, dato, time, *clash))
 
-        if len(check.errors) == errors_before and student and dato and kind:
+        if len(check.errors) == errors_before and student and dato and (kind or remark_only):
             rows.append(
                 AbsenceRow(
                     record.line,
@@ -667,6 +701,7 @@ def parse_absences(
                     minutter if kind is MarkType.SENT else None,
                     validity,
                     reason,
+                    remark.value if remark is not None else "",
                 )
             )
     check.done()
@@ -742,6 +777,7 @@ def absences_to_registrations(
                 row.elev,
                 row.kind,
                 row.minutter if row.kind is MarkType.SENT else None,
+                merknad=row.merknad,
                 validity=row.validity,
                 reason=row.reason,
             )
@@ -759,7 +795,9 @@ def absences_to_registrations(
         marks: list[Mark] = []
         for mark in old.marks:
             update = new_marks.pop(mark.elev, None)
-            marks.append(mark if update is None else replace(update, merknad=mark.merknad))
+            # a row's coded remark is set; without one the lesson keeps the remark it had
+            kept = update.merknad if update is not None and update.merknad else mark.merknad
+            marks.append(mark if update is None else replace(update, merknad=kept))
         marks.extend(new_marks.values())
         if is_new or tuple(marks) != old.marks:
             changed.append(replace(old, marks=tuple(marks)))
@@ -770,17 +808,24 @@ def absences_to_registrations(
 def registrations_to_rows(
     registrations: Iterable[Registration], roster: Roster
 ) -> list[AbsenceRow]:
-    """Every mark with a kind as one row per lesson, sorted by dato, klasse, time and elev.
+    """Every mark with a kind or a coded remark as one row per lesson, sorted by dato,
+    klasse, time and elev.
 
-    Remark-only marks (kind None) are not exported: the import format has no remark column.
-    `line` is the row's line in the file `format_absences_csv` writes (the header is line 1).
+    Only coded remarks (`mangler_utstyr`) go into `merknad`; remarks typed freely in the
+    register stay in the app (the import takes coded values only). `line` is the row's line
+    in the file `format_absences_csv` writes (the header is line 1).
     """
 
     def elev_key(elev: str) -> tuple[str, str, str]:
         student = roster.student(elev)
         return (*(student.sort_key if student else ("", "")), elev)
 
-    found = [(reg, mark) for reg in registrations for mark in reg.marks if mark.kind is not None]
+    found = [
+        (reg, mark)
+        for reg in registrations
+        for mark in reg.marks
+        if mark.kind is not None or remark_code(mark.merknad) is not None
+    ]
     found.sort(
         key=lambda rm: (rm[0].dato, class_sort_key(rm[0].klasse), rm[0].time, elev_key(rm[1].elev))
     )
@@ -794,6 +839,7 @@ def registrations_to_rows(
             mark.minutter if mark.kind is MarkType.SENT else None,
             mark.validity,
             mark.reason,
+            coded.value if (coded := remark_code(mark.merknad)) is not None else "",
         )
         for line, (reg, mark) in enumerate(found, start=2)
     ]
@@ -837,18 +883,19 @@ def excel_bytes(text: str) -> bytes:
 
 
 def format_absences_csv(rows: Iterable[AbsenceRow], delimiter: str = ",") -> str:
-    """The import format of `parse_absences`, with ISO dates."""
+    """The import format of `parse_absences`, with ISO dates and the `merknad` column."""
     return write_csv(
-        ABSENCE_COLUMNS,
+        (*ABSENCE_COLUMNS, *ABSENCE_OPTIONAL_COLUMNS),
         (
             (
                 row.elev,
                 row.dato.isoformat(),
                 "" if row.time is None else row.time,
-                row.kind.value,
+                row.kind.value if row.kind else "",
                 "" if row.minutter is None else row.minutter,
                 row.validity.value if row.validity else "",
                 row.reason.value if row.reason else "",
+                remark.code if (remark := remark_code(row.merknad)) is not None else "",
             )
             for row in rows
         ),

@@ -35,10 +35,12 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from fravaer_tui.domain.consent import Service, parse_service
 from fravaer_tui.domain.model import Registration, Roster
-from fravaer_tui.domain.profiles import Outcome, Profile, StepDef
+from fravaer_tui.domain.profiles import Outcome, Profile, StepDef, TaskDef
 from fravaer_tui.domain.rules import Lessons, day_fractions
 from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
+from fravaer_tui.domain.validate import check_name, check_text
 
 # Strand, Vedlegg 5: Tips til tiltak som kan settes inn ("Listen ... er ikke uttømmende":
 # tiltak may also be typed). Texts as in the seed, only the PDF's line breaks joined.
@@ -153,6 +155,31 @@ class StepRecord:
     notat: str = ""
     effect: Effect | None = None
     utfall: str = ""  # the outcome the step decided (Outcome.id), if it decides one
+    # who took part (a meeting: Strand's samhandlingsmøte, Hole's samarbeidsmøte), and the
+    # services the step brought in (their consent is shown and warned about)
+    deltakere: tuple[str, ...] = ()
+    tjenester: tuple[Service, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Stafettholder:
+    """Strand, BTI c: «Det skal utpekes en stafettholder med ansvar for koordineringen av
+    tjenestene» — who, and from when (a new one replaces the one before)."""
+
+    hvem: str
+    fra: dt.date
+    av: str  # staff id who recorded it
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRecord:
+    """A tracked item done: which (TaskDef.id), when, by whom, its outcome and a note."""
+
+    oppgave: str
+    dato: dt.date
+    av: str
+    utfall: str = ""
+    notat: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +206,15 @@ class Case:
     events: tuple[CaseEvent, ...] = ()
     svar: tuple[tuple[str, str], ...] = ()  # answers typed in the app (question id, answer)
     felt: tuple[tuple[str, str], ...] = ()  # other fields: ledelsens tilbakemelding, plan A/B/C
+    stafettholdere: tuple[Stafettholder, ...] = ()  # Strand, BTI c; the last one holds
+    oppgaver: tuple[TaskRecord, ...] = ()  # tracked items done (profile: `oppgaver`)
+
+    @property
+    def stafettholder(self) -> Stafettholder | None:
+        return self.stafettholdere[-1] if self.stafettholdere else None
+
+    def task_record(self, task_id: str) -> TaskRecord | None:
+        return next((r for r in reversed(self.oppgaver) if r.oppgave == task_id), None)
 
     def record(self, step_id: str) -> StepRecord | None:
         """The step's latest record (a step can be taken again: a new three-week cycle)."""
@@ -287,10 +323,13 @@ def record_step(
     notat: str = "",
     effect: Effect | None = None,
     utfall: str = "",
+    deltakere: Iterable[str] = (),
+    tjenester: Iterable[str | Service] = (),
 ) -> Case:
     """Record that the next step was done; anything else raises ValueError in Norwegian.
 
-    A step that decides an outcome must be given one of its outcomes (`utfall`)."""
+    A step that decides an outcome must be given one of its outcomes (`utfall`).
+    `deltakere`: who took part (names or roles); `tjenester`: the services it brought in."""
     _require_open(case, "føre trinn")
     if case.profil != profile.id:
         raise ValueError(f"Saken følger regelprofilen «{case.profil}», ikke «{profile.id}».")
@@ -310,6 +349,7 @@ def record_step(
             f"Datoen {format_date(dato)} er før forrige trinn ({format_date(case.steps[-1].dato)})."
         )
     chosen = _outcome(step, utfall)
+    check_text(notat, "notatet")
     record = StepRecord(
         step=step_id,
         dato=dato,
@@ -317,8 +357,39 @@ def record_step(
         notat=notat,
         effect=effect,
         utfall=chosen.id if chosen else "",
+        deltakere=_participants(deltakere),
+        tjenester=_service_list(tjenester),
     )
     return replace(case, steps=(*case.steps, record))
+
+
+def _participants(names: Iterable[str]) -> tuple[str, ...]:
+    found = []
+    for name in names:
+        name = " ".join(name.split())
+        if name:
+            found.append(check_name(name, "en deltaker"))
+    return tuple(dict.fromkeys(found))
+
+
+def _service_list(services: Iterable[str | Service]) -> tuple[Service, ...]:
+    found = [s if isinstance(s, Service) else parse_service(s) for s in services]
+    return tuple(dict.fromkeys(found))
+
+
+def set_stafettholder(case: Case, hvem: str, fra: dt.date, av: str) -> Case:
+    """Strand, BTI c: name the stafettholder from `fra` (a later one takes over)."""
+    _require_open(case, "utpeke stafettholder")
+    hvem = " ".join(hvem.split())
+    if not hvem:
+        raise ValueError("Skriv hvem som er stafettholder (navn og tjeneste).")
+    check_name(hvem, "stafettholderen")
+    current = case.stafettholder
+    if current is not None and fra < current.fra:
+        raise ValueError(
+            f"{format_date(fra)} er før dagens stafettholder tok over ({format_date(current.fra)})."
+        )
+    return replace(case, stafettholdere=(*case.stafettholdere, Stafettholder(hvem, fra, av)))
 
 
 def _outcome(step: StepDef, utfall: str) -> Outcome | None:
@@ -365,6 +436,120 @@ def reopen_case(case: Case, dato: dt.date, av: str, notat: str = "") -> Case:
 def _require_open(case: Case, what: str) -> None:
     if not case.is_open:
         raise ValueError(f"Saken er lukket. Gjenåpne den for å {what}.")
+
+
+# --- tracked items beside the steps (issue 13) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TaskState:
+    task: TaskDef
+    step: StepDef  # the step it runs beside
+    frist: dt.date | None
+    record: TaskRecord | None
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DueTask:
+    case: Case
+    task: TaskDef
+    frist: dt.date
+    overdue: bool
+
+
+def _reached(case: Case, profile: Profile) -> list[tuple[StepDef, dt.date | None]]:
+    """The steps reached (taken, and the next one of an open case) with each one's start."""
+    taken, pos = _walk(case, profile)
+    records = [r for r in case.steps if _step_by_id(profile, r.step) is not None]
+    reached: list[tuple[StepDef, dt.date | None]] = []
+    before: list[StepRecord] = []
+    for (step, at), record in zip(taken, records, strict=True):
+        reached.append((step, _start(case, step, at, before)))
+        before.append(record)
+    if pos.step is not None and case.is_open:
+        reached.append((pos.step, _start(case, pos.step, pos, before)))
+    return reached
+
+
+def task_states(
+    case: Case, profile: Profile, calendar: SchoolCalendar, dato: dt.date
+) -> list[TaskState]:
+    """The tracked items of the steps reached, once each (the first time their step is
+    reached): due «innen N dager» from the step's start, moved forward to a school day."""
+    states: list[TaskState] = []
+    seen: set[str] = set()
+    for step, start in _reached(case, profile):
+        for task in step.oppgaver:
+            if task.id in seen:
+                continue
+            seen.add(task.id)
+            frist = None
+            if start is not None and task.frist_dager is not None:
+                frist = calendar.within_days(start, task.frist_dager)
+            record = case.task_record(task.id)
+            overdue = case.is_open and record is None and frist is not None and frist < dato
+            states.append(TaskState(task, step, frist, record, overdue))
+    return states
+
+
+def record_task(
+    case: Case,
+    profile: Profile,
+    task_id: str,
+    dato: dt.date,
+    av: str,
+    utfall: str = "",
+    notat: str = "",
+) -> Case:
+    """Record a tracked item done; it must belong to a step already reached."""
+    _require_open(case, "føre oppgaver")
+    known = {t.id: t for s in profile.steps for t in s.oppgaver}
+    task = known.get(task_id)
+    if task is None:
+        names = ", ".join(known) or "ingen"
+        raise ValueError(f"Ukjent oppgave «{task_id}» i regelprofilen (oppgavene: {names}).")
+    reached = {t.id for step, _ in _reached(case, profile) for t in step.oppgaver}
+    if task_id not in reached:
+        owner = next(s for s in profile.steps if task in s.oppgaver)
+        raise ValueError(
+            f"«{task.tittel}» hører til «{owner.tittel}», som saken ikke er kommet til."
+        )
+    done = case.task_record(task_id)
+    if done is not None:
+        raise ValueError(f"«{task.tittel}» er allerede ført ({format_date(done.dato)}).")
+    chosen = None
+    if task.utfall:
+        choices = ", ".join(o.id for o in task.utfall)
+        chosen = task.outcome(utfall)
+        if chosen is None:
+            raise ValueError(f"«{task.tittel}»: velg utfall, ett av {choices} (fikk «{utfall}»).")
+    elif utfall.strip():
+        raise ValueError(f"«{task.tittel}» har ikke noe utfall å velge (fikk «{utfall}»).")
+    check_text(notat, "notatet")
+    record = TaskRecord(task_id, dato, av, chosen.id if chosen else "", notat.strip())
+    return replace(case, oppgaver=(*case.oppgaver, record))
+
+
+def due_tasks(
+    cases: Iterable[Case],
+    profile: Profile,
+    calendar: SchoolCalendar,
+    dato: dt.date,
+    horizon_days: int = 0,
+) -> list[DueTask]:
+    """Open cases' tracked items with a deadline by `dato` + horizon, not done: overdue
+    first, then by frist (like `due_steps`)."""
+    until = dato + dt.timedelta(days=horizon_days)
+    due = []
+    for case in cases:
+        if not case.is_open or case.profil != profile.id:
+            continue
+        for state in task_states(case, profile, calendar, dato):
+            if state.record is None and state.frist is not None and state.frist <= until:
+                due.append(DueTask(case, state.task, state.frist, state.frist < dato))
+    due.sort(key=lambda d: (not d.overdue, d.frist, d.case.klasse, d.case.elev, d.task.id))
+    return due
 
 
 # --- deadlines and the staircase -----------------------------------------------------------

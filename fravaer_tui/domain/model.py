@@ -17,6 +17,8 @@ class Role(StrEnum):
     AVDELINGSLEDER = "avdelingsleder"
     REKTOR = "rektor"
     DRIFT = "drift"  # the IT operator: imports, backups, keys; no access to children's data
+    # Strand, Registrering av fravær c: «Miljøpersonell melder fravær til kontaktlærer».
+    MILJOPERSONALE = "miljopersonale"
 
     @property
     def is_ledelse(self) -> bool:
@@ -33,6 +35,7 @@ ROLE_LABELS = {
     Role.AVDELINGSLEDER: "avdelingsleder",
     Role.REKTOR: "rektor",
     Role.DRIFT: "drift",
+    Role.MILJOPERSONALE: "miljøpersonale",
 }
 
 
@@ -90,6 +93,31 @@ REASON_LABELS = {
     Reason.PERMISJON: "innvilget permisjon",
     Reason.ANNET: "annet",
 }
+
+
+class Remark(StrEnum):
+    """Coded remarks on a mark, the ones a rule counts. Other remarks may be typed in the
+    register, but only these are a value the app knows (and the absence CSV carries)."""
+
+    # Hole: «Det må også undersøkes om utstyr (f.eks. gymtøy) til stadighet mangler».
+    MANGLER_UTSTYR = "mangler utstyr"
+
+    @property
+    def code(self) -> str:
+        """The value in a CSV file, as the other coded values there: `mangler_utstyr`."""
+        return self.value.replace(" ", "_")
+
+
+def remark_code(text: str) -> Remark | None:
+    """The coded remark `text` stands for (any case, `_` or spaces), or None."""
+    key = " ".join(text.replace("_", " ").split()).casefold()
+    return next((r for r in Remark if r.value == key), None)
+
+
+def normalized_remark(text: str) -> str:
+    """A remark as stored: a coded one in its one spelling, any other trimmed."""
+    coded = remark_code(text)
+    return coded.value if coded is not None else text.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +270,23 @@ class Registration:
 
 
 @dataclass(frozen=True, slots=True)
+class Kvittering:
+    """The receipt to foresatte that a melding came (Strand, Melding av fravær c: «Skolen
+    har ansvar for å gi tilbakemelding til foresatte om at melding er mottatt»): how it was
+    given (`domain.receipts.HOW`), when and by whom (staff id)."""
+
+    hvordan: str
+    tid: dt.datetime
+    av: str
+
+
+@dataclass(frozen=True, slots=True)
 class Melding:
-    """A message from foresatte (or innvilget permisjon) covering a date range, inclusive."""
+    """A message from foresatte (or innvilget permisjon) covering a date range, inclusive.
+
+    Issue 13: `kanal` is how it came, «skriftlig» or «muntlig» ("" = not recorded, from
+    before); `legeattest` is «legeattest mottatt» — never a diagnosis; `kvittering` the
+    receipt given to foresatte, owed when `kvittering_skyldes` (meldinger registered since)."""
 
     id: str
     elev: str
@@ -253,9 +296,18 @@ class Melding:
     validity: Validity = Validity.GYLDIG
     av: str = ""
     tid: dt.datetime | None = None
+    kanal: str = ""
+    legeattest: bool = False
+    kvittering: Kvittering | None = None
+    kvittering_skyldes: bool = False
 
     def covers(self, dato: dt.date) -> bool:
         return self.fra <= dato <= self.til
+
+    @property
+    def venter_kvittering(self) -> bool:
+        """A receipt is owed and not given yet (the morning overview lists these)."""
+        return self.kvittering_skyldes and self.kvittering is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +421,12 @@ def class_sort_key(klasse: str) -> tuple[int, str]:
     """8A < 9A < 10A: grade numerically, then the letters."""
     digits = "".join(ch for ch in klasse if ch.isdigit())
     return (int(digits) if digits else 0, klasse)
+
+
+def trinn_of(klasse: str) -> str:
+    """The trinn (grade) of a class: «8A» → «8»; "" when the name has no digits."""
+    digits = "".join(ch for ch in klasse if ch.isdigit())
+    return str(int(digits)) if digits else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fravaer_tui.domain.consent import Service
 from fravaer_tui.domain.validate import (
     check_id,
     check_name,
@@ -33,6 +34,8 @@ RULE_IDS = (
     "forsentkomming",
     "forlater_skolen",
     "sammenhengende_uten_melding",
+    "langvarig_kjent_aarsak",  # Hole, rutinepunkt 3 (issue 13)
+    "mangler_utstyr",  # Hole: «om utstyr (f.eks. gymtøy) til stadighet mangler»
 )
 BUILTIN = ("strand", "hole")
 ROLES = ("kontaktlaerer", "ledelse", "faglaerer")
@@ -70,18 +73,39 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskDef:
+    """A tracked item beside a step (issue 13), due from the step's start: Strand's
+    «Elev og foresatte tilbys også innen 14 dager samtale med helsesykepleier» (Ledelsens
+    ansvar d), «Fraværet drøftes med helsesykepleier» (b), «saksbehandler ved PPT ...
+    varslet» (c). `samtykke`: the services it brings in (consent shown and warned)."""
+
+    id: str
+    tittel: str
+    frist_dager: int | None = None
+    samtykke: tuple[Service, ...] = ()
+    utfall: tuple[Outcome, ...] = ()
+    beskrivelse: str = ""
+
+    def outcome(self, text: str) -> Outcome | None:
+        wanted = _fold(text)
+        return next((o for o in self.utfall if _fold(o.id) == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
 class StepDef:
     id: str
     tittel: str
     hvem: str
     etter: str
     frist_dager: int | None
-    vedlegg: tuple[int, ...]
+    vedlegg: tuple[str, ...]  # the forms of the step: "1"–"4" (Strand) or a form's name
     beskrivelse: str
     naar: str = "innen"  # "innen": must be done by the deadline; "etter": takes place then
     frist_uker: int | None = None  # school weeks: the 5N-th school day after the start
     krever: str = ""  # a rule id: no deadline unless it holds; it counts from the later date
     utfall: tuple[Outcome, ...] = ()
+    samtykke: tuple[Service, ...] = ()  # the services the step brings in («husk samtykke»)
+    oppgaver: tuple[TaskDef, ...] = ()  # tracked items that run beside the step
 
     def outcome(self, text: str) -> Outcome | None:
         """The outcome named `text` (`lost` is taken for `løst`)."""
@@ -94,26 +118,61 @@ def _fold(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewDef:
+    """A regular review (issue 13): who holds it, how often, what it covers.
+
+    Strand, Ledelsens ansvar a: «Avdelingsledere og rektor drøfter ukentlige meldinger»;
+    Hole: «Månedlig gjennomgang av fravær ved kontaktlærer», «To ganger pr semester –
+    gjennomgang av fravær på trinn/teamtid med avdelingsleder», «To ganger pr semester –
+    ledelsen gjennomgår skolens samlede fravær»."""
+
+    id: str
+    tittel: str
+    hvem: str  # "kontaktlaerer" | "ledelse"
+    hyppighet: str  # "ukentlig" | "maanedlig" | "to_ganger_semester"
+    omfang: str  # "klasse" | "trinn" | "skole"
+    dekker: tuple[str, ...]  # the figures it needs: REVIEW_FIGURES
+    beskrivelse: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     id: str
     navn: str
     rules: tuple[RuleDef, ...]
     steps: tuple[StepDef, ...]
+    skjema: tuple[str, ...] = ("1", "2", "3", "4")  # the forms the profile uses
+    gjennomganger: tuple[ReviewDef, ...] = ()
 
     def rule(self, rule_id: str) -> RuleDef | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def step(self, step_id: str) -> StepDef | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def review(self, review_id: str) -> ReviewDef | None:
+        return next((r for r in self.gjennomganger if r.id == review_id), None)
 
 
 class ProfileError(UserError):
     pass
 
 
-FORM_NUMBERS = (1, 2, 3, 4)  # the vedlegg the app can fill in (templates/vedlegg1–4)
+FORM_NUMBERS = (1, 2, 3, 4)  # Strand's vedlegg the app can fill in (templates/vedlegg1–4)
+# Every form the app can fill in (documents/forms.py has each): Strand's Vedlegg 1–4 by
+# number, Hole's by name (issue 13).
+FORM_IDS = ("1", "2", "3", "4", "samarbeidsavtale", "pedagogisk_rapport")
+REVIEW_WHO = ("kontaktlaerer", "ledelse")
+REVIEW_FREQUENCIES = ("ukentlig", "maanedlig", "to_ganger_semester")
+REVIEW_SCOPES = ("klasse", "trinn", "skole")
+# What a review looks at: the absence of its scope in its period; the Vedlegg 3 reports
+# (meldinger til ledelsen) received in it; open cases and overdue steps.
+REVIEW_FIGURES = ("fravaer", "meldinger_ledelsen", "saker")
 MAX_WINDOW_MONTHS = 12  # a school year; longer windows reach into years the app does not keep
 MAX_THRESHOLD = 1000  # a school year has ~190 days and ~1,100 lessons
 MAX_DEADLINE_DAYS = 365
 
-_TOP_KEYS = ("id", "navn", "regler", "trinn")
+_TOP_KEYS = ("id", "navn", "regler", "trinn", "skjema", "gjennomgang")
 _RULE_KEYS = (
     "tittel",
     "beskrivelse",
@@ -136,7 +195,11 @@ _STEP_KEYS = (
     "vedlegg",
     "beskrivelse",
     "naar",
+    "samtykke",
+    "oppgaver",
 )
+_TASK_KEYS = ("id", "tittel", "frist_dager", "samtykke", "utfall", "beskrivelse")
+_REVIEW_KEYS = ("id", "tittel", "hvem", "hyppighet", "omfang", "dekker", "beskrivelse")
 _WINDOW = re.compile(r"^\s*([0-9]+)\s*(måned|måneder|maaned|maaneder|mnd)\s*$", re.IGNORECASE)
 
 
@@ -220,15 +283,18 @@ def parse_profile(doc: dict[str, Any], source: str, text: str = "") -> Profile:
     rules = [
         _rule(rule_id, regler[rule_id], source, text) for rule_id in RULE_IDS if rule_id in regler
     ]
+    _check_langvarig(rules, regler, source, text)
     trinn = doc.get("trinn", [])
     if not isinstance(trinn, list) or not all(isinstance(t, dict) for t in trinn):
         raise top.error(
             "trinn skrives som tabeller, [[trinn]] med id, tittel, … under, "
             f"ikke {describe_value(trinn)}"
         )
+    skjema = _forms(doc.get("skjema", list(FORM_NUMBERS)), top)
     steps: list[StepDef] = []
     for i, spec in enumerate(trinn, start=1):
-        steps.append(_step(spec, _Where(source, text, ("trinn", i), f"trinn nr. {i}"), steps))
+        where = _Where(source, text, ("trinn", i), f"trinn nr. {i}")
+        steps.append(_step(spec, where, steps, skjema))
     known_steps = {s.id for s in steps}
     for i, step in enumerate(steps, start=1):
         for outcome in step.utfall:
@@ -238,7 +304,154 @@ def parse_profile(doc: dict[str, Any], source: str, text: str = "") -> Profile:
                     f"utfall «{outcome.id}» peker på ukjent trinn «{visible(outcome.neste)}»",
                     "utfall",
                 )
-    return Profile(id=profile_id, navn=navn, rules=tuple(rules), steps=tuple(steps))
+    reviews = _reviews(doc.get("gjennomgang", []), source, text)
+    return Profile(
+        id=profile_id,
+        navn=navn,
+        rules=tuple(rules),
+        steps=tuple(steps),
+        skjema=skjema,
+        gjennomganger=reviews,
+    )
+
+
+def _form_id(value: Any) -> str | None:
+    """A form as the profile names it: 1–4 (Strand's vedlegg) or a form's name."""
+    if type(value) is int and value in FORM_NUMBERS:
+        return str(value)
+    if isinstance(value, str) and value in FORM_IDS:
+        return value
+    return None
+
+
+def _forms(value: Any, where: _Where) -> tuple[str, ...]:
+    """`skjema`: the forms the profile uses (issue 13: «A profile names the forms it uses;
+    Hole schools are not offered Strand's»)."""
+    ids = [_form_id(v) for v in value] if isinstance(value, list) else [None]
+    if None in ids or len(set(ids)) != len(ids):
+        raise where.error(
+            "skjema må være en liste med ulike skjemaer programmet fyller ut: "
+            f"{', '.join(FORM_IDS)} (tallene uten anførselstegn); fant {_list_text(value)}",
+            "skjema",
+        )
+    return tuple(i for i in ids if i is not None)
+
+
+def _services(value: Any, where: _Where, key: str = "samtykke") -> tuple[Service, ...]:
+    """A list of services that need consent: helsesykepleier, ppt, …"""
+    known = ", ".join(s.value for s in Service)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise where.error(
+            f"{key} må være en liste med tjenester ({known}), ikke {describe_value(value)}", key
+        )
+    found = []
+    for v in value:
+        service = next((s for s in Service if s.value == v), None)
+        if service is None:
+            raise where.error(f"{key}: ukjent tjeneste «{visible(v)}» (kjente: {known})", key)
+        found.append(service)
+    return tuple(dict.fromkeys(found))
+
+
+def _tasks(value: Any, where: _Where) -> tuple[TaskDef, ...]:
+    """`oppgaver = [{ id, tittel, frist_dager, samtykke, utfall, beskrivelse }]`."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise where.error(
+            "oppgaver må være en liste av { id, tittel, frist_dager, samtykke, utfall }, "
+            f"ikke {describe_value(value)}",
+            "oppgaver",
+        )
+    found: list[TaskDef] = []
+    for item in value:
+        task_id = item.get("id")
+        if not isinstance(task_id, str) or not task_id:
+            raise where.error("hver oppgave må ha en «id» (tekst)", "oppgaver")
+        try:
+            check_id(task_id, "id for en oppgave")
+        except ValueError as exc:
+            raise where.error(str(exc), "oppgaver") from None
+        unknown = sorted(set(item) - set(_TASK_KEYS))
+        if unknown:
+            raise where.error(
+                f"oppgave «{task_id}» har ukjent nøkkel «{visible(unknown[0])}» "
+                f"(kjente: {', '.join(_TASK_KEYS)})",
+                "oppgaver",
+            )
+        if any(t.id == task_id for t in found):
+            raise where.error(f"oppgave «{task_id}» står to ganger", "oppgaver")
+        frist = item.get("frist_dager")
+        if frist is not None:
+            try:
+                check_number(frist, 0, MAX_DEADLINE_DAYS, integer=True)
+            except ValueError as exc:
+                raise where.error(f"oppgave «{task_id}»: frist_dager {exc}", "oppgaver") from None
+        found.append(
+            TaskDef(
+                id=task_id,
+                tittel=where.text_value(item, "tittel", task_id, free=False),
+                frist_dager=frist,
+                samtykke=_services(item.get("samtykke", []), where, "oppgaver"),
+                utfall=_outcomes(item.get("utfall", []), where),
+                beskrivelse=where.text_value(item, "beskrivelse", "", free=True),
+            )
+        )
+    return tuple(found)
+
+
+def _reviews(value: Any, source: str, text: str) -> tuple[ReviewDef, ...]:
+    """`[[gjennomgang]]` tables: the regular reviews the routine asks for."""
+    top = _Where(source, text, (), "")
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise top.error(
+            "gjennomgang skrives som tabeller, [[gjennomgang]] med id, tittel, hvem, "
+            f"hyppighet, omfang og dekker under, ikke {describe_value(value)}"
+        )
+    found: list[ReviewDef] = []
+    for i, spec in enumerate(value, start=1):
+        where = _Where(source, text, ("gjennomgang", i), f"gjennomgang nr. {i}")
+        where.unknown_keys(spec, _REVIEW_KEYS)
+        review_id = spec.get("id")
+        if not isinstance(review_id, str) or not review_id:
+            raise where.error("mangler «id»", "id")
+        try:
+            check_id(review_id, "id for en gjennomgang")
+        except ValueError as exc:
+            raise where.error(str(exc), "id") from None
+        if any(r.id == review_id for r in found):
+            raise where.error(f"id «{review_id}» er brukt før", "id")
+        choices = {"hvem": REVIEW_WHO, "hyppighet": REVIEW_FREQUENCIES, "omfang": REVIEW_SCOPES}
+        chosen: dict[str, str] = {}
+        for key, allowed in choices.items():
+            value_ = spec.get(key)
+            if value_ not in allowed:
+                raise where.error(
+                    f"{key} må være en av {', '.join(allowed)} (fant {describe_value(value_)})",
+                    key,
+                )
+            chosen[key] = str(value_)
+        dekker = spec.get("dekker", ["fravaer"])
+        if (
+            not isinstance(dekker, list)
+            or not dekker
+            or not all(d in REVIEW_FIGURES for d in dekker)
+        ):
+            raise where.error(
+                f"dekker må være en liste blant {', '.join(REVIEW_FIGURES)}; fant "
+                f"{_list_text(dekker)}",
+                "dekker",
+            )
+        found.append(
+            ReviewDef(
+                id=review_id,
+                tittel=where.text_value(spec, "tittel", review_id, free=False),
+                hvem=chosen["hvem"],
+                hyppighet=chosen["hyppighet"],
+                omfang=chosen["omfang"],
+                dekker=tuple(dict.fromkeys(dekker)),
+                beskrivelse=where.text_value(spec, "beskrivelse", "", free=True),
+            )
+        )
+    return tuple(found)
 
 
 def _rule(rule_id: str, spec: Any, source: str, text: str) -> RuleDef:
@@ -273,7 +486,38 @@ def _rule(rule_id: str, spec: Any, source: str, text: str) -> RuleDef:
     )
 
 
-def _step(spec: dict[str, Any], where: _Where, earlier: list[StepDef]) -> StepDef:
+def _check_langvarig(rules: list[RuleDef], regler: dict[str, Any], source: str, text: str) -> None:
+    """`langvarig_kjent_aarsak` is `hoyt_fravaer` held for N months with more than `terskel`
+    % of the days with a known reason: it needs that rule, a window in months, a share."""
+    rule = next((r for r in rules if r.id == "langvarig_kjent_aarsak"), None)
+    if rule is None:
+        return
+    where = _Where(source, text, ("regler", rule.id), f"[regler.{rule.id}]")
+    if "hoyt_fravaer" not in regler:
+        raise where.error(
+            "langvarig_kjent_aarsak bygger på hoyt_fravaer (høyt fravær som har vart i N "
+            "måneder); legg til [regler.hoyt_fravaer]"
+        )
+    if rule.maaneder is None:
+        raise where.error(
+            "vindu er hvor lenge høyt fravær har vart uten opphold, i måneder (f.eks. "
+            "«3 måneder»), ikke semesteret",
+            "vindu",
+        )
+    if rule.terskel >= 100:
+        raise where.error(
+            "terskel er andelen fraværsdager med kjent årsak i prosent, og regelen slår til "
+            f"når andelen er over den: bruk et tall under 100 (fant {rule.terskel:g})",
+            "terskel",
+        )
+
+
+def _step(
+    spec: dict[str, Any],
+    where: _Where,
+    earlier: list[StepDef],
+    skjema: tuple[str, ...] = tuple(str(n) for n in FORM_NUMBERS),
+) -> StepDef:
     where.unknown_keys(spec, _STEP_KEYS)
     step_id, etter = spec.get("id"), spec.get("etter", "varsel")
     if not isinstance(step_id, str) or not step_id:
@@ -307,14 +551,19 @@ def _step(spec: dict[str, Any], where: _Where, earlier: list[StepDef]) -> StepDe
             f"naar må være «innen» eller «etter» (fant {describe_value(naar)})", "naar"
         )
     vedlegg = spec.get("vedlegg", [])
-    if (
-        not isinstance(vedlegg, list)
-        or not all(type(v) is int and v in FORM_NUMBERS for v in vedlegg)
-        or len(set(vedlegg)) != len(vedlegg)
-    ):
+    forms = [_form_id(v) for v in vedlegg] if isinstance(vedlegg, list) else [None]
+    if None in forms or len(set(forms)) != len(forms):
         raise where.error(
-            f"vedlegg må være en liste med ulike tall blant {', '.join(map(str, FORM_NUMBERS))} "
-            f"(skjemaene programmet fyller ut), f.eks. [1, 2]; fant {_list_text(vedlegg)}",
+            f"vedlegg må være en liste med ulike skjemaer blant {', '.join(skjema)} "
+            f"(skjemaene profilen bruker), f.eks. [{', '.join(skjema[:2])}]; fant "
+            f"{_list_text(vedlegg)}",
+            "vedlegg",
+        )
+    outside = [f for f in forms if f not in skjema]
+    if outside:
+        raise where.error(
+            f"vedlegg «{outside[0]}» er ikke blant skjemaene profilen bruker "
+            f"(skjema = {', '.join(skjema)})",
             "vedlegg",
         )
     uker = spec.get("frist_uker")
@@ -335,12 +584,14 @@ def _step(spec: dict[str, Any], where: _Where, earlier: list[StepDef]) -> StepDe
         hvem=hvem,
         etter=etter,
         frist_dager=frist,
-        vedlegg=tuple(vedlegg),
+        vedlegg=tuple(f for f in forms if f is not None),
         beskrivelse=where.text_value(spec, "beskrivelse", "", free=True),
         naar=naar,
         frist_uker=uker,
         krever=str(krever),
         utfall=_outcomes(spec.get("utfall", []), where),
+        samtykke=_services(spec.get("samtykke", []), where),
+        oppgaver=_tasks(spec.get("oppgaver", []), where),
     )
 
 

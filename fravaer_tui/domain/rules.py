@@ -20,7 +20,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fravaer_tui.domain.model import (
     CancelledLesson,
@@ -30,10 +30,12 @@ from fravaer_tui.domain.model import (
     Melding,
     Reason,
     Registration,
+    Remark,
     Roster,
     Student,
     Validity,
     class_sort_key,
+    remark_code,
 )
 from fravaer_tui.domain.profiles import Profile, RuleDef
 from fravaer_tui.domain.schoolcalendar import (
@@ -57,10 +59,11 @@ class Evidence:
     dato: dt.date
     time: int
     klasse: str
-    kind: MarkType
+    kind: MarkType | None  # None: a present student with a coded remark (mangler_utstyr)
     validity: Validity
     reason: Reason | None
     minutter: int | None = None
+    merknad: str = ""  # the coded remark (Remark value), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +141,12 @@ class _Entry:
     dato: dt.date
     time: int
     klasse: str
-    kind: MarkType
+    kind: MarkType | None
     absent: bool
     validity: Validity
     reason: Reason | None
     minutter: int | None
+    merknad: str = ""  # a coded remark (Remark value), else ""
 
     def evidence(self) -> Evidence:
         return Evidence(
@@ -153,6 +157,7 @@ class _Entry:
             self.validity,
             self.reason,
             self.minutter,
+            self.merknad,
         )
 
 
@@ -293,7 +298,10 @@ class _StudentCheck:
         lessons: Lessons,
         dato: dt.date,
         kontakter: list[dt.date] | None = None,
+        profile: Profile | None = None,
     ) -> None:
+        self.profile = profile
+        self._hoyt: tuple[tuple[float, dt.date] | None] | None = None
         self.student = student
         self.elev = student.id
         self.klasse = student.klasse_i(school_year_name(dato))
@@ -303,6 +311,7 @@ class _StudentCheck:
         self.kontakter = sorted(kontakter or [])
         self.absences = [e for e in entries if e.absent]
         self.late = [e for e in entries if e.kind is MarkType.SENT]
+        self.utstyr = [e for e in entries if e.merknad == Remark.MANGLER_UTSTYR.value]
         self.fractions = day_fractions(self.absences, lessons)
 
     def _alert(
@@ -356,6 +365,12 @@ class _StudentCheck:
     def forsentkomming(self, rule: RuleDef) -> Alert | None:
         return self._count_rule(rule, self.late)
 
+    def mangler_utstyr(self, rule: RuleDef) -> Alert | None:
+        """Lessons with the coded remark *mangler utstyr*, whatever the mark (Hole: «Det må
+        også undersøkes om utstyr (f.eks. gymtøy) til stadighet mangler»; rutinepunkt 1:
+        «om det mangler utstyr for å delta i timen (eks. gymtøy)»)."""
+        return self._count_rule(rule, self.utstyr)
+
     def forlater_skolen(self, rule: RuleDef) -> Alert | None:
         """`forlot` that foresatte have not explained (a gyldig one is not counted)."""
         return self._count_rule(
@@ -372,11 +387,8 @@ class _StudentCheck:
         4: «Er det innvilget permisjon ... ringes det ikke, men vurderes om det gis»), an
         alert where innvilget permisjon alone reaches the threshold and the other days do
         not gets that action instead of the phone call."""
-        counted, fractions = self.absences, self.fractions
-        if not rule.permisjon_teller:
-            counted = [e for e in counted if not _innvilget_permisjon(e)]
-            fractions = day_fractions(counted, self.lessons)
-        found = _sum_rule(fractions, rule, self.dato)
+        counted, _ = self._hoyt_counted(rule)
+        found = self._hoyt_held(rule)
         if not found:
             return None
         tiltak = None
@@ -388,6 +400,74 @@ class _StudentCheck:
             ):
                 tiltak = rule.permisjon_tiltak
         return self._alert(rule, found, counted, tiltak=tiltak)
+
+    def _hoyt_counted(self, rule: RuleDef) -> tuple[list[_Entry], dict[dt.date, float]]:
+        """The absences `hoyt_fravaer` counts and their days (permisjon as the rule says)."""
+        if rule.permisjon_teller:
+            return self.absences, self.fractions
+        counted = [e for e in self.absences if not _innvilget_permisjon(e)]
+        return counted, day_fractions(counted, self.lessons)
+
+    def _hoyt_held(self, rule: RuleDef) -> tuple[float, dt.date] | None:
+        """`hoyt_fravaer`'s (count, first day of its stretch) at the check date, once."""
+        if self._hoyt is None:
+            self._hoyt = (_sum_rule(self._hoyt_counted(rule)[1], rule, self.dato),)
+        return self._hoyt[0]
+
+    def langvarig_kjent_aarsak(self, rule: RuleDef) -> Alert | None:
+        """`hoyt_fravaer` has held without a break for the rule's months (Hole: three), and
+        more than `terskel` % of the absence days in those months had a known reason
+        (Hole, rutinepunkt 3: «Er det kjent årsak over en viss tid, (tre måneder) skal man
+        likevel ta telefon og undersøke om man er enige at det er kjent årsak, evt. snakke
+        om legeerklæring»).
+
+        Known reason = gyldig and not innvilget permisjon (rutinepunkt 4: for permisjon
+        «ringes det ikke»). The count is that share in percent; the alert holds from the
+        first day of the unbroken stretch on which both held.
+        """
+        hoyt = self.profile.rule("hoyt_fravaer") if self.profile is not None else None
+        if hoyt is None:
+            return None
+        found = self._hoyt_held(hoyt)
+        months = rule.maaneder or 3
+        if not found or found[1] > months_window_start(self.dato, months):
+            return None  # not held for the whole of the months yet
+        stretch = found[1]  # hoyt_fravaer has held every day from here to the check date
+        counted, fractions = self._hoyt_counted(hoyt)
+        known = day_fractions(
+            [e for e in counted if e.validity is Validity.GYLDIG and not _innvilget_permisjon(e)],
+            self.lessons,
+        )
+
+        days = sorted(fractions)
+        totals, kjente = [0.0], [0.0]  # prefix sums: a window's days in two bisects
+        for d in days:
+            totals.append(totals[-1] + fractions[d])
+            kjente.append(kjente[-1] + known.get(d, 0.0))
+
+        def share(x: dt.date) -> float | None:
+            start = months_window_start(x, months)
+            if stretch > start:  # not yet held for the whole window
+                return None
+            lo, hi = bisect_left(days, start), bisect_right(days, x)
+            total, kjent = totals[hi] - totals[lo], kjente[hi] - kjente[lo]
+            value = 100.0 * kjent / total if total > EPSILON else 0.0
+            return value if value > rule.terskel + EPSILON else None
+
+        today = share(self.dato)
+        if today is None:
+            return None
+        first = self.dato
+        while first - ONE_DAY >= stretch and share(first - ONE_DAY) is not None:
+            first -= ONE_DAY
+        # the day the school could act on it: the first school day of the stretch
+        first = min(self.lessons.calendar.on_or_next_school_day(first), self.dato)
+        alert = self._alert(rule, (today, first), counted)
+        # «likevel ta telefon» when the three months are reached: a call before that day
+        # does not follow it up, so its incident is no earlier than the day it first held
+        siste = max(alert.nyeste, first)
+        followed = alert.kontakt is not None and alert.kontakt >= siste
+        return replace(alert, siste=siste, status=FULGT_OPP if followed else AAPEN)
 
     def sammenhengende_uten_melding(self, rule: RuleDef) -> Alert | None:
         """Whole school days absent in a row with no melding (Strand, Melding av fravær d).
@@ -482,7 +562,24 @@ RULES: dict[str, Callable[[_StudentCheck, RuleDef], Alert | None]] = {
     "forsentkomming": _StudentCheck.forsentkomming,
     "forlater_skolen": _StudentCheck.forlater_skolen,
     "sammenhengende_uten_melding": _StudentCheck.sammenhengende_uten_melding,
+    "langvarig_kjent_aarsak": _StudentCheck.langvarig_kjent_aarsak,
+    "mangler_utstyr": _StudentCheck.mangler_utstyr,
 }
+
+
+def data_start(profile: Profile, dato: dt.date) -> dt.date:
+    """The earliest date any rule of `profile` reads for a check on `dato`.
+
+    `langvarig_kjent_aarsak` asks whether `hoyt_fravaer` held on every day of its months,
+    so it reads `hoyt_fravaer`'s window of the day before those months too (Hole: six
+    months back for three months of a three-month window)."""
+    starts = [semester_bounds(dato)[0]]
+    starts += [_window_start(r, dato) for r in profile.rules]
+    hoyt, langvarig = profile.rule("hoyt_fravaer"), profile.rule("langvarig_kjent_aarsak")
+    if hoyt is not None and langvarig is not None:
+        before = months_window_start(dato, langvarig.maaneder or 3) - ONE_DAY
+        starts.append(_window_start(hoyt, before))
+    return min(starts)
 
 
 def check(
@@ -521,9 +618,10 @@ def check(
     for reg in registrations:
         for mark in reg.marks:
             kind = mark.kind
-            if kind is None or (wanted is not None and mark.elev not in wanted):
+            coded = remark_code(mark.merknad) if mark.merknad else None
+            if (kind is None and coded is None) or (wanted is not None and mark.elev not in wanted):
                 continue
-            absent = kind is not MarkType.SENT
+            absent = kind is not None and kind is not MarkType.SENT
             if absent and mark.validity is not None:
                 validity, reason = mark.validity, mark.reason
             elif absent:
@@ -535,7 +633,15 @@ def check(
                 validity, reason = Validity.IKKE_MELDT, None
             entries[mark.elev].append(
                 _Entry(
-                    reg.dato, reg.time, reg.klasse, kind, absent, validity, reason, mark.minutter
+                    reg.dato,
+                    reg.time,
+                    reg.klasse,
+                    kind,
+                    absent,
+                    validity,
+                    reason,
+                    mark.minutter,
+                    coded.value if coded is not None else "",
                 )
             )
 
@@ -549,7 +655,7 @@ def check(
         if wanted is not None and student.id not in wanted:
             continue
         one = _StudentCheck(
-            student, entries.get(student.id, []), lessons, dato, kontakter.get(student.id)
+            student, entries.get(student.id, []), lessons, dato, kontakter.get(student.id), profile
         )
         figures[student.id] = one.figures(fra)
         if not one.entries:

@@ -134,6 +134,13 @@ def check_text(text: str, what: str = "teksten", limit: int = MAX_TEXT_LENGTH) -
     return text
 
 
+def as_sentence(text: str) -> str:
+    """A check's message as a sentence of its own (a message from `check_text` has no
+    full stop: it is also written after «fil, linje N, felt X:»)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def format_any_date(dato: dt.date) -> str:
     """dd.mm.yyyy for any year (strftime drops the zeros of years before 1000)."""
     return f"{dato.day:02d}.{dato.month:02d}.{dato.year:04d}"

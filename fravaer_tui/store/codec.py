@@ -7,11 +7,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from fravaer_tui.domain.followup import Case, CaseEvent, CaseStatus, Effect, StepRecord, Tiltak
+from fravaer_tui.domain.consent import GivenBy, Samtykke, Service
+from fravaer_tui.domain.followup import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Effect,
+    Stafettholder,
+    StepRecord,
+    TaskRecord,
+    Tiltak,
+)
 from fravaer_tui.domain.model import (
     CancelledLesson,
     Contact,
     Foresatt,
+    Kvittering,
     Mark,
     MarkType,
     Melding,
@@ -24,6 +35,7 @@ from fravaer_tui.domain.model import (
     TimetableVersion,
     Validity,
 )
+from fravaer_tui.domain.reviews import Beslutning, ReviewRecord
 from fravaer_tui.domain.rules import Alert, Evidence, StudentFigures
 
 REGISTRATIONS = "registreringer"
@@ -35,6 +47,8 @@ STAFF = "ansatte"
 TIMETABLE = "timeplan"  # the newest version's slots (what files before versions held)
 TIMETABLE_VERSIONS = "timeplanversjoner"  # every version: {fra, timer: [slot, ...]}
 CANCELLED = "avlyst"  # lessons not held, in the class's month file
+CONSENTS = "samtykker"  # in the class's saker.json, beside the cases (issue 13)
+REVIEWS = "gjennomganger"  # in <skoleår>/gjennomganger.json (issue 13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +104,7 @@ def registration(doc: dict[str, Any]) -> Registration:
 
 
 def melding_doc(m: Melding) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "id": m.id,
         "elev": m.elev,
         "fra": m.fra.isoformat(),
@@ -100,9 +114,24 @@ def melding_doc(m: Melding) -> dict[str, Any]:
         "av": m.av,
         "tid": m.tid.isoformat(timespec="seconds") if m.tid else None,
     }
+    # issue 13; left out when unset, so meldinger from before read and write the same
+    if m.kanal:
+        doc["kanal"] = m.kanal
+    if m.legeattest:
+        doc["legeattest"] = True
+    if m.kvittering_skyldes:
+        doc["kvittering_skyldes"] = True
+    if m.kvittering is not None:
+        doc["kvittering"] = {
+            "hvordan": m.kvittering.hvordan,
+            "tid": m.kvittering.tid.isoformat(timespec="seconds"),
+            "av": m.kvittering.av,
+        }
+    return doc
 
 
 def melding(doc: dict[str, Any]) -> Melding:
+    receipt = doc.get("kvittering")
     return Melding(
         id=doc["id"],
         elev=doc["elev"],
@@ -112,6 +141,14 @@ def melding(doc: dict[str, Any]) -> Melding:
         validity=Validity(doc["gyldighet"]),
         av=doc.get("av", ""),
         tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
+        kanal=doc.get("kanal", ""),
+        legeattest=bool(doc.get("legeattest", False)),
+        kvittering=Kvittering(
+            receipt["hvordan"], dt.datetime.fromisoformat(receipt["tid"]), receipt.get("av", "")
+        )
+        if receipt
+        else None,
+        kvittering_skyldes=bool(doc.get("kvittering_skyldes", False)),
     )
 
 
@@ -267,6 +304,8 @@ def case_doc(c: Case) -> dict[str, Any]:
                 "notat": r.notat,
                 "effect": effect_doc(r.effect),
                 "utfall": r.utfall,
+                **({"deltakere": list(r.deltakere)} if r.deltakere else {}),
+                **({"tjenester": [t.value for t in r.tjenester]} if r.tjenester else {}),
             }
             for r in c.steps
         ],
@@ -287,6 +326,19 @@ def case_doc(c: Case) -> dict[str, Any]:
         ],
         "svar": [list(pair) for pair in c.svar],
         "felt": [list(pair) for pair in c.felt],
+        "stafettholdere": [
+            {"hvem": h.hvem, "fra": h.fra.isoformat(), "av": h.av} for h in c.stafettholdere
+        ],
+        "oppgaver": [
+            {
+                "oppgave": t.oppgave,
+                "dato": t.dato.isoformat(),
+                "av": t.av,
+                "utfall": t.utfall,
+                "notat": t.notat,
+            }
+            for t in c.oppgaver
+        ],
     }
 
 
@@ -309,6 +361,8 @@ def case(doc: dict[str, Any]) -> Case:
                 notat=r.get("notat", ""),
                 effect=effect(r.get("effect")),
                 utfall=r.get("utfall", ""),
+                deltakere=tuple(r.get("deltakere", [])),
+                tjenester=tuple(Service(t) for t in r.get("tjenester", [])),
             )
             for r in doc.get("steps", [])
         ),
@@ -334,6 +388,20 @@ def case(doc: dict[str, Any]) -> Case:
         ),
         svar=tuple((k, v) for k, v in doc.get("svar", [])),
         felt=tuple((k, v) for k, v in doc.get("felt", [])),
+        stafettholdere=tuple(
+            Stafettholder(h["hvem"], dt.date.fromisoformat(h["fra"]), h.get("av", ""))
+            for h in doc.get("stafettholdere", [])
+        ),
+        oppgaver=tuple(
+            TaskRecord(
+                oppgave=t["oppgave"],
+                dato=dt.date.fromisoformat(t["dato"]),
+                av=t.get("av", ""),
+                utfall=t.get("utfall", ""),
+                notat=t.get("notat", ""),
+            )
+            for t in doc.get("oppgaver", [])
+        ),
     )
 
 
@@ -396,10 +464,11 @@ def alert_doc(a: Alert) -> dict[str, Any]:
                 e.dato.isoformat(),
                 e.time,
                 e.klasse,
-                e.kind.value,
-                e.validity.value,
+                e.kind.value if e.kind else None,
+                e.validity.value if e.validity else None,
                 e.reason.value if e.reason else None,
                 e.minutter,
+                e.merknad,
             ]
             for e in a.evidence
         ],
@@ -426,12 +495,13 @@ def alert(doc: dict[str, Any]) -> Alert:
                 dt.date.fromisoformat(d),
                 time,
                 klasse,
-                MarkType(kind),
-                Validity(validity),
+                MarkType(kind) if kind else None,
+                Validity(validity) if validity else None,
                 Reason(reason) if reason else None,
                 minutter,
+                merknad,
             )
-            for d, time, klasse, kind, validity, reason, minutter in doc["bevis"]
+            for d, time, klasse, kind, validity, reason, minutter, merknad in doc["bevis"]
         ),
         siste=date(doc["siste"]),
         status=doc["status"],
@@ -456,4 +526,70 @@ def figures(doc: list[Any]) -> StudentFigures:
     elev, klasse, fra, held, absent, dager, sent, forlot = doc
     return StudentFigures(
         elev, klasse, dt.date.fromisoformat(fra), held, absent, dager, sent, forlot
+    )
+
+
+def consent_doc(c: Samtykke) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "elev": c.elev,
+        "tjeneste": c.tjeneste.value,
+        "gitt_av": c.gitt_av.value,
+        "dato": c.dato.isoformat(),
+        "omfang": c.omfang,
+        "annen": c.annen,
+        "navn": c.navn,
+        "av": c.av,
+        "tid": c.tid.isoformat(timespec="seconds") if c.tid else None,
+        "trukket": c.trukket.isoformat() if c.trukket else None,
+        "trukket_av": c.trukket_av,
+    }
+
+
+def consent(doc: dict[str, Any]) -> Samtykke:
+    return Samtykke(
+        id=doc["id"],
+        elev=doc["elev"],
+        tjeneste=Service(doc["tjeneste"]),
+        gitt_av=GivenBy(doc["gitt_av"]),
+        dato=dt.date.fromisoformat(doc["dato"]),
+        omfang=doc.get("omfang", ""),
+        annen=doc.get("annen", ""),
+        navn=doc.get("navn", ""),
+        av=doc.get("av", ""),
+        tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
+        trukket=date(doc.get("trukket")),
+        trukket_av=doc.get("trukket_av", ""),
+    )
+
+
+def review_doc(r: ReviewRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "gjennomgang": r.gjennomgang,
+        "omfang": r.omfang,
+        "fra": r.fra.isoformat(),
+        "til": r.til.isoformat(),
+        "dato": r.dato.isoformat(),
+        "av": r.av,
+        "deltakere": list(r.deltakere),
+        "notat": r.notat,
+        "beslutninger": [{"hva": b.hva, "hvem": b.hvem} for b in r.beslutninger],
+        "tid": r.tid.isoformat(timespec="seconds") if r.tid else None,
+    }
+
+
+def review(doc: dict[str, Any]) -> ReviewRecord:
+    return ReviewRecord(
+        id=doc["id"],
+        gjennomgang=doc["gjennomgang"],
+        omfang=doc.get("omfang", ""),
+        fra=dt.date.fromisoformat(doc["fra"]),
+        til=dt.date.fromisoformat(doc["til"]),
+        dato=dt.date.fromisoformat(doc["dato"]),
+        av=doc.get("av", ""),
+        deltakere=tuple(doc.get("deltakere", [])),
+        notat=doc.get("notat", ""),
+        beslutninger=tuple(Beslutning(b["hva"], b["hvem"]) for b in doc.get("beslutninger", [])),
+        tid=dt.datetime.fromisoformat(doc["tid"]) if doc.get("tid") else None,
     )

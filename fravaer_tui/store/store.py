@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from fravaer_tui.domain.consent import Samtykke
 from fravaer_tui.domain.followup import Case
 from fravaer_tui.domain.model import (
     CancelledLesson,
@@ -43,6 +44,7 @@ from fravaer_tui.domain.model import (
     Student,
     TimetableVersion,
 )
+from fravaer_tui.domain.reviews import ReviewRecord
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import CorruptFileError, StoreError
 from fravaer_tui.store import codec, files
@@ -53,9 +55,11 @@ from fravaer_tui.store.checkcache import CheckCache
 from fravaer_tui.store.codec import (
     CANCELLED,
     CASES,
+    CONSENTS,
     CONTACTS,
     MELDINGER,
     REGISTRATIONS,
+    REVIEWS,
     STAFF,
     STUDENTS,
     TIMETABLE,
@@ -638,6 +642,43 @@ class Store:
             part.add_meldinger(meldinger)
             tx.audit(planned, now)
 
+    def update_melding(
+        self,
+        skoleaar: str,
+        klasse: str,
+        melding_id: str,
+        change: Callable[[Melding], Melding],
+        user: str,
+        now: dt.datetime,
+    ) -> tuple[Melding, Melding] | None:
+        """Change a stored melding (a receipt given, «legeattest mottatt») as it is stored
+        now, inside the lock; None if the file holds no melding with that id. Audited with
+        before and after."""
+        with self.transaction(self.meldinger_path(skoleaar, klasse)) as tx:
+            (part,) = tx
+            table = part.db.table(MELDINGER)
+            found = [d for d in table.all() if d["id"] == melding_id]
+            if not found:
+                return None
+            old = codec.melding(found[0])
+            new = change(old)
+            table.remove(doc_ids=[found[0].doc_id])
+            table.insert(codec.melding_doc(new))
+            tx.audit(
+                [
+                    {
+                        "hva": "melding_endret",
+                        "av": user,
+                        "elev": new.elev,
+                        "melding": new.id,
+                        "for": codec.melding_doc(old),
+                        "etter": codec.melding_doc(new),
+                    }
+                ],
+                now,
+            )
+        return new, old
+
     # public holidays, worked out once ---------------------------------------
 
     @property
@@ -735,6 +776,77 @@ class Store:
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise CorruptFileError(path, f"ugyldig post: {exc}") from None
         return cases, contacts
+
+    # samtykke (issue 13): in the class's saker.json, like the cases ----------------
+
+    def update_consent(
+        self,
+        skoleaar: str,
+        klasse: str,
+        consent_id: str,
+        change: Callable[[Samtykke | None], Samtykke],
+        user: str,
+        now: dt.datetime,
+    ) -> tuple[Samtykke, Samtykke | None]:
+        """Add a consent, or change one as stored now (`change` runs inside the lock);
+        audited with before and after."""
+        with self.transaction(self.cases_path(skoleaar, klasse)) as tx:
+            (part,) = tx
+            table = part.db.table(CONSENTS)
+            found = [d for d in table.all() if d["id"] == consent_id]
+            old = codec.consent(found[0]) if found else None
+            new = change(old)
+            if found:
+                table.remove(doc_ids=[found[0].doc_id])
+            table.insert(codec.consent_doc(new))
+            planned = {
+                "hva": "samtykke" if old is None else "samtykke_endret",
+                "av": user,
+                "elev": new.elev,
+                "samtykke": new.id,
+                "for": codec.consent_doc(old) if old else None,
+                "etter": codec.consent_doc(new),
+            }
+            tx.audit([planned], now)
+        return new, old
+
+    def load_consents(self, skoleaar: str, klasse: str) -> list[Samtykke]:
+        path = self.cases_path(skoleaar, klasse)
+        data = self.read_tables(path) or {}
+        try:
+            return [codec.consent(d) for d in data.get(CONSENTS, {}).values()]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CorruptFileError(path, f"ugyldig post: {exc}") from None
+
+    # the regular reviews (issue 13): one file a school year ---------------------------
+
+    def reviews_path(self, skoleaar: str) -> Path:
+        return self.root / skoleaar / "gjennomganger.json"
+
+    def add_review(self, skoleaar: str, record: ReviewRecord, user: str, now: dt.datetime) -> None:
+        """Record a review held; audited (the notes and decisions, who and when)."""
+        with self.transaction(self.reviews_path(skoleaar)) as tx:
+            (part,) = tx
+            part.db.table(REVIEWS).insert(codec.review_doc(record))
+            tx.audit(
+                [
+                    {
+                        "hva": "gjennomgang",
+                        "av": user,
+                        "gjennomgang": record.gjennomgang,
+                        "etter": codec.review_doc(record),
+                    }
+                ],
+                now,
+            )
+
+    def load_reviews(self, skoleaar: str) -> list[ReviewRecord]:
+        path = self.reviews_path(skoleaar)
+        data = self.read_tables(path) or {}
+        try:
+            return [codec.review(d) for d in data.get(REVIEWS, {}).values()]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CorruptFileError(path, f"ugyldig post: {exc}") from None
 
 
 def _roster_key(table: str, doc: dict[str, Any]) -> str:

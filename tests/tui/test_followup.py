@@ -35,17 +35,26 @@ STRAND = [
     ("skolenaervaersplan", D(2026, 10, 30), D(2026, 11, 16), ()),
     ("evaluering_1", D(2026, 11, 16), D(2026, 11, 30), ()),  # 10 school days after 16.11
     ("evaluering_2", D(2026, 11, 18), D(2026, 11, 18), ()),  # then BTI, the same day
-    ("bti", D(2026, 11, 19), None, ()),
+    ("bti", D(2026, 11, 19), None, ()),  # issue 13: the samhandlingsmøte, no deadline
+    ("samhandlingsmote", D(2026, 11, 20), None, ()),
 ]
 HOLE = [
-    ("telefon_hjem", D(2026, 9, 4), None, ()),  # kartleggingsmøte: no fixed deadline
+    # issue 13: the call decides (bekymring, the first outcome); ledelsen informed that day
+    ("telefon_hjem", D(2026, 9, 4), D(2026, 9, 4), ("enter",)),
+    ("ledelsen_informert", D(2026, 9, 4), None, ()),  # kartleggingsmøte: no fixed deadline
+    ("kartleggingsmote", D(2026, 9, 7), D(2026, 9, 7), ()),  # the agreement: the same day
     # 15 school days after Mon 07.09, høstferie 28.09–02.10 not counted: Mon 05.10
-    ("kartleggingsmote", D(2026, 9, 7), D(2026, 10, 5), ()),
-    # at the evaluation: a new three-week plan, 15 school days after 05.10: Mon 26.10
-    ("evaluering", D(2026, 10, 5), D(2026, 10, 26), ("down", "enter")),
-    # at the next one: aktiv oppfølging (no fixed deadline)
+    ("samarbeidsavtale", D(2026, 9, 7), D(2026, 10, 5), ()),
+    # at the evaluation: a new three-week plan, a new samarbeidsavtale the same day
+    ("evaluering", D(2026, 10, 5), D(2026, 10, 5), ("down", "enter")),
+    ("samarbeidsavtale", D(2026, 10, 5), D(2026, 10, 26), ()),  # 15 school days: Mon 26.10
+    # at the next one: aktiv oppfølging, PPT kontaktet (no fixed deadline)
     ("evaluering", D(2026, 10, 26), None, ("down", "down", "enter")),
-    ("aktiv_oppfolging", D(2026, 10, 27), None, ()),
+    ("ppt_kontaktet", D(2026, 10, 27), None, ()),
+    ("samarbeidsmote", D(2026, 10, 28), None, ()),
+    # jevnlig evaluering: 15 school days after Wed 28.10, planleggingsdag 13.11 not one
+    ("legeerklaering_vurdert", D(2026, 10, 28), D(2026, 11, 19), ()),
+    ("jevnlig_evaluering", D(2026, 11, 19), None, ("down", "enter")),  # avsluttet
 ]
 
 

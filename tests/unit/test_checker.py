@@ -121,3 +121,23 @@ def test_eight_sessions_at_once_compute_a_class_once(demo_school: School) -> Non
     computed = [out.strip() for out, _ in outputs]
     assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
     assert sorted(computed) == [""] * 7 + [klasse]
+
+
+def test_every_field_of_an_alert_survives_the_shared_cache() -> None:
+    """A field added to Alert, Evidence or StudentFigures must be kept by the cache too."""
+    import dataclasses
+
+    from fravaer_tui.domain.model import MarkType, Reason, Validity
+    from fravaer_tui.domain.rules import Alert, Evidence, StudentFigures
+    from fravaer_tui.store import codec
+
+    evidence = Evidence(DAY, 3, "8A", MarkType.FRAVAER, Validity.GYLDIG, Reason.LEGE, 12, "x")
+    remark = Evidence(DAY, 4, "8A", None, Validity.IKKE_MELDT, None, None, "mangler_utstyr")
+    alert = Alert(
+        "E1", "8A", "hoyt_fravaer", "Høyt", DAY, 5.5, 5.0, "dager", DAY, "Ring",
+        (evidence, remark), DAY, "fulgt_opp", DAY,
+    )  # fmt: skip
+    figures = StudentFigures("E1", "8A", DAY, 100, 12, 2.5, 3, 1)
+    assert all(getattr(alert, f.name) is not None for f in dataclasses.fields(Alert))
+    assert codec.alert(codec.alert_doc(alert)) == alert
+    assert codec.figures(codec.figures_doc(figures)) == figures

@@ -165,9 +165,11 @@ def test_a_strand_case_from_alert_to_evaluation(demo_dir: Path, capsys) -> None:
         capsys, data, "2026-12-11 16:00", "case", "show", "--student", "E0052", "--json"
     )
     shown = json.loads(out)
-    assert shown.keys() == {"elev_id", "profil", "trinn"}
+    # issue 11's contract keys, unchanged; issue 13 adds keys beside them
+    assert {"elev_id", "profil", "trinn"} <= shown.keys()
     assert {k: shown[k] for k in ("elev_id", "profil")} == {"elev_id": "E0052", "profil": "strand"}
-    assert [set(t) for t in shown["trinn"]] == [{"id", "tittel", "frist", "gjort", "utfall"}] * 7
+    contract = {"id", "tittel", "frist", "gjort", "utfall"}
+    assert all(contract <= set(t) for t in shown["trinn"]) and len(shown["trinn"]) == 8
     assert [(t["id"], t["frist"], t["gjort"]) for t in shown["trinn"]] == [
         ("kontakt_hjem", "2026-11-12", "2026-11-12"),
         ("kartleggingssamtale", "2026-11-19", "2026-11-18"),
@@ -176,106 +178,81 @@ def test_a_strand_case_from_alert_to_evaluation(demo_dir: Path, capsys) -> None:
         ("evaluering_1", "2026-12-11", "2026-12-11"),
         ("evaluering_2", "2027-01-11", None),
         ("bti", None, None),
+        ("samhandlingsmote", None, None),
     ]
     audit = [e for e in Store(data).log.read() if e.get("elev") == "E0052" and "sak" in e]
     assert [e["hva"] for e in audit] == ["sak"] + ["sak_endret"] * 5
 
 
 def test_a_hole_case_from_alert_to_evaluation_and_its_outcomes(demo_dir: Path, capsys) -> None:
-    """E0057 (10A): ugyldig fravær, newest incident Fri 20.11.2026."""
+    """E0057 (10A): ugyldig fravær, newest incident Fri 20.11.2026 (issue 13: Hole's own
+    staircase, the seed's routine table)."""
     data = demo_dir
     use_hole(data)
+
+    def step(now: str, done: str, *extra: str) -> tuple[int, str, str]:
+        return run(
+            capsys, data, f"{now} 15:00", "case", "step", "--student", "E0057", "--date", done,
+            *extra,
+        )  # fmt: skip
+
     code, out, _ = run(capsys, data, "2026-11-20 15:00", "case", "open", "--student", "E0057")
     assert code == 0 and "Telefonsamtale med foresatte – frist 20.11.2026" in out
-    for done in ("2026-11-20", "2026-11-25"):
-        code, out, _ = run(
-            capsys, data, f"{done} 15:00", "case", "step", "--student", "E0057", "--date", done
-        )
-        assert code == 0
+    code, _, err = step("2026-11-20", "2026-11-20")
+    assert code == 1 and "avgjør et utfall: velg ett av bekymring, ikke_bekymring" in err
+    code, out, _ = step("2026-11-20", "2026-11-20", "--outcome", "bekymring")
+    assert code == 0 and "Ledelsen informert – frist 20.11.2026" in out
+    code, out, _ = step("2026-11-20", "2026-11-20")
+    assert code == 0 and "Kartleggingsmøte med elev og foreldre (ingen fast frist)" in out
+    code, out, _ = step("2026-11-25", "2026-11-25")
+    assert code == 0 and "Samarbeidsavtale med tiltak, ansvar og plan B – frist 25.11.2026" in out
+    code, out, _ = step("2026-11-25", "2026-11-25")
     # «Evaluering etter tre uker»: the 15th school day after Wed 25.11 is Wed 16.12.
-    assert "Evaluering av tiltakene – planlagt 16.12.2026" in out
-    code, _, err = run(
-        capsys,
-        data,
-        "2026-12-16 15:00",
-        "case",
-        "step",
-        "--student",
-        "E0057",
-        "--date",
-        "2026-12-16",
-    )
+    assert code == 0 and "Evaluering etter tre uker – planlagt 16.12.2026" in out
+    code, _, err = step("2026-12-16", "2026-12-16")
     assert code == 1 and "avgjør et utfall: velg ett av løst, ny_plan, aktiv_oppfolging" in err
-    code, _, err = run(
-        capsys,
-        data,
-        "2026-12-16 15:00",
-        "case",
-        "step",
-        "--student",
-        "E0057",
-        "--date",
-        "2026-12-16",
-        "--outcome",
-        "vent",
-    )
+    code, _, err = step("2026-12-16", "2026-12-16", "--outcome", "vent")
     assert code == 1 and "Ukjent utfall «vent»" in err
-    # «vurdere å lage en ny treukersplan»: a new cycle of 15 school days from 16.12;
-    # juleferie and the planleggingsdag 04.01 are not trial time: Thu 21.01.2027.
-    code, out, _ = run(
-        capsys,
-        data,
-        "2026-12-16 15:00",
-        "case",
-        "step",
-        "--student",
-        "E0057",
-        "--date",
-        "2026-12-16",
-        "--outcome",
-        "ny_plan",
-    )
-    assert code == 0 and "Ny treukersplan" in out and "planlagt 21.01.2027" in out
-    code, out, _ = run(
-        capsys,
-        data,
-        "2027-01-20 15:00",
-        "case",
-        "step",
-        "--student",
-        "E0057",
-        "--date",
-        "2027-01-20",
-        "--outcome",
-        "aktiv_oppfolging",
-    )
-    assert code == 0 and "Aktiv oppfølging: samarbeidsmøte med PPT (ingen fast frist)" in out
+    # «vurdere å lage en ny treukersplan»: a new samarbeidsavtale the same day, then
+    # 15 school days from 16.12; juleferie and the planleggingsdag 04.01 are not trial
+    # time: Thu 21.01.2027.
+    code, out, _ = step("2026-12-16", "2026-12-16", "--outcome", "ny_plan")
+    assert code == 0 and "Ny treukersplan" in out and "Samarbeidsavtale" in out
+    code, out, _ = step("2026-12-16", "2026-12-16")
+    assert code == 0 and "planlagt 21.01.2027" in out
+    code, out, _ = step("2027-01-20", "2027-01-20", "--outcome", "aktiv_oppfolging")
+    assert code == 0 and "Aktiv oppfølging: PPT kontaktet (ingen fast frist)" in out
     code, out, _ = run(
         capsys, data, "2027-01-20 16:00", "case", "show", "--student", "E0057", "--json"
     )
     shown = json.loads(out)
     assert shown["profil"] == "hole"
     assert [(t["id"], t["frist"], t["gjort"], t["utfall"]) for t in shown["trinn"]] == [
-        ("telefon_hjem", "2026-11-20", "2026-11-20", None),
+        ("telefon_hjem", "2026-11-20", "2026-11-20", "bekymring"),
+        ("ledelsen_informert", "2026-11-20", "2026-11-20", None),
         ("kartleggingsmote", None, "2026-11-25", None),
+        ("samarbeidsavtale", "2026-11-25", "2026-11-25", None),
         ("evaluering", "2026-12-16", "2026-12-16", "ny_plan"),
+        ("samarbeidsavtale", "2026-12-16", "2026-12-16", None),
         ("evaluering", "2027-01-21", "2027-01-20", "aktiv_oppfolging"),
-        ("aktiv_oppfolging", None, None, None),
+        ("ppt_kontaktet", None, None, None),
+        ("samarbeidsmote", None, None, None),
+        ("legeerklaering_vurdert", None, None, None),
+        ("jevnlig_evaluering", None, None, None),
     ]
+    # PPT kontaktet brings PPT in: no consent on file yet
+    assert shown["trinn"][7]["samtykke"] == [
+        {"tjeneste": "ppt", "paa_plass": False, "samtykke_id": None, "gitt": None}
+    ]
+    assert shown["trinn"][7]["skjema"] == ["pedagogisk_rapport"]
     code, out, _ = run(capsys, data, "2027-01-20 16:00", "case", "show", "--student", "E0057")
-    assert "Evaluering av tiltakene – 16.12.2026 (NA): Ny treukersplan" in out
-    code, _, err = run(
-        capsys,
-        data,
-        "2027-01-20 16:00",
-        "case",
-        "step",
-        "--student",
-        "E0057",
-        "--date",
-        "2027-01-21",
-    )
+    assert "Evaluering etter tre uker – 16.12.2026 (NA): Ny treukersplan" in out
+    assert "samtykke for PPT: MANGLER – husk samtykke" in out
+    code, _, err = step("2027-01-20", "2027-01-21")
     assert code == 1 and "fram i tid" in err
+    # a note is free text: checked for control characters (issue 13)
+    code, _, err = step("2027-01-20", "2027-01-20", "--note", "ringte\x1b]0;x\x07")
+    assert code == 1 and "notatet inneholder et usynlig kontrolltegn (U+001B)" in err
 
 
 # --- register --not-held / --held ---------------------------------------------------------

@@ -290,7 +290,7 @@ def test_staff_errors() -> None:
     ]
     assert errors[0].message == (
         "ansatte.csv, linje 2, felt «rolle»: ukjent rolle «lærer» "
-        "(bruk faglaerer, kontaktlaerer, avdelingsleder, rektor eller drift)"
+        "(bruk faglaerer, kontaktlaerer, avdelingsleder, rektor, drift eller miljopersonale)"
     )
 
 
@@ -561,7 +561,7 @@ def test_merge_keeps_other_marks_remarks_and_who_registered() -> None:
 # --- export and round trips -----------------------------------------------------------------
 
 
-def test_registrations_to_rows_sorts_and_skips_remarks() -> None:
+def test_registrations_to_rows_sorts_and_skips_free_remarks() -> None:
     regs = [
         Registration("9B", MONDAY, 1, "t", NOW, (Mark("2001", MarkType.FRAVAER),)),
         Registration(
@@ -587,12 +587,12 @@ def test_registrations_to_rows_sorts_and_skips_remarks() -> None:
         (4, "1002", 2),
         (5, "2001", 1),  # 8A before 9B
     ]
-    assert format_absences_csv(rows) == (
-        "elev_id,dato,time,type,minutter,gyldighet,aarsak\r\n"
-        "1003,2026-10-12,1,fravaer,,ugyldig,\r\n"
-        "1001,2026-10-12,2,sent,4,,\r\n"
-        "1002,2026-10-12,2,forlot,,,\r\n"
-        "2001,2026-10-12,1,fravaer,,,\r\n"
+    assert format_absences_csv(rows) == (  # issue 13: a merknad column, empty here
+        "elev_id,dato,time,type,minutter,gyldighet,aarsak,merknad\r\n"
+        "1003,2026-10-12,1,fravaer,,ugyldig,,\r\n"
+        "1001,2026-10-12,2,sent,4,,,\r\n"
+        "1002,2026-10-12,2,forlot,,,,\r\n"
+        "2001,2026-10-12,1,fravaer,,,,\r\n"
     )
 
 

@@ -18,7 +18,14 @@ from fravaer_tui.documents.filling import (
     read_text,
     render_template,
 )
-from fravaer_tui.documents.forms import FORMS, FormSpec, Tiltak, initialer, tiltak_text
+from fravaer_tui.documents.forms import (
+    ALL_FORMS,
+    FORMS,
+    FormSpec,
+    Tiltak,
+    initialer,
+    tiltak_text,
+)
 from fravaer_tui.documents.templates import build_templates
 
 
@@ -59,6 +66,8 @@ def _values() -> dict[str, str]:
             "Av dette 12 timer ikke meldt & 5 forsentkomminger <10 min."
         ),
         "tiltak": tiltak_text(TILTAK),
+        # issue 13: the consents on every form
+        "samtykker": "PPT: gitt 01.10.2026 av foresatt, gjelder fravær & tiltak <alt>",
     }
     for spec in FORMS.values():
         for q in spec.questions:
@@ -179,7 +188,7 @@ def test_templates_carry_the_seed_guidance_and_structure(built: Path):
 
 
 def test_committed_templates_equal_a_fresh_build(built: Path):
-    for spec in FORMS.values():
+    for spec in ALL_FORMS.values():  # Hole's forms too (issue 13)
         committed = REPO / "templates" / spec.file_name
         assert committed.exists(), f"{committed} mangler: kjør tools/build_templates.py"
         assert read_text(committed) == read_text(built / spec.file_name), spec.file_name
@@ -188,7 +197,7 @@ def test_committed_templates_equal_a_fresh_build(built: Path):
 
 def test_build_is_byte_identical_when_repeated(built: Path, tmp_path: Path):
     again = build_templates(tmp_path)
-    assert [p.name for p in again] == [s.file_name for s in FORMS.values()]
+    assert [p.name for p in again] == [s.file_name for s in ALL_FORMS.values()]
     for path in again:
         assert path.read_bytes() == (built / path.name).read_bytes()
 

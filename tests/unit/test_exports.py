@@ -28,7 +28,7 @@ from fravaer_tui.domain.followup import Tiltak
 from fravaer_tui.domain.model import Foresatt, MarkType, Role, Staff, Student
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.domain.yearreport import KANDIDAT_MERKNAD, report_rows, year_report
-from tests.conftest import DEMO_UNTIL
+from tests.conftest import DEMO_UNTIL, clock
 
 TODAY = DEMO_UNTIL
 NOW = dt.datetime(2026, 11, 20, 12, 0)
@@ -64,7 +64,7 @@ def answers() -> dict[str, str]:
 
 class Setup:
     def __init__(self, demo_dir: Path) -> None:
-        school = open_school(demo_dir)
+        school = open_school(demo_dir, clock=clock)
         result = run_check(school, TODAY)
         alert = next(a for a in result.alerts if a.regel == "hoyt_fravaer")
         # The flagged student gets a name with æøå, a hyphen and an apostrophe.
@@ -76,7 +76,7 @@ class Setup:
         ]
         school.store.write_roster(students=students)
         self.dir = demo_dir
-        self.school = school = open_school(demo_dir)
+        self.school = school = open_school(demo_dir, clock=clock)
         self.student: Student = school.roster.student(alert.elev)
         self.klasse = self.student.klasse
         self.kontakt = staff(school, Role.KONTAKTLAERER, self.klasse)
@@ -258,7 +258,7 @@ def test_files_go_to_the_elevmappe_private_and_never_overwrite(setup: Setup) -> 
 def test_the_root_comes_from_skole_toml_and_out_overrides_it(setup: Setup, tmp_path: Path):
     store = setup.school.store
     store.write_config(replace(setup.school.config, elevmapper="arkiv/elevmapper"))
-    school = open_school(setup.dir)
+    school = open_school(setup.dir, clock=clock)
     assert exports.elevmappe_root(school) == setup.dir / "arkiv" / "elevmapper"
     path, _ = exports.export_vedlegg(school, setup.kontakt, setup.student.id, 2, TODAY, now=NOW)
     assert path.parent == (

@@ -104,25 +104,57 @@ def test_strand_steps_match_the_routine() -> None:
         ("evaluering_1", "skolenaervaersplan", None, 2, "etter", "ledelse", ""),
         ("evaluering_2", "evaluering_1", None, 2, "etter", "ledelse", ""),
         ("bti", "evaluering_2", 0, None, "innen", "ledelse", ""),
+        # issue 13, BTI b: «evalueres sammen med de andre tjenestene på et samhandlingsmøte»
+        ("samhandlingsmote", "bti", None, None, "innen", "ledelse", ""),
+    ]
+    # Ledelsens ansvar b–d beside the plan meeting: the helsesykepleier offer «innen 14
+    # dager», the talk with helsesykepleier and PPT notified, each with its consent.
+    plan = step(STRAND, "skolenaervaersplan")
+    tasks = [(t.id, t.frist_dager, [s.value for s in t.samtykke]) for t in plan.oppgaver]
+    assert tasks == [
+        ("helsesykepleier_tilbud", 14, ["helsesykepleier"]),
+        ("helsesykepleier_drofting", None, ["helsesykepleier"]),
+        ("ppt_varslet", None, ["ppt"]),
     ]
 
 
 def test_hole_steps_match_the_routine() -> None:
-    """«Evaluering etter tre uker – Er problemet løst, gå tilbake til hverdagen ... vurdere å
-    lage en ny treukersplan ... eller gå til Aktiv oppfølging tverrfaglig»."""
-    got = [(s.id, s.etter, s.frist_dager, s.frist_uker, s.naar) for s in HOLE.steps]
+    """The seed's table (issue 13): «Kontaktlærer ringer foresatte ... Hvis ikke bekymring,
+    fortsett å følge opp ved nytt fravær. Hvis bekymring, gå til Kartlegging»; «Ledelsen
+    informeres om at kontaktlærer tar kontakt hjem om fravær og om evt. møte»; «Møtet og
+    kartleggingen skal munne ut i en samarbeidsavtale»; «Evaluering etter tre uker – Er
+    problemet løst, gå tilbake til hverdagen ... vurdere å lage en ny treukersplan ... eller
+    gå til Aktiv oppfølging tverrfaglig»; «PPT kontaktes», samarbeidsmøte, «Vurdere behov
+    for legeerklæring», «Jevnlig evaluering»."""
+    got = [(s.id, s.etter, s.frist_dager, s.frist_uker, s.naar, s.hvem) for s in HOLE.steps]
     assert got == [
-        ("telefon_hjem", "varsel", 0, None, "innen"),
-        ("kartleggingsmote", "telefon_hjem", None, None, "innen"),
-        ("evaluering", "kartleggingsmote", None, 3, "etter"),
-        ("aktiv_oppfolging", "evaluering", None, None, "innen"),
+        ("telefon_hjem", "varsel", 0, None, "innen", "kontaktlaerer"),
+        ("ledelsen_informert", "telefon_hjem", 0, None, "innen", "kontaktlaerer"),
+        ("kartleggingsmote", "ledelsen_informert", None, None, "innen", "kontaktlaerer"),
+        ("samarbeidsavtale", "kartleggingsmote", 0, None, "innen", "kontaktlaerer"),
+        ("evaluering", "samarbeidsavtale", None, 3, "etter", "kontaktlaerer"),
+        ("ppt_kontaktet", "evaluering", None, None, "innen", "ledelse"),
+        ("samarbeidsmote", "ppt_kontaktet", None, None, "innen", "ledelse"),
+        ("legeerklaering_vurdert", "samarbeidsmote", None, None, "innen", "ledelse"),
+        ("jevnlig_evaluering", "legeerklaering_vurdert", None, 3, "etter", "ledelse"),
     ]
-    outcomes = [(o.id, o.neste) for o in step(HOLE, "evaluering").utfall]
-    assert outcomes == [
-        ("løst", ""),
-        ("ny_plan", "evaluering"),
-        ("aktiv_oppfolging", "aktiv_oppfolging"),
+    outcomes = {s.id: [(o.id, o.neste) for o in s.utfall] for s in HOLE.steps if s.utfall}
+    assert outcomes == {
+        "telefon_hjem": [("bekymring", "ledelsen_informert"), ("ikke_bekymring", "")],
+        "evaluering": [
+            ("løst", ""),
+            ("ny_plan", "samarbeidsavtale"),
+            ("aktiv_oppfolging", "ppt_kontaktet"),
+        ],
+        "jevnlig_evaluering": [("ny_evaluering", "jevnlig_evaluering"), ("avsluttet", "")],
+    }
+    assert [(s.id, [c.value for c in s.samtykke]) for s in HOLE.steps if s.samtykke] == [
+        ("ppt_kontaktet", ["ppt"]),
+        ("samarbeidsmote", ["ppt"]),
     ]
+    assert HOLE.skjema == ("samarbeidsavtale", "pedagogisk_rapport")
+    assert step(HOLE, "samarbeidsavtale").vedlegg == ("samarbeidsavtale",)
+    assert step(HOLE, "ppt_kontaktet").vedlegg == ("pedagogisk_rapport",)
 
 
 def test_naar_is_checked_when_a_profile_is_read() -> None:
@@ -187,13 +219,27 @@ def test_strand_case_through_every_step() -> None:
     assert frist(case, STRAND, "bti") == D(2027, 1, 4)
     case = record_step(case, STRAND, "bti", D(2027, 1, 6), "al", "Meldt til Oppvekstteam.")
 
+    # 8: BTI b, the samhandlingsmøte with the services: no deadline in the routine.
+    assert frist(case, STRAND, "samhandlingsmote") is None
+    case = record_step(
+        case,
+        STRAND,
+        "samhandlingsmote",
+        D(2027, 1, 13),
+        "al",
+        deltakere=["Kari (foresatt)", "Per Hansen, PPT"],
+        tjenester=["ppt", "familiens hus"],
+    )
+    assert case.steps[-1].deltakere == ("Kari (foresatt)", "Per Hansen, PPT")
+    assert [t.value for t in case.steps[-1].tjenester] == ["ppt", "familiens_hus"]
+
     assert next_step(case, STRAND) is None
     assert [r.step for r in case.steps] == [s.id for s in STRAND.steps]
-    assert [r.av for r in case.steps] == ["hb", "hb", "hb", "al", "al", "al", "al"]
+    assert [r.av for r in case.steps] == ["hb", "hb", "hb", "al", "al", "al", "al", "al"]
     assert case.steps[0].notat == "Ringte mor."
     assert due_steps([case], STRAND, CAL, D(2027, 6, 1), horizon_days=365) == []
-    states = staircase(case, STRAND, CAL, D(2027, 1, 6), HOYT)
-    assert [s.state for s in states] == ["utfort"] * 7
+    states = staircase(case, STRAND, CAL, D(2027, 1, 13), HOYT)
+    assert [s.state for s in states] == ["utfort"] * 8
     assert [s.frist for s in states] == [
         D(2026, 9, 21),
         D(2026, 10, 5),
@@ -202,9 +248,10 @@ def test_strand_case_through_every_step() -> None:
         D(2026, 11, 30),
         D(2027, 1, 4),
         D(2027, 1, 4),
+        None,
     ]
     with pytest.raises(ValueError, match="Alle trinnene i saken er ført"):
-        record_step(case, STRAND, "bti", D(2027, 1, 7), "al")
+        record_step(case, STRAND, "bti", D(2027, 1, 14), "al")
 
 
 def test_hole_case_through_every_step_with_a_new_three_week_plan() -> None:
@@ -212,62 +259,125 @@ def test_hole_case_through_every_step_with_a_new_three_week_plan() -> None:
     case = new_case(HOLE, varsel=D(2026, 11, 7), case_id="h1")
     assert case.profil == "hole"
     assert frist(case, HOLE, "telefon_hjem") == D(2026, 11, 9)
-    case = record_step(case, HOLE, "telefon_hjem", D(2026, 11, 9), "hb")
+    # «Hvis ikke bekymring, fortsett å følge opp ved nytt fravær. Hvis bekymring, gå til
+    # Kartlegging»: the call decides.
+    with pytest.raises(ValueError, match="avgjør et utfall: velg ett av bekymring, ikke_bekymring"):
+        record_step(case, HOLE, "telefon_hjem", D(2026, 11, 9), "hb")
+    case = record_step(case, HOLE, "telefon_hjem", D(2026, 11, 9), "hb", utfall="bekymring")
+
+    # «Ledelsen informeres om at kontaktlærer tar kontakt hjem»: the same day as the call.
+    assert next_step(case, HOLE) == step(HOLE, "ledelsen_informert")
+    assert frist(case, HOLE, "ledelsen_informert") == D(2026, 11, 9)
+    case = record_step(case, HOLE, "ledelsen_informert", D(2026, 11, 9), "hb")
 
     assert frist(case, HOLE, "kartleggingsmote") is None
     case = record_step(case, HOLE, "kartleggingsmote", D(2026, 11, 15), "hb")  # a Sunday
-
-    # «Evaluering etter tre uker»: the 15th school day after Sun 15.11 = Fri 04.12.
-    assert frist(case, HOLE, "evaluering") == D(2026, 12, 4)
-    with pytest.raises(ValueError, match="avgjør et utfall: velg ett av løst, ny_plan"):
-        record_step(case, HOLE, "evaluering", D(2026, 12, 4), "hb")
-    with pytest.raises(ValueError, match="Ukjent utfall «kanskje»"):
-        record_step(case, HOLE, "evaluering", D(2026, 12, 4), "hb", utfall="kanskje")
+    # the samarbeidsavtale comes out of that meeting: the same day, moved to Monday 16.11
+    assert frist(case, HOLE, "samarbeidsavtale") == D(2026, 11, 16)
     with pytest.raises(ValueError, match="har ikke noe utfall"):
-        record_step(new_case(HOLE), HOLE, "telefon_hjem", D(2026, 12, 4), "hb", utfall="løst")
+        record_step(case, HOLE, "samarbeidsavtale", D(2026, 11, 16), "hb", utfall="løst")
+    case = record_step(case, HOLE, "samarbeidsavtale", D(2026, 11, 16), "hb")
 
-    # The choice is made AT the evaluation: «ny treukersplan» → a new cycle of three
-    # school weeks from 04.12: juleferie not counted, the 15th school day is Fri 08.01.2027.
-    case = record_step(case, HOLE, "evaluering", D(2026, 12, 4), "hb", utfall="ny_plan")
+    # «Evaluering etter tre uker»: the 15th school day after Mon 16.11 = Mon 07.12.
+    assert frist(case, HOLE, "evaluering") == D(2026, 12, 7)
+    with pytest.raises(ValueError, match="avgjør et utfall: velg ett av løst, ny_plan"):
+        record_step(case, HOLE, "evaluering", D(2026, 12, 7), "hb")
+    with pytest.raises(ValueError, match="Ukjent utfall «kanskje»"):
+        record_step(case, HOLE, "evaluering", D(2026, 12, 7), "hb", utfall="kanskje")
+
+    # «ny treukersplan»: a new samarbeidsavtale the same day, evaluated three school weeks
+    # later: juleferie not counted, the 15th school day after 07.12 is Mon 11.01.2027.
+    case = record_step(case, HOLE, "evaluering", D(2026, 12, 7), "hb", utfall="ny_plan")
     assert case.steps[-1].utfall == "ny_plan"
-    assert next_step(case, HOLE) == step(HOLE, "evaluering")
-    assert frist(case, HOLE, "evaluering") == D(2027, 1, 8)
+    assert next_step(case, HOLE) == step(HOLE, "samarbeidsavtale")
+    assert frist(case, HOLE, "samarbeidsavtale") == D(2026, 12, 7)
+    case = record_step(case, HOLE, "samarbeidsavtale", D(2026, 12, 7), "hb")
+    assert frist(case, HOLE, "evaluering") == D(2027, 1, 11)
 
-    # At the second evaluation: «gå til Aktiv oppfølging tverrfaglig».
-    case = record_step(case, HOLE, "evaluering", D(2027, 1, 8), "al", utfall="aktiv_oppfolging")
-    assert next_step(case, HOLE) == step(HOLE, "aktiv_oppfolging")
-    assert frist(case, HOLE, "aktiv_oppfolging") is None
-    case = record_step(case, HOLE, "aktiv_oppfolging", D(2027, 1, 11), "al")
+    # At the second evaluation: «gå til Aktiv oppfølging tverrfaglig»: PPT kontaktes.
+    case = record_step(case, HOLE, "evaluering", D(2027, 1, 11), "al", utfall="aktiv_oppfolging")
+    assert next_step(case, HOLE) == step(HOLE, "ppt_kontaktet")
+    assert frist(case, HOLE, "ppt_kontaktet") is None
+    case = walk(
+        case,
+        HOLE,
+        ("ppt_kontaktet", D(2027, 1, 12)),
+        ("samarbeidsmote", D(2027, 1, 19)),
+        ("legeerklaering_vurdert", D(2027, 1, 19)),
+    )
+    # «Jevnlig evaluering»: every third school week, until the case ends.
+    assert frist(case, HOLE, "jevnlig_evaluering") == D(2027, 2, 9)
+    case = record_step(
+        case, HOLE, "jevnlig_evaluering", D(2027, 2, 9), "al", utfall="ny_evaluering"
+    )
+    assert frist(case, HOLE, "jevnlig_evaluering") == D(2027, 3, 2)
+    case = record_step(case, HOLE, "jevnlig_evaluering", D(2027, 3, 2), "al", utfall="avsluttet")
 
     assert next_step(case, HOLE) is None
     assert [r.step for r in case.steps] == [
         "telefon_hjem",
+        "ledelsen_informert",
         "kartleggingsmote",
+        "samarbeidsavtale",
         "evaluering",
+        "samarbeidsavtale",
         "evaluering",
-        "aktiv_oppfolging",
+        "ppt_kontaktet",
+        "samarbeidsmote",
+        "legeerklaering_vurdert",
+        "jevnlig_evaluering",
+        "jevnlig_evaluering",
     ]
-    states = staircase(case, HOLE, CAL, D(2027, 1, 11))
+    states = staircase(case, HOLE, CAL, D(2027, 3, 2))
     assert [s.frist for s in states] == [
         D(2026, 11, 9),
+        D(2026, 11, 9),
         None,
-        D(2026, 12, 4),
-        D(2027, 1, 8),
+        D(2026, 11, 16),
+        D(2026, 12, 7),
+        D(2026, 12, 7),
+        D(2027, 1, 11),
         None,
+        None,
+        None,
+        D(2027, 2, 9),
+        D(2027, 3, 2),
     ]
-    assert staircase_text(states)[2:4] == [
-        "✓ 3 Evaluering av tiltakene – 04.12.2026 (hb): Ny treukersplan",
-        "✓ 4 Evaluering av tiltakene – 08.01.2027 (al): Aktiv oppfølging, tverrfaglig",
+    assert staircase_text(states)[4:7] == [
+        "✓ 5 Evaluering etter tre uker – 07.12.2026 (hb): Ny treukersplan (ny samarbeidsavtale)",
+        "✓ 6 Samarbeidsavtale med tiltak, ansvar og plan B – 07.12.2026 (hb)",
+        "✓ 7 Evaluering etter tre uker – 11.01.2027 (al): Aktiv oppfølging, tverrfaglig",
     ]
+
+
+def test_hole_no_concern_after_the_call_ends_the_routine() -> None:
+    """«Hvis ikke bekymring, fortsett å følge opp ved nytt fravær»."""
+    case = record_step(
+        new_case(HOLE, varsel=D(2026, 11, 9)), HOLE, "telefon_hjem", D(2026, 11, 9), "hb",
+        utfall="ikke_bekymring",
+    )  # fmt: skip
+    assert next_step(case, HOLE) is None
+    assert due_steps([case], HOLE, CAL, D(2027, 6, 1), horizon_days=365) == []
+
+
+def hole_to_evaluation(varsel: dt.date, meeting: dt.date) -> Case:
+    case = new_case(HOLE, varsel=varsel)
+    case = record_step(case, HOLE, "telefon_hjem", varsel, "hb", utfall="bekymring")
+    return walk(
+        case,
+        HOLE,
+        ("ledelsen_informert", varsel),
+        ("kartleggingsmote", meeting),
+        ("samarbeidsavtale", meeting),
+    )
 
 
 def test_hole_evaluation_solved_ends_the_routine() -> None:
     """«Er problemet løst, gå tilbake til hverdagen»: no further step, nothing due."""
-    case = walk(new_case(HOLE, varsel=D(2026, 11, 9)), HOLE, ("telefon_hjem", D(2026, 11, 9)))
-    case = record_step(case, HOLE, "kartleggingsmote", D(2026, 11, 12), "hb")
+    case = hole_to_evaluation(D(2026, 11, 9), D(2026, 11, 12))
     states = staircase(case, HOLE, CAL, D(2026, 11, 12))
     # Ahead: the evaluation only; what follows it is decided there.
-    assert [(s.step.id, s.state) for s in states[2:]] == [("evaluering", "neste")]
+    assert [(s.step.id, s.state) for s in states[4:]] == [("evaluering", "neste")]
     case = record_step(case, HOLE, "evaluering", D(2026, 12, 3), "hb", utfall="lost")
     assert case.steps[-1].utfall == "løst"  # `lost` is taken for `løst`
     assert next_step(case, HOLE) is None
@@ -474,6 +584,7 @@ def test_staircase_states_and_text() -> None:
         ("evaluering_1", "senere", False),
         ("evaluering_2", "senere", False),
         ("bti", "senere", False),
+        ("samhandlingsmote", "senere", False),
     ]
     assert states[0].record == case.steps[0]
     assert staircase_text(states, {"hb": "HB"}) == [
@@ -484,6 +595,7 @@ def test_staircase_states_and_text() -> None:
         "· 5 Evaluering av planen",
         "· 6 Ny evaluering",
         "· 7 Oppvekstteam / BTI nivå 2–3",
+        "· 8 Samhandlingsmøte med tjenestene",
     ]
     # On the deadline itself it is not yet overdue; without names the staff id shows.
     on_time = staircase_text(staircase(case, STRAND, CAL, D(2026, 11, 30), held))
@@ -664,8 +776,7 @@ def test_effect_sentence(before: float, after: float, sentence: str) -> None:
 
 def test_effect_is_kept_on_the_step() -> None:
     effect = effect_of("e1", "9A", ROSTER, CAL, REGISTRATIONS, D(2026, 10, 12), 7)
-    case = walk(new_case(HOLE, varsel=D(2026, 9, 21)), HOLE, ("telefon_hjem", D(2026, 9, 21)))
-    case = record_step(case, HOLE, "kartleggingsmote", D(2026, 10, 12), "hb")
+    case = hole_to_evaluation(D(2026, 9, 21), D(2026, 10, 12))
     case = record_step(
         case, HOLE, "evaluering", D(2026, 11, 2), "hb", effect.sentence(), effect, "ny_plan"
     )
@@ -695,7 +806,8 @@ def test_random_operations_keep_steps_in_order(profile: Profile, ops: list) -> N
         try:
             if op == "step":
                 ids = [s.id for s in profile.steps]
-                utfall = ("", "løst", "ny_plan", "aktiv_oppfolging")[days % 4]
+                outcomes = ("", "løst", "ny_plan", "aktiv_oppfolging", "bekymring", "ny_evaluering")
+                utfall = outcomes[days % len(outcomes)]
                 case = record_step(case, profile, ids[arg % len(ids)], dato, "hb", utfall=utfall)
             elif op == "close":
                 case = close_case(case, dato, "hb")
