@@ -18,6 +18,7 @@ from pathlib import Path
 
 from fravaer_tui.application import lessons
 from fravaer_tui.application.admin import Admin
+from fravaer_tui.application.drafts import Drafts
 from fravaer_tui.application.school import School, load_range, run_check
 from fravaer_tui.domain import access, analysis, followup
 from fravaer_tui.domain.followup import Case, CaseStatus, DueStep, Effect, Tiltak
@@ -104,6 +105,7 @@ class Session:
         self.cache = cache or FileCache()
         self._visible: set[str] | None = None
         self.admin = Admin(self)
+        self.drafts = Drafts(self)
 
     # -- who may see what -------------------------------------------------------
 
@@ -464,10 +466,12 @@ class Session:
 
     # -- registering a lesson (any teacher: substitutes) -----------------------------
 
-    def _require_register(self, klasse: str) -> None:
+    def require_register(self, klasse: str) -> None:
         self.require_children()
         if not access.may_register(self.user, klasse):
             raise AccessDenied(f"{self.user.navn} kan ikke føre timer.")
+
+    _require_register = require_register
 
     def lessons_on(self, dato: dt.date) -> list[lessons.LessonState]:
         self.require_children()
@@ -498,7 +502,9 @@ class Session:
     ) -> tuple[Registration, Registration | None]:
         """Validate and save one lesson's roll call as this user; returns (saved, replaced)."""
         self._require_register(klasse)
-        return lessons.save_registration(self.school, klasse, dato, time, marks, self.user.id, now)
+        saved = lessons.save_registration(self.school, klasse, dato, time, marks, self.user.id, now)
+        self.drafts.discard(klasse, dato, time)  # saved: the draft has done its work
+        return saved
 
     def set_lesson_held(
         self, klasse: str, dato: dt.date, time: int, held: bool, now: dt.datetime
