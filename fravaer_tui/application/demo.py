@@ -13,7 +13,13 @@ from fravaer_tui.errors import UserError
 from fravaer_tui.store import Store
 
 
-def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -> School:
+def write_demo(
+    data_dir: Path | str,
+    students: int,
+    seed: int,
+    until: dt.date,
+    now: dt.datetime | None = None,
+) -> School:
     """Build the synthetic demo school into `data_dir`; never over a real school's data.
 
     No daily backup is taken while building: a half-built demo is nothing to restore, and
@@ -34,7 +40,7 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
         raise UserError("--students må være minst 1.")
     from fravaer_tui.domain.demo import build_demo
 
-    demo = build_demo(students=students, seed=seed, until=until)  # before anything is removed
+    demo = build_demo(students=students, seed=seed, until=until, now=now)  # before anything goes
     if store.exists():  # an earlier demo school: its data goes, the new one is written
         for year in store.years():
             shutil.rmtree(store.root / year)
