@@ -265,7 +265,7 @@ class FravaerApp(App[None]):
 
         if isinstance(self.screen, UnsavedDialog):
             return
-        register.ask_before_leaving(then=self.exit)
+        register.ask_before_leaving(then=self.exit, leaving="avslutter")
 
     async def action_help_quit(self) -> None:
         """ctrl+c outside a text field quits too (asking first), in Norwegian."""

@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 from fravaer_tui.application.school import School, open_school
-from fravaer_tui.domain.model import Melding, Registration
+from fravaer_tui.domain.model import Contact, Melding, Registration
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import UserError
 from fravaer_tui.store import Store
+from fravaer_tui.store.codec import CONTACTS, contact_doc
 
 
 def write_demo(
@@ -67,4 +68,11 @@ def write_demo(
     for path, part_meldinger in meldinger.items():
         with store.transaction(path) as (part,):
             part.add_meldinger(part_meldinger)
+    contacts: dict[Path, list[Contact]] = {}
+    for c in demo.contacts:
+        path = store.cases_path(school_year_name(c.tid.date()), klasse_of[c.elev])
+        contacts.setdefault(path, []).append(c)
+    for path, part_contacts in contacts.items():
+        with store.transaction(path) as (part,):
+            part.replace_table(CONTACTS, [contact_doc(c) for c in part_contacts])
     return open_school(data_dir)

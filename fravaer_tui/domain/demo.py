@@ -14,9 +14,11 @@ import datetime as dt
 import math
 import random
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 
 from fravaer_tui.domain.model import (
+    Contact,
     Foresatt,
     Holiday,
     Mark,
@@ -128,6 +130,7 @@ class DemoSchool:
     roster: Roster
     registrations: tuple[Registration, ...]
     meldinger: tuple[Melding, ...]
+    contacts: tuple[Contact, ...] = ()
 
 
 def build_demo(
@@ -170,6 +173,7 @@ def build_demo(
         roster=roster,
         registrations=registrations,
         meldinger=history.meldinger(),
+        contacts=history.contacts(student_list),
     )
 
 
@@ -734,6 +738,42 @@ class _History:
                     marks = tuple(self.marks.get((klasse, di, slot.time), ()))
                     result.append(Registration(klasse, dato, slot.time, slot.laerer, tid, marks))
         return tuple(result)
+
+    FOLLOWED_UP = 0.85  # the share of absence spells the kontaktlærer follows up with a call
+    OPEN_DAYS = 2  # spells that ended this few school days ago may not be followed up yet
+
+    def contacts(self, students: tuple[Student, ...]) -> tuple[Contact, ...]:
+        """The kontaktlærer's calls home: after most spells of absence, the same school day or
+        the next, so the morning overview shows old alerts followed up and the newest open.
+        Each call is drawn from its own seed (student and day), so a later demo keeps them."""
+        absent: dict[str, set[int]] = {}
+        for (_, di, _), marks in self.marks.items():
+            for m in marks:
+                if m.kind is not None:
+                    absent.setdefault(m.elev, set()).add(di)
+        found = []
+        for student in students:
+            days = sorted(absent.get(student.id, ()))
+            spells = [d for i, d in enumerate(days) if i + 1 == len(days) or days[i + 1] > d + 1]
+            for last in spells:
+                rng = random.Random(zlib.crc32(f"{student.id}|{last}".encode()))
+                on = last + rng.randint(0, 1)
+                if rng.random() >= self.FOLLOWED_UP or on >= self.n_history - self.OPEN_DAYS:
+                    continue
+                tid = _at(self.days[on], rng, dt.time(8, 0), dt.time(15, 30))
+                if tid > self.until_end:
+                    continue
+                found.append(
+                    Contact(
+                        f"K{tid:%Y%m%d%H%M}-{student.id}",
+                        student.id,
+                        tid,
+                        self.kontakt[student.klasse],
+                        "ringt foresatte",
+                        "snakket med foresatte",
+                    )
+                )
+        return tuple(sorted(found, key=lambda c: (c.tid, c.elev)))
 
     WAITING = dt.timedelta(hours=1)  # lessons that ended this recently may still wait
 

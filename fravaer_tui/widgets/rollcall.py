@@ -62,7 +62,7 @@ class RollCallTable(DataTable):
         self.add_column("Nr", key="nr", width=3)
         self.add_column("Elev", key="elev", width=w.name + 2)
         self.add_column("Føring", key="mark", width=w.mark)
-        self.add_column("Gyldighet · merknad", key="state", width=w.state)
+        self.add_column("Meldt · merknad", key="state", width=w.state)
         self.add_column("I dag", key="earlier", width=w.earlier)
 
     def _cells(self, row: RollRow) -> tuple[object, ...]:
