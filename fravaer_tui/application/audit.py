@@ -189,6 +189,8 @@ def audit_details(school: School, entry: dict[str, Any]) -> list[str]:
         m = entry.get("etter") or {}
         fra, til = m.get("fra", ""), m.get("til", "")
         lines += ["", f"Melding {fra} – {til}: {m.get('aarsak', '')}, {m.get('gyldighet', '')}"]
+    elif kind == "innsyn":
+        lines += ["", f"Leste: {entry.get('gjelder', '')}"]
     elif kind == "kontakt":
         c = entry.get("etter") or {}
         lines += ["", f"{c.get('hva', '')}: {c.get('utfall', '')}", c.get("notat", "")]

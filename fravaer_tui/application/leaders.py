@@ -27,7 +27,7 @@ def leader_rows(o: LeaderOverview, roster: Roster, profile: Profile) -> list[Mor
         rows.append(MorningRow(f"heading|{key}", "heading", text))
 
     def empty(key: str, text: str) -> None:
-        rows.append(MorningRow(f"tom|{key}", "tom", f"  {text}"))
+        rows.append(MorningRow(f"tom|{key}", "tom", "", text))
 
     heading("saker", f"Åpne saker etter trinn ({len(o.open_cases)})")
     order = {s.tittel: i for i, s in enumerate(profile.steps)}

@@ -10,14 +10,14 @@ from it starts there.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fravaer_tui.application.session import ClassMorning
 from fravaer_tui.domain.analysis import Unreported
-from fravaer_tui.domain.model import Roster
+from fravaer_tui.domain.model import Mark, Roster
 from fravaer_tui.domain.rules import AAPEN, Alert
 from fravaer_tui.domain.schoolcalendar import format_date
-from fravaer_tui.domain.words import join, person, student_name
+from fravaer_tui.domain.words import join, mark_words, person, student_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,25 @@ def group_unreported(items: list[Unreported]) -> list[tuple[str, dt.date, list[i
     return [(elev, dato, sorted(times)) for (elev, dato), times in ordered]
 
 
+def day_marks(marks: tuple[tuple[int, Mark], ...], lessons: int) -> str:
+    """`fravær hele dagen`, `fravær 1. og 2. time · for sent 3. time (5 min)`."""
+    by_kind: dict[str, list[int]] = {}
+    minutes: dict[int, int] = {}
+    for time, mark in marks:
+        words = mark_words(replace(mark, minutter=None)) if mark.kind else f"«{mark.merknad}»"
+        by_kind.setdefault(words, []).append(time)
+        if mark.minutter:
+            minutes[time] = mark.minutter
+    parts = []
+    for words, times in by_kind.items():
+        if words == "fravær" and len(times) >= lessons:
+            parts.append("fravær hele dagen")
+            continue
+        late = "".join(f" ({minutes[t]} min)" for t in times if t in minutes)
+        parts.append(f"{words} {join(f'{t}.' for t in sorted(times))} time{late}")
+    return " · ".join(parts)
+
+
 def alert_text(alert: Alert, today: dt.date) -> str:
     when = "i dag" if alert.nyeste == today else format_date(alert.nyeste)
     again = " – ny hendelse etter kontakt" if alert.ny_hendelse else ""
@@ -63,7 +82,7 @@ def morning_rows(
         rows.append(MorningRow(f"heading|{key}", "heading", shown))
 
     def empty(key: str, text: str) -> None:
-        rows.append(MorningRow(f"tom|{key}", "tom", f"  {text}"))
+        rows.append(MorningRow(f"tom|{key}", "tom", "", text))
 
     alerts = [a for b in blocks for a in b.alerts]
     fresh = sorted((a for a in alerts if a.status == AAPEN), key=lambda a: (a.nyeste, a.elev))
@@ -113,10 +132,10 @@ def morning_rows(
             "hele dagen" if len(times) >= len(lessons) else join(f"{t}." for t in times) + " time"
         )
         student = roster.student(elev)
-        phone = ""
+        phone = ""  # the number before the name: a narrow terminal cuts the name, not the number
         if student and student.foresatte:
             f = student.foresatte[0]
-            phone = f" · {f.navn} ☎ {f.telefon}" if f.telefon else f" · {f.navn}"
+            phone = f" · ☎ {f.telefon} {f.navn}" if f.telefon else f" · {f.navn}"
         rows.append(
             MorningRow(
                 f"ikke_meldt|{elev}|{dato.isoformat()}",
@@ -173,12 +192,12 @@ def morning_rows(
 
     for title, attr, dato in (
         ("Fravær i dag", "absence_today", today),
-        ("Fravær i går", "absence_yesterday", blocks[0].yesterday if blocks else today),
+        ("Fravær forrige skoledag", "absence_yesterday", blocks[0].yesterday if blocks else today),
     ):
         days = [(b.klasse, d) for b in blocks for d in getattr(b, attr)]
-        heading(attr, f"{title} ({format_date(dato)})", len(days))
+        heading(attr, f"{title}, {format_date(dato)}", len(days))
         for klasse, day in days:
-            marks = " ".join(f"{t}.{m.kind.label if m.kind else 'merknad'}" for t, m in day.marks)
+            marks = day_marks(day.marks, len(roster.slots(klasse, day.dato.isoweekday())))
             rows.append(
                 MorningRow(
                     f"fravaer|{day.elev}|{day.dato.isoformat()}",

@@ -7,7 +7,7 @@ import uuid
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
@@ -39,10 +39,13 @@ class ContactDialog(FormDialog):
                 yield Static(f"{f.navn} {phone_text(f.telefon)}", classes="phone")
             if not self.student.foresatte:
                 yield Static("Ingen foresatte er registrert.")
-            yield Label("Hva")
-            yield _radio("hva", CONTACT_KINDS)
-            yield Label("Utfall")
-            yield _radio("utfall", CONTACT_OUTCOMES)
+            with Horizontal(classes="choices"):
+                with Vertical():
+                    yield Label("Hva")
+                    yield _radio("hva", CONTACT_KINDS)
+                with Vertical():
+                    yield Label("Utfall")
+                    yield _radio("utfall", CONTACT_OUTCOMES)
             yield Label("Notat (ikke helseopplysninger)")
             yield Input(id="notat", max_length=300)
             yield from self.buttons()

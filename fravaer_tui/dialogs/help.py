@@ -20,8 +20,12 @@ EXTRA: dict[str, list[tuple[str, str, str]]] = {
         ("u", "sett et lagret fravær som ugyldig (igjen: angre)", "ugyldig"),
     ],
     "LessonsScreen": [("↑ ↓ j k", "flytt", ""), ("← →", "forrige / neste skoledag", "")],
-    "MorningScreen": [("↑ ↓ j k", "flytt", ""), ("enter", "åpne eleven på raden", "")],
-    "LeaderScreen": [("↑ ↓", "flytt", ""), ("enter", "åpne saken eller eleven på raden", "")],
+    "MorningScreen": [
+        ("↑ ↓ j k", "flytt", ""),
+        ("⇧⇥", "forrige del", ""),
+        ("v", "vis eller skjul varsler som er fulgt opp", ""),
+    ],
+    "LeaderScreen": [("↑ ↓", "flytt", ""), ("⇧⇥", "forrige del", "")],
     "AuditScreen": [("tab", "mellom filteret og listen", "")],
 }
 ALWAYS = [
@@ -38,7 +42,7 @@ def help_lines(under: Screen) -> list[str]:
         if not binding.description or binding.description in seen:
             continue
         seen.add(binding.description)
-        keys = binding.key_display or binding.key.replace(",", " / ")
+        keys = under.app.get_key_display(binding)
         lines.append(f"  [b]{keys:<10}[/b] {binding.description}")
     refusal = getattr(under, "refusal", lambda action: None)
     for keys, text, action in EXTRA.get(type(under).__name__, []):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from fravaer_tui.dialogs.base import FormDialog
@@ -41,14 +41,17 @@ class MeldingDialog(FormDialog):
                 yield Input(format_date(self.fra), id="fra", max_length=10)
                 yield Label("Til dato")
                 yield Input(format_date(self.til), id="til", max_length=10)
-            yield Label("Årsak")
-            with RadioSet(id="reason"):
-                for i, (reason, text) in enumerate(REASONS):
-                    yield RadioButton(text, value=i == 0, name=reason.value)
-            yield Label("Fraværet er")
-            with RadioSet(id="validity"):
-                yield RadioButton("gyldig", value=True, name=Validity.GYLDIG.value)
-                yield RadioButton("ugyldig", name=Validity.UGYLDIG.value)
+            with Horizontal(classes="choices"):
+                with Vertical():
+                    yield Label("Årsak")
+                    with RadioSet(id="reason"):
+                        for i, (reason, text) in enumerate(REASONS):
+                            yield RadioButton(text, value=i == 0, name=reason.value)
+                with Vertical():
+                    yield Label("Fraværet er")
+                    with RadioSet(id="validity"):
+                        yield RadioButton("gyldig", value=True, name=Validity.GYLDIG.value)
+                        yield RadioButton("ugyldig", name=Validity.UGYLDIG.value)
             yield from self.buttons()
 
     def on_mount(self) -> None:

@@ -56,6 +56,7 @@ UNITS = {
     "ganger": ("gang", "ganger"),
     "klokketimer": ("klokketime", "klokketimer"),
     "elever": ("elev", "elever"),
+    "endringer": ("endring", "endringer"),
 }
 
 MARK_WORDS = {MarkType.FRAVAER: "fravær", MarkType.SENT: "for sent", MarkType.FORLOT: "gikk"}

@@ -17,6 +17,7 @@ from fravaer_tui.application.audit import (
     parse_filter,
     subject,
 )
+from fravaer_tui.domain import words
 from fravaer_tui.domain.words import audit_kind, person
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.widgets.labels import shorten
@@ -34,6 +35,7 @@ class AuditScreen(DataScreen[list[dict[str, Any]]]):
         super().__init__()
         self.dato = dato
         self.entries: list[dict[str, Any]] = []
+        self.width_for = 0
         self.shown: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
@@ -48,13 +50,22 @@ class AuditScreen(DataScreen[list[dict[str, Any]]]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        width = self.app.size.width
+        self._columns()
+        self.query_one("#filter", Input).focus()
+
+    def _columns(self) -> None:
+        self.width_for = width = self.app.size.width
         table = self.query_one(DataTable)
+        table.clear(columns=True)
         table.add_column("Når", key="tid", width=16)
         table.add_column("Hvem", key="av", width=14 if width < 100 else 22)
         table.add_column("Hva", key="hva", width=16 if width < 100 else 24)
         table.add_column("Gjelder", key="gjelder", width=max(12, width - 16 - 38 - 10))
-        self.query_one("#filter", Input).focus()
+
+    def on_resize(self) -> None:
+        if self.app.size.width != self.width_for:
+            self._columns()
+            self._show(self.query_one("#filter", Input).value)
 
     def fetch(self) -> list[dict[str, Any]]:
         return self.session.audit_entries()
@@ -85,7 +96,8 @@ class AuditScreen(DataScreen[list[dict[str, Any]]]):
             found = [e for e in self.entries if wanted.keeps(e)]
             count.set_class(False, "dirty")
             more = f" (viser de {SHOWN} nyeste)" if len(found) > SHOWN else ""
-            count.update(f"{len(found)} endringer{more} · enter viser en endring i sin helhet")
+            n = words.count(len(found), "endringer")
+            count.update(f"{n}{more} · enter viser en endring i sin helhet")
         self.shown = list(reversed(found[-SHOWN:]))
         table.clear()
         for i, entry in enumerate(self.shown):

@@ -22,6 +22,8 @@ class LeaderScreen(DataScreen[LeaderOverview]):
         Binding("enter", "open", "Åpne saken", id="open_case", priority=True),
         Binding("s", "open", "Sak", id="case", show=False),
         Binding("p", "student", "Elevens side", id="open_student"),
+        Binding("tab", "section(1)", "Neste del", id="next_section", key_display="⇥"),
+        Binding("shift+tab", "section(-1)", "Forrige del", id="previous_section", show=False),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
@@ -45,6 +47,12 @@ class LeaderScreen(DataScreen[LeaderOverview]):
 
     def show(self, overview: LeaderOverview) -> None:
         self.overview = overview
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        if self.overview is None:
+            return
+        overview = self.overview
         css = self.app.get_css_variables()
         self.query_one(RowList).show_rows(
             leader_rows(overview, self.school.roster, self.school.profile),
@@ -83,6 +91,14 @@ class LeaderScreen(DataScreen[LeaderOverview]):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+    def on_resize(self) -> None:
+        """A new terminal size: the rows are laid out again, the cursor stays."""
+        if self.loaded and self.query_one(RowList).width_for != self.app.size.width:
+            self._rebuild()
+
+    def action_section(self, step: int) -> None:
+        self.query_one(RowList).jump_section(step)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -20,9 +20,11 @@ class MorningScreen(DataScreen[list[ClassMorning]]):
     BINDINGS = [
         Binding("enter", "student", "Åpne elev", id="open_student", priority=True),
         Binding("m", "melding", "Melding", id="melding"),
-        Binding("r", "contact", "Ringt hjem", id="contact"),
+        Binding("r", "contact", "Ringt", id="contact"),
         Binding("s", "case", "Sak", id="case"),
-        Binding("v", "fold", "Fulgt opp", id="fold"),
+        Binding("v", "fold", "Vis/skjul fulgt opp", id="fold", show=False),
+        Binding("tab", "section(1)", "Neste del", id="next_section", key_display="⇥"),
+        Binding("shift+tab", "section(-1)", "Forrige del", id="previous_section", show=False),
         Binding("escape", "back", "Tilbake", id="back", show=False),
         Binding("j", "cursor(1)", "Ned", show=False),
         Binding("k", "cursor(-1)", "Opp", show=False),
@@ -133,6 +135,14 @@ class MorningScreen(DataScreen[list[ClassMorning]]):
     def _changed(self, saved: object) -> None:
         if saved:
             self.app.run_checker()  # the screen reloads when it is back, the alerts after
+
+    def on_resize(self) -> None:
+        """A new terminal size: the rows are laid out again, the cursor stays."""
+        if self.loaded and self.query_one(RowList).width_for != self.app.size.width:
+            self._rebuild()
+
+    def action_section(self, step: int) -> None:
+        self.query_one(RowList).jump_section(step)
 
     def action_back(self) -> None:
         self.dismiss()

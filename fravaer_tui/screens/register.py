@@ -126,6 +126,12 @@ class RegisterScreen(DataScreen[RegisterData]):
         self.students = self.school.roster.students_in(self.lesson.slot.klasse)
         self.table.setup(self.app.size.width, self._warning)
 
+    def on_resize(self) -> None:
+        """A new terminal size: the columns are measured again, the cursor stays."""
+        if self.data is not None and self.app.size.width != self.table.width_for:
+            self.table.setup(self.app.size.width, self._warning)
+            self.table.fill([self._row(i, s) for i, s in enumerate(self.students, start=1)])
+
     @property
     def table(self) -> RollCallTable:
         return self.query_one(RollCallTable)

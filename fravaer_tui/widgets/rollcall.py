@@ -53,9 +53,11 @@ class RollCallTable(DataTable):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.widths = Widths.for_width(80)
+        self.width_for = 0
         self.warning_style = "bold yellow"
 
     def setup(self, width: int, warning_style: str) -> None:
+        self.width_for = width
         self.widths = w = Widths.for_width(width)
         self.warning_style = warning_style
         self.clear(columns=True)

@@ -17,10 +17,12 @@ class RowList(DataTable):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", show_header=False)
         self.view_rows: list[MorningRow] = []
+        self.width_for = 0
 
     def show_rows(self, rows: list[MorningRow], width: int, heading: str, warning: str) -> None:
         current = self.current
         at = self.cursor_row
+        self.width_for = width
         self.view_rows = rows
         self.clear(columns=True)
         name_width = min(NAME_WIDTH, max(18, width // 3))
@@ -37,9 +39,24 @@ class RowList(DataTable):
                 cells = (left, right)
             self.add_row(*cells, key=row.key, height=None)
         keys = [r.key for r in rows]
+        if current is None:  # the first time: on the first thing to do, not a heading
+            at = next((i for i, r in enumerate(rows) if r.kind != "heading"), 0)
         index = keys.index(current.key) if current is not None and current.key in keys else at
         if keys:
             self.move_cursor(row=max(0, min(index, len(keys) - 1)))
+
+    def jump_section(self, step: int) -> None:
+        """To the first row of the next (step 1) or this/previous (step -1) section."""
+        starts = [i + 1 for i, r in enumerate(self.view_rows) if r.kind == "heading"]
+        starts = [i for i in starts if i < len(self.view_rows)]
+        if not starts:
+            return
+        row = self.cursor_row
+        if step > 0:
+            target = next((i for i in starts if i > row), starts[0])
+        else:
+            target = next((i for i in reversed(starts) if i < row), starts[-1])
+        self.move_cursor(row=target)
 
     @property
     def current(self) -> MorningRow | None:

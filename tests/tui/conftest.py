@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.model import Role, Slot, Staff
-from tests.tui.waiting import settle
+from tests.tui.waiting import settle, until
 
 MONDAY = dt.date(2026, 11, 23)  # no registrations yet
 FRIDAY = dt.date(2026, 11, 20)  # the demo's last day
@@ -69,5 +69,7 @@ def make_app(demo_school: School) -> Callable[..., FravaerApp]:
 async def running(app: FravaerApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot]:
     """The app started headless at `size`, with its first screen loaded and checked."""
     async with app.run_test(size=size) as pilot:
-        await settle(pilot, "the first screen and the first check")
+        await settle(pilot, "the first screen")
+        if app.user is not None:  # the first check starts after the first refresh
+            await until(pilot, lambda: app.alerts is not None, "the first threshold check")
         yield pilot

@@ -90,16 +90,16 @@ async def test_a_case_from_an_alert_row_its_step_tiltak_contact_and_closing(
         dialog = app.screen
         assert isinstance(dialog, StepDialog)
         assert dialog.step.id == demo_school.profile.steps[0].id
-        await pilot.press(*"ringte mor", "ctrl+s")
+        await pilot.press("o", "k", "ctrl+s")
         await settle(pilot)
-        assert app.screen is screen and screen.case.steps[0].notat == "ringte mor"
+        assert app.screen is screen and screen.case.steps[0].notat == "ok"
         history = str(screen.query_one("#history", Static).render())
         assert demo_school.profile.steps[0].tittel in history and "opprettet av" in history
 
         await pilot.press("a")
         assert isinstance(app.screen, TiltakDialog)
         await pilot.press("down", "enter")  # the first tiltak of vedlegg 5's list
-        await pilot.press(*"Kontaktlærer", "ctrl+s")
+        await pilot.press("K", "L", "ctrl+s")
         await settle(pilot)
         assert app.screen is screen
         assert len(screen.case.tiltak) == 1 and screen.case.tiltak[0].fra_vedlegg5
@@ -118,9 +118,9 @@ async def test_a_case_from_an_alert_row_its_step_tiltak_contact_and_closing(
         go_to(morning, f"varsel|{elev}")
         await pilot.press("r")  # ringt foresatte
         assert isinstance(app.screen, ContactDialog)
-        await pilot.press(*"mor sier hun kommer i morgen", "ctrl+s")
+        await pilot.press("j", "a", "ctrl+s")
         await settle(pilot)
-        assert app.session.contacts(elev, FRIDAY)[0].notat == "mor sier hun kommer i morgen"
+        assert app.session.contacts(elev, FRIDAY)[0].notat == "ja"
         assert not any(r.key.startswith(f"varsel|{elev}") for r in morning.rows)  # followed up
 
         go_to(morning, "varsel|")
@@ -153,11 +153,11 @@ async def test_the_kartleggingssamtale_is_saved_as_it_is_typed(
         def stored() -> dict[str, str]:
             return dict(app.session.case(case_id, FRIDAY).svar)
 
-        await pilot.press(*"Hun liker gym")
-        await until(pilot, lambda: stored().get(question.id) == "Hun liker gym", "a save")
-        await pilot.press("ctrl+n", *"Venner", "ctrl+n")  # moving on saves at once
+        await pilot.press("j", "a")
+        await until(pilot, lambda: stored().get(question.id) == "ja", "a save after a pause")
+        await pilot.press("ctrl+n", "n", "e", "i", "ctrl+n")  # moving on saves at once
         await settle(pilot)
-        assert stored()[FORMS[1].questions[1].id] == "Venner"
+        assert stored()[FORMS[1].questions[1].id] == "nei"
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
@@ -208,7 +208,8 @@ async def test_ledelsen_reads_the_audit_log_in_words(demo_dir: Path, make_app) -
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AuditScreen)
-        await pilot.press(*student.fornavn.lower(), *" ", *student.etternavn.lower())
+        screen.query_one("#filter", Input).value = f"{student.fornavn} {student.etternavn}".lower()
+        await settle(pilot)
         assert screen.shown and all(student.id in str(e) for e in screen.shown)
         teacher = school.roster.staff_member(slot.laerer)
         await pilot.press("tab", "enter")
