@@ -16,7 +16,7 @@ from fravaer_tui.domain.followup import VEDLEGG5_TILTAK, Case, Tiltak
 from fravaer_tui.domain.model import CONTACT_KINDS, CONTACT_OUTCOMES, Student
 from fravaer_tui.domain.profiles import StepDef
 from fravaer_tui.domain.schoolcalendar import format_date, parse_date
-from fravaer_tui.widgets.labels import phone_text
+from fravaer_tui.widgets.labels import phone_text, unbroken
 
 
 def _radio(name: str, options: tuple[str, ...]) -> RadioSet:
@@ -35,8 +35,8 @@ class ContactDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="contact"):
             yield Static(f"Kontakt med hjemmet: {self.student.navn}", classes="dialog-title")
-            for f in self.student.foresatte or ():
-                yield Static(f"{f.navn} {phone_text(f.telefon)}", classes="phone")
+            for f in self.student.foresatte or ():  # one line each: a number never wraps
+                yield Static(unbroken(f"{phone_text(f.telefon)} {f.navn}".strip()))
             if not self.student.foresatte:
                 yield Static("Ingen foresatte er registrert.")
             with Horizontal(classes="choices"):
