@@ -12,6 +12,7 @@ import datetime as dt
 
 from pytest_textual_snapshot import SVGImageExtension
 from syrupy.assertion import SnapshotAssertion
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -30,7 +31,7 @@ from tests.tui.conftest import (
     teacher_of,
 )
 from tests.tui.test_followup import go_to
-from tests.tui.waiting import settle
+from tests.tui.waiting import settle, until
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -85,6 +86,8 @@ async def test_a_kontaktlaerers_morning(
         await pilot.press("escape", "a")
         await album.take("tiltak_dialog")
         await pilot.press("escape", "1", "j", "a")
+        form = app.screen
+        await until(pilot, lambda: bool(form.saved_at), "the answer to be saved")
         await album.take("form")
         await pilot.press("escape", "escape", "enter")
         await album.take("student")
@@ -121,6 +124,8 @@ async def test_a_roll_call_with_a_draft_saved_meanwhile(
         await pilot.press("escape", "escape", "escape")
         await album.take("unsaved_dialog")
         await pilot.press("escape", "ctrl+p")
+        palette = app.screen
+        await until(pilot, lambda: palette.query_one(CommandList).option_count > 5, "commands")
         await album.take("palette")
     album.compare(snapshot)
 
