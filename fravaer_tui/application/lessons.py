@@ -64,8 +64,11 @@ def lessons_on(
     if not school.calendar.is_school_day(dato):
         return []
     states = []
-    for klasse in school.roster.classes:
-        slots = school.roster.slots(klasse, dato.isoweekday())
+    index = school.roster.timetable_index
+    # the classes of the timetable version valid that day (a class since merged still had
+    # its lessons then), each with that version's periods
+    for klasse in sorted(set(school.roster.classes) | index.classes_on(dato), key=class_sort_key):
+        slots = list(index.periods_on(klasse, dato).values())
         works_here = user.rolle is Role.MILJOPERSONALE and klasse in user.klasser
         if user.rolle is Role.MILJOPERSONALE and not may_register(user, klasse, school.roster):
             continue
@@ -89,7 +92,8 @@ def current_lesson(school: School, user: Staff, now: dt.datetime) -> Slot | None
     """The lesson the user teaches right now (from a little before it starts), if any."""
     if not school.calendar.is_school_day(now.date()):
         return None
-    for slot in sorted(school.roster.timetable, key=lambda s: s.start):
+    version = school.roster.version_on(now.date())  # the timetable valid today
+    for slot in sorted(version.slots if version else (), key=lambda s: s.start):
         if slot.laerer != user.id or slot.ukedag != now.isoweekday():
             continue
         opens = dt.datetime.combine(now.date(), slot.start) - dt.timedelta(minutes=EARLY_MINUTES)

@@ -62,10 +62,14 @@ from fravaer_tui.domain.model import (
     Validity,
     class_sort_key,
 )
-from fravaer_tui.domain.rules import CheckResult, effective_validity, melding_cover
+from fravaer_tui.domain.rules import (
+    CheckResult,
+    effective_validity,
+    melding_cover,
+    validity_of,
+)
 from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar
 
-DEFAULT_LESSON_MINUTES = 45
 HELE_SKOLEN = "Hele skolen"
 NO_PATTERN = "Ingen tydelige mønstre i fraværet."
 
@@ -223,35 +227,12 @@ class ClassFigures:
 # --- the lesson grid ---------------------------------------------------------------------------
 
 
-class _Timetable:
-    """The timetable indexed once: slots by (class, weekday) and by (class, weekday, period)."""
-
-    def __init__(self, roster: Roster) -> None:
-        self.by_day: dict[tuple[str, int], list[Slot]] = defaultdict(list)
-        self.by_time: dict[tuple[str, int, int], Slot] = {}
-        lengths: dict[str, Counter[int]] = defaultdict(Counter)
-        for slot in roster.timetable:
-            self.by_day[(slot.klasse, slot.ukedag)].append(slot)
-            self.by_time[(slot.klasse, slot.ukedag, slot.time)] = slot
-            lengths[slot.klasse][slot.minutes] += 1
-        for slots in self.by_day.values():
-            slots.sort(key=lambda s: s.time)
-        self.usual = {k: c.most_common(1)[0][0] for k, c in lengths.items()}
-
-    def slots_on(self, calendar: SchoolCalendar, klasse: str, dato: dt.date) -> list[Slot]:
-        if not calendar.is_school_day(dato):
-            return []
-        return self.by_day.get((klasse, dato.isoweekday()), [])
-
-    def slot(self, klasse: str, dato: dt.date, time: int) -> Slot | None:
-        return self.by_time.get((klasse, dato.isoweekday(), time))
-
-    def minutes(self, klasse: str, dato: dt.date, time: int, fallback_class: str) -> int:
-        """A lesson no longer in the timetable counts with the class's usual length."""
-        slot = self.slot(klasse, dato, time)
-        if slot is not None:
-            return slot.minutes
-        return self.usual.get(klasse, self.usual.get(fallback_class, DEFAULT_LESSON_MINUTES))
+def _day_slots(roster: Roster, calendar: SchoolCalendar, klasse: str, dato: dt.date) -> list[Slot]:
+    """The class's lessons on `dato` by the timetable version valid that day; none on a day
+    off."""
+    if not calendar.is_school_day(dato):
+        return []
+    return list(roster.timetable_index.periods_on(klasse, dato).values())
 
 
 def _student_marks(
@@ -294,11 +275,10 @@ def _grid(
     til: dt.date,
 ) -> dict[dt.date, tuple[int, int]]:
     """date -> (the class's lessons, lessons the student missed), every date fra..til."""
-    timetable = _Timetable(roster)
     absent = _absent_by_date(_student_marks(elev, registrations, fra, til))
     grid = {}
     for dato in _dates(fra, til):
-        lessons = len(timetable.slots_on(calendar, klasse, dato))
+        lessons = len(_day_slots(roster, calendar, klasse, dato))
         grid[dato] = (lessons, min(lessons, len(absent.get(dato, ()))))
     return grid
 
@@ -413,13 +393,12 @@ def totals(
     til: dt.date,
 ) -> Totals:
     """Days, hours, lates, forlot and percentage of held lessons for fra..til (module doc)."""
-    timetable = _Timetable(roster)
     marks = _student_marks(elev, registrations, fra, til)
-    held = sum(len(timetable.slots_on(calendar, klasse, d)) for d in calendar.school_days(fra, til))
+    held = sum(len(_day_slots(roster, calendar, klasse, d)) for d in calendar.school_days(fra, til))
     days = 0.0
     whole = minutes = absent = forlot = 0
     for dato, missed in _absent_by_date(marks).items():
-        lessons = len(timetable.slots_on(calendar, klasse, dato))
+        lessons = len(_day_slots(roster, calendar, klasse, dato))
         if not lessons:
             continue
         count = min(lessons, len(missed))
@@ -429,7 +408,7 @@ def totals(
         if count == lessons:
             whole += 1
         else:
-            minutes += sum(timetable.minutes(k, dato, t, klasse) for k, t in missed)
+            minutes += sum(roster.lesson_minutes(k, dato, t) for k, t in missed)
     lates = {
         (reg.klasse, reg.dato, reg.time): mark for reg, mark in marks if mark.kind is MarkType.SENT
     }
@@ -461,11 +440,10 @@ def mark_rows(
     Only a student's kontaktlærer and ledelsen see reasons (DESIGN, Personal data): a
     faglærer's view passes `with_reasons=False` and gets None in both.
     """
-    timetable = _Timetable(roster)
     own = [m for m in meldinger if m.elev == elev] if with_reasons else []
     rows = []
     for reg, mark in _student_marks(elev, registrations, fra, til):
-        slot = timetable.slot(reg.klasse, reg.dato, reg.time)
+        slot = roster.slot_on(reg.klasse, reg.dato, reg.time)
         validity: Validity | None = None
         reason: Reason | None = None
         if with_reasons and mark.is_absence:
@@ -615,7 +593,6 @@ def patterns(
     Counts the class's own lessons (registrations of `klasse`); "the class" is the other
     students of `klasse` in the roster.
     """
-    timetable = _Timetable(roster)
     classmates = {s.id for s in roster.students if s.klasse == klasse and s.id != elev}
     own: set[tuple[dt.date, int]] = set()
     others: set[tuple[str, dt.date, int]] = set()
@@ -632,7 +609,7 @@ def patterns(
                 else:
                     others.add((mark.elev, reg.dato, reg.time))
             elif mark.kind is None and UTSTYR in mark.merknad.casefold():
-                slot = timetable.slot(klasse, reg.dato, reg.time)
+                slot = roster.slot_on(klasse, reg.dato, reg.time)
                 if slot is not None and calendar.is_school_day(reg.dato):
                     remarks[slot.fag].add((mark.elev, reg.dato, reg.time))
     class_missed = Counter((dato, time) for _, dato, time in others)
@@ -646,7 +623,7 @@ def patterns(
             class_missed[(dato, slot.time)],
         )
         for dato in calendar.school_days(fra, til)
-        for slot in timetable.slots_on(calendar, klasse, dato)
+        for slot in _day_slots(roster, calendar, klasse, dato)
     ]
     n_classmates = len(classmates)
 
@@ -761,11 +738,7 @@ def ikke_meldt(
         for mark in reg.marks:
             if mark.elev not in students or not mark.is_absence or mark.kind is None:
                 continue
-            if mark.validity is not None:
-                validity = mark.validity
-            else:
-                melding = cover.get((mark.elev, reg.dato))
-                validity = melding.validity if melding else Validity.IKKE_MELDT
+            validity, _ = validity_of(mark, cover.get((mark.elev, reg.dato)))
             if validity is Validity.IKKE_MELDT:
                 key = (mark.elev, reg.dato, reg.time)
                 found[key] = Unreported(mark.elev, reg.dato, reg.time, mark.kind)

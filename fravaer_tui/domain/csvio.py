@@ -591,16 +591,6 @@ def parse_timetable(
     return slots
 
 
-def _timetable_index(roster: Roster) -> dict[tuple[str, int], dict[int, Slot]]:
-    """(klasse, ukedag) → {time: slot}; Roster.slot scans the whole timetable on every call."""
-    index: dict[tuple[str, int], dict[int, Slot]] = {}
-    for slot in roster.timetable:
-        index.setdefault((slot.klasse, slot.ukedag), {})[slot.time] = slot
-    for key, periods in index.items():
-        index[key] = dict(sorted(periods.items()))
-    return index
-
-
 def parse_absences(
     data: bytes | str, source: str, roster: Roster, calendar: SchoolCalendar
 ) -> list[AbsenceRow]:
@@ -620,7 +610,7 @@ def parse_absences(
     """
     records = _read_table(data, source, ABSENCE_COLUMNS, ABSENCE_OPTIONAL_COLUMNS)
     check = _Checker(source)
-    index = _timetable_index(roster)
+    index = roster.timetable_index
     rows: list[AbsenceRow] = []
     taken: dict[tuple[str, dt.date], dict[int | None, int]] = {}
     for record in records:
@@ -667,7 +657,7 @@ def parse_absences(
                 validity = Validity.GYLDIG
 
         if student is not None and dato is not None:
-            periods = index.get((student.klasse, dato.isoweekday()), {})
+            periods = index.periods_on(student.klasse, dato)  # the version valid that day
             weekday = WEEKDAY_NAMES[dato.weekday()]
             if not periods:
                 check.fail(
@@ -761,7 +751,7 @@ def absences_to_registrations(
     existing registration keeps who registered it and when, and each student's remark; a
     lesson that had none gets a new registration by `user` at `now`.
     """
-    index = _timetable_index(roster)
+    index = roster.timetable_index
     marks_by_lesson: dict[LessonKey, dict[str, Mark]] = {}
     for row in rows:
         student = roster.student(row.elev)
@@ -770,7 +760,7 @@ def absences_to_registrations(
         periods = (
             [row.time]
             if row.time is not None
-            else list(index.get((student.klasse, row.dato.isoweekday()), {}))
+            else list(index.periods_on(student.klasse, row.dato))
         )
         for time in periods:
             mark = Mark(

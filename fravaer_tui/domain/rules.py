@@ -166,17 +166,23 @@ def melding_order(m: Melding) -> tuple[dt.datetime, str]:
     return (m.tid or dt.datetime.min, m.id)
 
 
+def validity_of(mark: Mark, melding: Melding | None) -> tuple[Validity, Reason | None]:
+    """An absence's effective validity and reason: a judgement on the mark itself wins, else
+    the melding that decides its day (`melding_cover`), else *ikke meldt* (docs/NOTES.md,
+    «Effective validity of an absence»)."""
+    if mark.validity is not None:
+        return mark.validity, mark.reason
+    if melding is None:
+        return Validity.IKKE_MELDT, None
+    return melding.validity, melding.reason
+
+
 def effective_validity(
     mark: Mark, dato: dt.date, meldinger: Iterable[Melding]
 ) -> tuple[Validity, Reason | None]:
-    """A judgement on the mark itself wins; else the latest melding covering the date."""
-    if mark.validity is not None:
-        return mark.validity, mark.reason
+    """`validity_of` the mark, with the latest registered melding covering the date."""
     covering = [m for m in meldinger if m.fra <= dato <= m.til]
-    if not covering:
-        return Validity.IKKE_MELDT, None
-    latest = max(covering, key=melding_order)
-    return latest.validity, latest.reason
+    return validity_of(mark, max(covering, key=melding_order) if covering else None)
 
 
 def melding_cover(
@@ -231,7 +237,7 @@ class Lessons:
         if found is None:
             planned: set[int] = set()
             if self.calendar.is_school_day(dato):
-                planned = {s.time for s in self.roster.slots_on(klasse, dato)}
+                planned = set(self.roster.timetable_index.periods_on(klasse, dato))
                 last = self.calendar.last_period(dato)
                 if last is not None:
                     planned = {t for t in planned if t <= last}
@@ -622,13 +628,8 @@ def check(
             if (kind is None and coded is None) or (wanted is not None and mark.elev not in wanted):
                 continue
             absent = kind is not None and kind is not MarkType.SENT
-            if absent and mark.validity is not None:
-                validity, reason = mark.validity, mark.reason
-            elif absent:
-                melding = covered.get((mark.elev, reg.dato))
-                validity, reason = (
-                    (melding.validity, melding.reason) if melding else (Validity.IKKE_MELDT, None)
-                )
+            if absent:
+                validity, reason = validity_of(mark, covered.get((mark.elev, reg.dato)))
             else:
                 validity, reason = Validity.IKKE_MELDT, None
             entries[mark.elev].append(
