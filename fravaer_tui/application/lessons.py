@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 
 from fravaer_tui.application.school import School, years_between
 from fravaer_tui.domain.access import may_register
+from fravaer_tui.domain.marks import mark_problems
 from fravaer_tui.domain.model import (
     Mark,
-    MarkType,
     Melding,
     Reason,
     Registration,
@@ -229,15 +229,10 @@ def save_registration(
         if mark.elev in seen:
             raise UserError(f"Eleven «{mark.elev}» er ført mer enn én gang i samme time.")
         seen.add(mark.elev)
-        if mark.kind is MarkType.SENT:
-            if mark.minutter is None or not 1 <= mark.minutter <= slot.minutes:
-                raise UserError(
-                    f"Minutter for sent må være et helt tall fra 1 til {slot.minutes} "
-                    f"(timen varer {slot.minutes} minutter); fikk «{mark.minutter}» "
-                    f"for {mark.elev}."
-                )
-        elif mark.minutter is not None:
-            raise UserError(f"Minutter kan bare føres for «sent» ({mark.elev}).")
+        problems = mark_problems(mark, slot.minutes)  # the slot of that date's version
+        if problems:
+            text = problems[0].text
+            raise UserError(f"{text[0].upper()}{text[1:]} (elev {mark.elev}).")
     reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=marks)
     return school.store.save_registration(reg, now, keep_judgements)
 

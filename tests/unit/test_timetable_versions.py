@@ -1,9 +1,9 @@
 """One timetable index on the roster, and every reader using the version valid on the date
 (issue 10, point 4; DESIGN, Lesson: «a date always uses the version valid on it»).
 
-The toy school: 8A has six 45-minute lessons every day (norsk, teacher t1) until a timetable
-import from Monday 16.11.2026 gives it three 60-minute lessons a day (matematikk, t2). Lessons
-before 16.11 keep the old periods: their number, their subjects and their length.
+The toy school (`timetable_kit`): 8A's six 45-minute lessons a day become three 60-minute
+lessons from Monday 16.11.2026. Lessons before 16.11 keep the old periods: their number, their
+subjects and their length.
 """
 
 from __future__ import annotations
@@ -22,43 +22,21 @@ from fravaer_tui.domain.csvio import (
     format_timetable_csv,
     parse_absences,
 )
-from fravaer_tui.domain.model import Mark, MarkType, Registration, Roster, Slot, Student
+from fravaer_tui.domain.model import Slot
 from fravaer_tui.domain.timetable import DEFAULT_LESSON_MINUTES, TimetableIndex, TimetableVersion
 from fravaer_tui.domain.yearreport import year_report
 from fravaer_tui.errors import InputErrors
 from tests.unit.conftest import CALENDAR_2026_2027 as CAL
-
-D = dt.date
-OLD_FROM, NEW_FROM = D(2026, 8, 1), D(2026, 11, 16)  # 16.11.2026 is a Monday
-OLD_MONDAY, NEW_MONDAY = D(2026, 11, 9), D(2026, 11, 16)
-
-
-def _old(klasse: str = "8A") -> tuple[Slot, ...]:
-    return tuple(
-        Slot(klasse, day, t, dt.time(8 + t), dt.time(8 + t, 45), "norsk", "t1")
-        for day in range(1, 6)
-        for t in range(1, 7)
-    )
-
-
-def _new(klasse: str = "8A") -> tuple[Slot, ...]:
-    return tuple(
-        Slot(klasse, day, t, dt.time(7 + 2 * t), dt.time(8 + 2 * t), "matematikk", "t2")
-        for day in range(1, 6)
-        for t in range(1, 4)
-    )
-
-
-ROSTER = Roster(
-    students=(Student("ola", "Ola", "Nordmann", "8A"), Student("kari", "Kari", "Berg", "8A")),
-    versions=(TimetableVersion(NEW_FROM, _new()), TimetableVersion(OLD_FROM, _old())),
+from tests.unit.timetable_kit import (
+    HEADER,
+    NEW_FROM,
+    NEW_MONDAY,
+    OLD_FROM,
+    OLD_MONDAY,
+    ROSTER,
+    D,
+    absent,
 )
-
-
-def _absent(dato: dt.date, *times: int, elev: str = "ola") -> list[Registration]:
-    tid = dt.datetime.combine(dato, dt.time(15))
-    return [Registration("8A", dato, t, "t1", tid, (Mark(elev, MarkType.FRAVAER),)) for t in times]
-
 
 # --- the index -------------------------------------------------------------------------------
 
@@ -103,7 +81,7 @@ def test_on_a_tie_the_shorter_length_wins_whatever_the_order_of_the_file() -> No
 
 
 def test_the_heatmap_counts_the_lessons_of_the_version_valid_that_day() -> None:
-    registrations = _absent(OLD_MONDAY, 1, 2, 3, 4, 5, 6) + _absent(NEW_MONDAY, 1, 2, 3)
+    registrations = absent(OLD_MONDAY, 1, 2, 3, 4, 5, 6) + absent(NEW_MONDAY, 1, 2, 3)
     hm = heatmap("ola", "8A", ROSTER, CAL, registrations, OLD_MONDAY, NEW_MONDAY)
     old_cell, new_cell = hm.rows[0][0], hm.rows[1][0]
     assert old_cell is not None and new_cell is not None
@@ -112,7 +90,7 @@ def test_the_heatmap_counts_the_lessons_of_the_version_valid_that_day() -> None:
 
 
 def test_totals_count_held_lessons_and_minutes_by_the_version_of_each_date() -> None:
-    registrations = _absent(OLD_MONDAY, 1, 2) + _absent(NEW_MONDAY, 1)
+    registrations = absent(OLD_MONDAY, 1, 2) + absent(NEW_MONDAY, 1)
     found = totals("ola", "8A", ROSTER, CAL, registrations, OLD_MONDAY, NEW_MONDAY)
     assert found.held == 5 * 6 + 1 * 3  # Mon–Fri before 16.11, Monday 16.11 after
     assert found.minutes == 2 * 45 + 60
@@ -120,7 +98,7 @@ def test_totals_count_held_lessons_and_minutes_by_the_version_of_each_date() -> 
 
 
 def test_mark_rows_name_the_subject_the_lesson_had() -> None:
-    registrations = _absent(OLD_MONDAY, 5) + _absent(NEW_MONDAY, 2)
+    registrations = absent(OLD_MONDAY, 5) + absent(NEW_MONDAY, 2)
     rows = mark_rows("ola", ROSTER, registrations, [], OLD_MONDAY, NEW_MONDAY, False)
     assert [(r.dato, r.time, r.fag) for r in rows] == [
         (NEW_MONDAY, 2, "matematikk"),
@@ -134,7 +112,7 @@ def test_mark_rows_name_the_subject_the_lesson_had() -> None:
 def test_the_year_report_judges_whole_days_and_hours_by_the_version_of_each_date() -> None:
     # Three of six lessons on the old Monday are hours, not a whole day; all three lessons of
     # the new Monday are a whole day.
-    registrations = _absent(OLD_MONDAY, 1, 2, 3) + _absent(NEW_MONDAY, 1, 2, 3)
+    registrations = absent(OLD_MONDAY, 1, 2, 3) + absent(NEW_MONDAY, 1, 2, 3)
     student = ROSTER.student("ola")
     assert student is not None
     report = year_report(student, ROSTER, CAL, registrations, [], "2026-2027", NEW_MONDAY)
@@ -143,9 +121,6 @@ def test_the_year_report_judges_whole_days_and_hours_by_the_version_of_each_date
 
 
 # --- the absence import ----------------------------------------------------------------------
-
-
-HEADER = "elev_id,dato,time,type,minutter,gyldighet,aarsak\n"
 
 
 def test_the_absence_import_checks_periods_against_the_version_of_the_rows_date() -> None:
