@@ -50,6 +50,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fravaer_tui.domain import words
 from fravaer_tui.domain.model import (
     CancelledLesson,
     Mark,
@@ -69,6 +70,7 @@ from fravaer_tui.domain.rules import (
     validity_of,
 )
 from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar
+from fravaer_tui.domain.words import WEEKDAY_PLURALS, WEEKDAYS, decimal_comma, whole_percent
 
 HELE_SKOLEN = "Hele skolen"
 NO_PATTERN = "Ingen tydelige mønstre i fraværet."
@@ -81,16 +83,7 @@ MIN_REMARKS = 3
 MAX_CHANCE = 0.01
 UTSTYR = "utstyr"
 
-WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-WEEKDAY_PLURALS = (
-    "mandager",
-    "tirsdager",
-    "onsdager",
-    "torsdager",
-    "fredager",
-    "lørdager",
-    "søndager",
-)
+WEEKDAY_NAMES = WEEKDAYS  # from `words`, as WEEKDAY_PLURALS
 SPARK_LEVELS = "▂▃▄▅▆▇█"
 SPARK_ZERO = "▁"
 SPARK_TOP_FLOOR = 25.0  # percent: a week at 2 % beside weeks at 0 % must not look like a wall
@@ -548,24 +541,16 @@ def _stats(lessons: list[_Lesson], dimensjon: str, verdi: str, classmates: int) 
     )
 
 
-def _percent(share: float) -> str:
-    return f"{round(100 * share)} %"
-
-
-def _decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-def _remarks_text(count: int) -> str:
-    return f"{count} merknad" if count == 1 else f"{count} merknader"
+def _remarks(count: int) -> str:
+    return words.count(count, "merknad", "merknader")
 
 
 def _sentence(dimensjon: str, verdi: str, stats: _Stats, first: bool, remarks: int) -> str:
     if dimensjon == "fag":
-        tail = f", og {_remarks_text(remarks)} om manglende utstyr" if remarks else ""
+        tail = f", og {_remarks(remarks)} om manglende utstyr" if remarks else ""
         return (
-            f"I {verdi} har eleven {_percent(stats.share)} fravær "
-            f"(klassen {_percent(stats.klasse)}){tail}."
+            f"I {verdi} har eleven {whole_percent(stats.share)} fravær "
+            f"(klassen {whole_percent(stats.klasse)}){tail}."
         )
     where = (
         f"på {WEEKDAY_PLURALS[WEEKDAY_NAMES.index(verdi)]}"
@@ -573,9 +558,9 @@ def _sentence(dimensjon: str, verdi: str, stats: _Stats, first: bool, remarks: i
         else f"i {verdi}. time"
     )
     lead = "Fraværet er størst" if first else "Fraværet er også høyt"
+    share, ellers, klasse = (whole_percent(x) for x in (stats.share, stats.ellers, stats.klasse))
     return (
-        f"{lead} {where}: {_percent(stats.share)} av timene, mot {_percent(stats.ellers)} "
-        f"for eleven ellers og {_percent(stats.klasse)} i klassen."
+        f"{lead} {where}: {share} av timene, mot {ellers} for eleven ellers og {klasse} i klassen."
     )
 
 
@@ -681,8 +666,8 @@ def patterns(
             continue
         per_student = (len(marked) - len(mine)) / n_classmates if n_classmates else 0.0
         sentence = (
-            f"I {fag} har eleven {_remarks_text(len(mine))} om manglende utstyr, "
-            f"mot {_decimal(per_student)} i snitt per elev i klassen."
+            f"I {fag} har eleven {_remarks(len(mine))} om manglende utstyr, "
+            f"mot {decimal_comma(per_student, 1)} i snitt per elev i klassen."
         )
         pattern = Pattern("merknad", fag, rate, class_rate, len(mine), sentence, 0.0, len(mine))
         remark_patterns.append((rate - class_rate, pattern))

@@ -46,6 +46,7 @@ from fravaer_tui.domain.validate import (
     decode_legacy_text,
     visible,
 )
+from fravaer_tui.domain.words import WEEKDAYS
 from fravaer_tui.errors import InputError, InputErrors
 
 T = TypeVar("T")
@@ -60,7 +61,7 @@ ABSENCE_OPTIONAL_COLUMNS = ("merknad",)
 
 MAX_PERIOD = 20
 
-WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+WEEKDAY_NAMES = WEEKDAYS
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _SAVE_AS_UTF8 = "lagre filen på nytt i Excel med «Lagre som» → «CSV UTF-8 (kommadelt)»"

@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from fravaer_tui.domain.consent import Service, parse_service
@@ -41,6 +40,7 @@ from fravaer_tui.domain.profiles import Outcome, Profile, StepDef, TaskDef
 from fravaer_tui.domain.rules import Lessons, day_fractions
 from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
 from fravaer_tui.domain.validate import check_name, check_text
+from fravaer_tui.domain.words import format_day_month, one_decimal, percent_half_up
 
 # Strand, Vedlegg 5: Tips til tiltak som kan settes inn ("Listen ... er ikke uttømmende":
 # tiltak may also be typed). Texts as in the seed, only the PDF's line breaks joined.
@@ -134,12 +134,12 @@ class Effect:
 
     def sentence(self) -> str:
         """Plain Norwegian, one decimal, as it would go into an evaluation note."""
-        for_, etter = _percent(self.for_prosent), _percent(self.etter_prosent)
+        for_, etter = percent_half_up(self.for_prosent), percent_half_up(self.etter_prosent)
         perioder = (
-            f"(før: {_short(self.for_fra)}–{_short(self.for_til)}, "
-            f"etter: {_short(self.etter_fra)}–{_short(self.etter_til)})"
+            f"(før: {format_day_month(self.for_fra)}–{format_day_month(self.for_til)}, "
+            f"etter: {format_day_month(self.etter_fra)}–{format_day_month(self.etter_til)})"
         )
-        shown_before, shown_after = _one_decimal(self.for_prosent), _one_decimal(self.etter_prosent)
+        shown_before, shown_after = one_decimal(self.for_prosent), one_decimal(self.etter_prosent)
         if shown_after < shown_before:
             return f"Fraværet gikk ned fra {for_} til {etter} av timene {perioder}."
         if shown_after > shown_before:
@@ -782,16 +782,3 @@ def effect_of(
         for_dager=for_dager,
         etter_dager=etter_dager,
     )
-
-
-def _one_decimal(value: float) -> Decimal:
-    """Half up, as a reader rounds (18,25 → 18,3); binary floats would give 18,2."""
-    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def _percent(value: float) -> str:
-    return f"{_one_decimal(value)} %".replace(".", ",")
-
-
-def _short(dato: dt.date) -> str:
-    return dato.strftime("%d.%m")

@@ -55,7 +55,8 @@ from fravaer_tui.domain.model import (
     class_sort_key,
 )
 from fravaer_tui.domain.rules import Lessons, melding_cover, validity_of
-from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
+from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar
+from fravaer_tui.domain.words import decimal_comma, format_date
 
 MAX_DEDUCTIBLE_DAYS = 10
 HEALTH_SPELL_FREE_DAYS = 3
@@ -404,11 +405,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "Kandidatdatoer",
     "Oppfølging",
 )
-
-
-def decimal_comma(value: float) -> str:
-    """2.25 -> «2,25»: what Norwegian Excel reads as a number."""
-    return f"{value:.2f}".replace(".", ",")
 
 
 def _period_values(figures: PeriodFigures) -> tuple[str, ...]:
