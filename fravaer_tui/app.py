@@ -10,14 +10,12 @@ import datetime as dt
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -29,6 +27,7 @@ from fravaer_tui.domain.access import may_use_children_data
 from fravaer_tui.domain.model import Role, Staff, Student, class_sort_key
 from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.errors import AccessDenied, UserError
+from fravaer_tui.messages import AlertsChanged
 from fravaer_tui.store import FileCache
 
 if TYPE_CHECKING:
@@ -36,14 +35,9 @@ if TYPE_CHECKING:
 
 _CSS_VARIABLES: dict[str, dict[str, str]] = {}
 CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
+JUMP_PAUSE = 1.0  # seconds: a row number typed on the register completes after this pause
 
-
-@dataclass
-class AlertsChanged(Message):
-    """The checker finished: the full result and the crossings that are new since last run."""
-
-    result: CheckResult
-    new: list[Alert]
+__all__ = ["AlertsChanged", "FravaerApp", "run_app"]  # AlertsChanged lives in messages.py
 
 
 class FravaerApp(App[None]):
@@ -83,6 +77,7 @@ class FravaerApp(App[None]):
         self._check_lock = threading.Lock()
         self._check_started = 0
         self._check_posted = 0
+        self.jump_pause = JUMP_PAUSE
         self.sub_title = school.config.navn
 
     # -- start ---------------------------------------------------------------
@@ -165,14 +160,27 @@ class FravaerApp(App[None]):
         ]
         return not own or now.time() < min(own)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def refusal(self, action: str) -> str | None:
+        """Why an app-wide key does not apply to this person (None: it does)."""
+        user, session = self.user, self.session
         if action == "audit":
-            return bool(self.user and self.user.rolle.is_ledelse)
+            if user is not None and user.rolle.is_ledelse:
+                return None
+            return "Endringsloggen (L) er for avdelingsleder og rektor."
         if action in ("overview", "find_student"):
-            return self.session is not None and bool(
-                self.user and (self.user.rolle.is_ledelse or self.session.followed_classes())
+            if session is None or user is None:
+                return "Velg hvem du er først."
+            if user.rolle.is_ledelse or session.followed_classes():
+                return None
+            what = "Oversikten (o)" if action == "overview" else "Elevsiden (e)"
+            return (
+                f"{what} er for kontaktlærere og ledelsen: en faglærer fører timer, men ser "
+                "ikke elevenes fravær og oppfølging utenom egne timer."
             )
-        return True
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.refusal(action) is None
 
     def action_overview(self) -> None:
         """The morning overview for a kontaktlærer, ledelsens oversikt for ledelsen."""
@@ -190,12 +198,12 @@ class FravaerApp(App[None]):
         """Ledelsen: the audit log, filtered by student, staff member and date."""
         from fravaer_tui.screens.audit import AuditScreen
 
-        if self.check_action("audit", ()) and not isinstance(self.screen, AuditScreen):
-            self.push_screen(AuditScreen())
+        if self.refusal("audit") is None and not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen(self.clock().date()))
 
     def action_find_student(self) -> None:
+        from fravaer_tui.dialogs.student_picker import StudentPicker
         from fravaer_tui.screens.student import StudentScreen
-        from fravaer_tui.screens.student_picker import StudentPicker
 
         if self.session is None:
             return
@@ -260,21 +268,61 @@ class FravaerApp(App[None]):
     def flagged(self, elev: str) -> list[Alert]:
         return self.alerts.alerts_for(elev) if self.alerts else []
 
+    # -- quitting: never with a roll call unsaved ---------------------------------
+
+    def unsaved_register(self):  # -> RegisterScreen | None (imported lazily)
+        """The roll call in the screen stack with marks not saved, if any."""
+        from fravaer_tui.screens.register import RegisterScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, RegisterScreen) and screen.dirty:
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        """ctrl+q, ctrl+c and the command palette's «Avslutt»: asks first if a roll call
+        has marks not saved (lagre / forkast / avbryt); the draft is kept either way
+        until it is saved or discarded."""
+        register = self.unsaved_register()
+        if register is None:
+            self.exit()
+            return
+        from fravaer_tui.dialogs.unsaved import UnsavedDialog
+
+        if isinstance(self.screen, UnsavedDialog):
+            return
+        register.ask_before_leaving(then=self.exit, leaving="avslutter")
+
+    async def action_help_quit(self) -> None:
+        """ctrl+c outside a text field quits too (asking first), in Norwegian."""
+        await self.action_quit()
+
     # -- help and the command palette ----------------------------------------
 
     def action_command_palette(self) -> None:
         """The command palette, with a Norwegian prompt."""
         from textual.command import CommandPalette
 
+        from fravaer_tui.dialogs.palette import NorwegianPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
-                CommandPalette(
+                NorwegianPalette(
                     placeholder="Søk etter kommandoer og skjermer…", id="--command-palette"
                 )
             )
 
+    def action_change_theme(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from fravaer_tui.dialogs.palette import NorwegianPalette
+
+        self.push_screen(
+            NorwegianPalette(providers=[ThemeProvider], placeholder="Søk etter fargetema…")
+        )
+
     def action_help(self) -> None:
-        from fravaer_tui.screens.help import HelpScreen
+        from fravaer_tui.dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -288,14 +336,14 @@ class FravaerApp(App[None]):
             self.push_screen(LessonsScreen(self._day))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Hjelp", "Tastene på denne skjermen", self.action_help)
+        yield SystemCommand("Hjelp", "Tastene på denne skjermen (?)", self.action_help)
         yield SystemCommand("Dagens timer", "Listen over dagens timer", self.action_lessons)
-        if self.check_action("overview", ()):
+        if self.refusal("overview") is None:
             yield SystemCommand(
                 "Oversikt", "Morgenoversikt / ledelsens oversikt (o)", self.action_overview
             )
             yield SystemCommand("Finn elev", "Elevens side (e)", self.action_find_student)
-        if self.check_action("audit", ()):
+        if self.refusal("audit") is None:
             yield SystemCommand("Endringslogg", "Alle endringer, med filter (L)", self.action_audit)
         yield SystemCommand(
             "Kjør terskelkontroll nå", "Sjekk tersklene for alle elever", self.run_checker
@@ -304,7 +352,7 @@ class FravaerApp(App[None]):
         if commands is not None:
             yield from commands()
         yield SystemCommand("Bytt fargetema", "Velg et annet tema", self.action_change_theme)
-        yield SystemCommand("Avslutt", "Lukk fravaer-tui", self.action_quit)
+        yield SystemCommand("Avslutt", "Lukk fravaer-tui (ctrl+q)", self.action_quit)
 
 
 def run_app(

@@ -4,7 +4,7 @@ the absence export in the import format."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ class ImportResult:
     kind: str
     rows: int
     detail: str
+    notes: tuple[str, ...] = ()  # which of the file's columns were taken for which of ours
 
 
 def import_file(
@@ -37,17 +38,18 @@ def import_file(
     **options: Any,
 ) -> ImportResult:
     """Import one CSV file, all or nothing. Options: `school_year` (students: the school
-    year the class list is for), `fra` (timetable: the date the version is valid from)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"Fant ikke filen {path}.") from None
-    except OSError as exc:
-        raise UserError(f"Kunne ikke lese {path}: {exc.strerror}.") from None
+    year the class list is for), `fra` (timetable: the date the version is valid from),
+    `dry_run` (read and check, say what would change, write nothing)."""
+    data = read_input(path)
     from fravaer_tui.application import timetable
     from fravaer_tui.domain import csvio  # imported when needed: keeps the app's start quick
 
     source = str(path)
+    notes = tuple(csvio.header_notes(data, source, kind)) if kind in IMPORT_KINDS else ()
+    if options.pop("dry_run", False):
+        from fravaer_tui.application.importpreview import preview
+
+        return replace(preview(school, kind, data, source, now, **options), notes=notes)
     store = school.store
     audit = {"user": user, "now": now, "note": {"fil": source, "type": kind}}
     if kind == "students":
@@ -72,7 +74,16 @@ def import_file(
         result = _import_absences(school, data, source, user, now)
     else:
         raise UserError(f"Ukjent importtype «{kind}». Bruk en av: {', '.join(IMPORT_KINDS)}.")
-    return result
+    return replace(result, notes=notes)
+
+
+def read_input(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"Fant ikke filen {path}.") from None
+    except OSError as exc:
+        raise UserError(f"Kunne ikke lese {path}: {exc.strerror}.") from None
 
 
 def _import_absences(

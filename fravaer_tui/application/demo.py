@@ -7,13 +7,20 @@ import shutil
 from pathlib import Path
 
 from fravaer_tui.application.school import School, open_school
-from fravaer_tui.domain.model import Melding, Registration
+from fravaer_tui.domain.model import Contact, Melding, Registration
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.errors import UserError
 from fravaer_tui.store import Store
+from fravaer_tui.store.codec import CONTACTS, contact_doc
 
 
-def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -> School:
+def write_demo(
+    data_dir: Path | str,
+    students: int,
+    seed: int,
+    until: dt.date,
+    now: dt.datetime | None = None,
+) -> School:
     """Build the synthetic demo school into `data_dir`; never over a real school's data.
 
     The store gets no clock, so no daily backup is taken while building: a half-built demo
@@ -35,7 +42,7 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
         raise UserError("--students må være minst 1.")
     from fravaer_tui.domain.demo import build_demo
 
-    demo = build_demo(students=students, seed=seed, until=until)  # before anything is removed
+    demo = build_demo(students=students, seed=seed, until=until, now=now)  # before anything goes
     if store.exists():  # an earlier demo school: its data goes, the new one is written
         for year in store.years():
             shutil.rmtree(store.root / year)
@@ -62,4 +69,11 @@ def write_demo(data_dir: Path | str, students: int, seed: int, until: dt.date) -
     for path, part_meldinger in meldinger.items():
         with store.transaction(path) as (part,):
             part.add_meldinger(part_meldinger)
+    contacts: dict[Path, list[Contact]] = {}
+    for c in demo.contacts:
+        path = store.cases_path(school_year_name(c.tid.date()), klasse_of[c.elev])
+        contacts.setdefault(path, []).append(c)
+    for path, part_contacts in contacts.items():
+        with store.transaction(path) as (part,):
+            part.replace_table(CONTACTS, [contact_doc(c) for c in part_contacts])
     return open_school(data_dir)

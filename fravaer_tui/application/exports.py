@@ -56,6 +56,7 @@ from fravaer_tui.documents.forms import (
 from fravaer_tui.documents.forms import Tiltak as FormTiltak
 from fravaer_tui.domain import analysis, consent, followup
 from fravaer_tui.domain.followup import Case, StepRecord
+from fravaer_tui.domain.formats import count, count_unit
 from fravaer_tui.domain.model import Melding, Registration, Staff, Student
 from fravaer_tui.domain.profiles import Profile, ProfileError, load_profile
 from fravaer_tui.domain.rules import check
@@ -66,7 +67,6 @@ from fravaer_tui.domain.schoolcalendar import (
     semester_bounds,
 )
 from fravaer_tui.domain.validate import check_text
-from fravaer_tui.domain.words import count, count_unit
 from fravaer_tui.domain.yearreport import YearReport, class_reports, format_csv, year_report
 from fravaer_tui.errors import UserError
 from fravaer_tui.store.files import ensure_dir

@@ -19,6 +19,7 @@ from pathlib import Path
 from fravaer_tui.application import lessons
 from fravaer_tui.application.admin import Admin
 from fravaer_tui.application.consents import ConsentMixin
+from fravaer_tui.application.drafts import Drafts
 from fravaer_tui.application.receipts import PendingReceipt, ReceiptMixin
 from fravaer_tui.application.reviews import ReviewMixin
 from fravaer_tui.application.routine import RoutineMixin
@@ -123,6 +124,7 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
         self.cache = cache or FileCache()
         self._visible: set[str] | None = None
         self.admin = Admin(self)
+        self.drafts = Drafts(self)
 
     # -- who may see what -------------------------------------------------------
 
@@ -514,7 +516,7 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
 
     # -- registering a lesson (any teacher: substitutes) -----------------------------
 
-    def _require_register(self, klasse: str) -> None:
+    def require_register(self, klasse: str) -> None:
         self.require_children()
         if not access.may_register(self.user, klasse, self.school.roster):
             if self.user.rolle is Role.MILJOPERSONALE:
@@ -523,6 +525,8 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
                     f"({', '.join(self.user.klasser) or 'ingen'}), ikke i {klasse}."
                 )
             raise AccessDenied(f"{self.user.navn} kan ikke føre timer.")
+
+    _require_register = require_register
 
     def lessons_on(self, dato: dt.date) -> list[lessons.LessonState]:
         self.require_children()
@@ -553,7 +557,9 @@ class Session(ConsentMixin, RoutineMixin, ReceiptMixin, ReviewMixin):
     ) -> tuple[Registration, Registration | None]:
         """Validate and save one lesson's roll call as this user; returns (saved, replaced)."""
         self._require_register(klasse)
-        return lessons.save_registration(self.school, klasse, dato, time, marks, self.user.id, now)
+        saved = lessons.save_registration(self.school, klasse, dato, time, marks, self.user.id, now)
+        self.drafts.discard(klasse, dato, time)  # saved: the draft has done its work
+        return saved
 
     def set_lesson_held(
         self, klasse: str, dato: dt.date, time: int, held: bool, now: dt.datetime

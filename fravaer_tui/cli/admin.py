@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from fravaer_tui.application.audit import audit_line, filter_audit
+from fravaer_tui.application.audit import audit_json, audit_line, filter_audit
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
 
 
@@ -88,7 +88,7 @@ def run_audit(args: argparse.Namespace, inv: Invocation) -> int:
         entries = [e for e in entries if e.get("hva") == "innsyn"]
     for entry in entries:
         if args.json:
-            print(json.dumps(entry, ensure_ascii=False))
+            print(json.dumps(audit_json(entry), ensure_ascii=False))
         else:
             print(audit_line(session.school, entry))
     if not entries and not args.json:

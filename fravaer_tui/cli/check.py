@@ -7,6 +7,7 @@ import json
 
 from fravaer_tui.application.school import School
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
+from fravaer_tui.domain import words
 from fravaer_tui.domain.rules import FULGT_OPP, Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import format_date, format_number
 
@@ -32,11 +33,8 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
     return 0
 
 
-SINGULAR = {"timer": "time", "dager": "dag", "ganger": "gang"}
-
-
 def _amount(value: float, enhet: str) -> str:
-    return f"{format_number(value)} {SINGULAR.get(enhet, enhet) if value == 1 else enhet}"
+    return words.count(value, enhet)  # «timer» are lessons (domain/words)
 
 
 def alerts_json(school: School, result: CheckResult) -> list[dict[str, object]]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from fravaer_tui.domain.schoolcalendar import parse_date
 from fravaer_tui.domain.validate import check_date, visible
@@ -19,10 +20,93 @@ if TYPE_CHECKING:
     from fravaer_tui.application.session import Session
 
 
+# What an option's value is called in the help, where the command did not name it: the
+# option names are a fixed contract (English), what you type for them is said in Norwegian.
+METAVARS = {
+    "data": "MAPPE",
+    "user": "ID",
+    "now": "TIDSPUNKT",
+    "date": "DATO",
+    "period": "TIME",
+    "absent": "ID,…",
+    "late": "ID:MIN,…",
+    "left": "ID,…",
+    "note": "TEKST",
+    "out": "UT",
+    "outcome": "UTFALL",
+    "profile": "PROFIL",
+    "seed": "FRØ",
+    "since": "DATO",
+    "staff": "ANSATT_ID",
+    "student": "ELEV_ID",
+    "students": "ANTALL",
+    "until": "DATO",
+}
+
+
+class NorwegianFormatter(argparse.HelpFormatter):
+    """argparse's help in Norwegian: «bruk:» instead of «usage:», values named in Norwegian."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "bruk: " if prefix is None else prefix)
+
+    def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
+        return METAVARS.get(action.dest, action.dest.upper())
+
+
+# argparse's own error texts (Python 3.11–3.13), and ours: issue 12, point 5.
+ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"the following arguments are required: (.*)"), r"dette mangler: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"ukjent i kommandoen: \1"),
+    (re.compile(r"one of the arguments (.*) is required"), r"ett av disse må være med: \1"),
+    (re.compile(r"expected one argument"), "mangler en verdi"),
+    (re.compile(r"expected at most one argument"), "tar høyst én verdi"),
+    (re.compile(r"expected at least one argument"), "mangler minst én verdi"),
+    (re.compile(r"expected (\d+) arguments?"), r"skal ha \1 verdier"),
+    (re.compile(r"not allowed with argument (.*)"), r"kan ikke brukes sammen med \1"),
+    (re.compile(r"ignored explicit argument (.*)"), r"tar ingen verdi (fikk \1)"),
+    (re.compile(r"invalid int value: '(.*)'"), r"«\1» er ikke et helt tall"),
+    (re.compile(r"invalid (\w+) value: '(.*)'"), r"«\2» er ikke en gyldig verdi"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), r"\1 kan bety flere valg: \2"),
+    (re.compile(r"^argument (\S+): "), r"\1: "),
+]
+
+
+def norwegian(message: str) -> str:
+    """An argparse error message in Norwegian (parts it does not know stay as they are)."""
+    for pattern, replacement in ERRORS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit code 2, as argparse, in Norwegian
+    """argparse with Norwegian help and errors: «bruk», «valg», «argumenter», «-h, --help
+    viser denne hjelpen», and every error message a user can cause (exit code 2)."""
+
+    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", NorwegianFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valg"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="vis denne hjelpen"
+            )
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            choices = ", ".join(str(c) for c in action.choices)
+            raise argparse.ArgumentError(
+                action, f"ukjent valg «{visible(str(value))}» (velg blant {choices})"
+            )
+
+    def error(self, message: str) -> NoReturn:  # exit code 2, as argparse, in Norwegian
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: feil i kommandoen: {message}\n")
+        self.exit(
+            2,
+            f"{self.prog}: feil i kommandoen: {norwegian(message)}\n"
+            f"(«{self.prog} --help» forklarer kommandoen.)\n",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +128,8 @@ class Invocation:
         return self.clock or (lambda: self.now)
 
 
-# The demo makes max(3, round(n / 25)) classes over three trinn, at most 26 (A–Z) a trinn.
-MAX_DEMO_STUDENTS = 1950
+# The demo makes max(3, round(n / 25)) classes over three trinn (8A … 8Z, 8AA …).
+MAX_DEMO_STUDENTS = 3000
 
 Handler = Callable[[argparse.Namespace, Invocation], int]
 Subparsers = Any  # argparse's _SubParsersAction is private
@@ -121,13 +205,15 @@ def check_clock(school: School, inv: Invocation) -> None:
         )
 
 
-def open_session(inv: Invocation, profile: str | None = None) -> Session:
-    """The school and the person at the keyboard: the one door every command goes through."""
+def open_session(inv: Invocation, profile: str | None = None, *, writes: bool = True) -> Session:
+    """The school and the person at the keyboard: the one door every command goes through.
+    `writes=False` (a dry run) opens it without the wall clock, so not even a cache or a
+    daily backup is written."""
     from fravaer_tui.application.identity import identify
     from fravaer_tui.application.school import open_school
     from fravaer_tui.application.session import Session
 
-    school = open_school(inv.data_dir, profile, clock=inv.wall())
+    school = open_school(inv.data_dir, profile, clock=inv.wall() if writes else None)
     check_clock(school, inv)
     staff = identify(school, identity=inv.identity, user=inv.user)
     return Session(school, staff, clock=inv.wall())

@@ -27,11 +27,15 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
+    """Without --until the history runs up to this moment: today's later lessons, and some
+    that just ended, are still to be registered (the flow the README describes)."""
     until = args.until or inv.now.date()
-    school = write_demo(inv.data_dir, args.students, args.seed, until)
+    now = None if args.until else inv.now
+    school = write_demo(inv.data_dir, args.students, args.seed, until, now)
+    up_to = format_date(until) + (f" kl. {now:%H:%M}" if now else "")
     print(
         f"Demoskolen «{school.config.navn}» er laget i {inv.data_dir}: "
         f"{len(school.roster.students)} elever, {len(school.roster.classes)} klasser, "
-        f"{len(school.roster.staff)} ansatte, fravær fram til {format_date(until)}."
+        f"{len(school.roster.staff)} ansatte, fravær ført fram til {up_to}."
     )
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import docx
 
 from fravaer_tui.documents import layout
-from fravaer_tui.domain.words import format_date, format_number
+from fravaer_tui.domain.formats import format_date, format_number
 from fravaer_tui.domain.yearreport import KANDIDAT_MERKNAD, YearReport
 
 _REPORT_PERIODS = (("Høst", "host"), ("Vår", "var"), ("Skoleåret", "year"))

@@ -21,6 +21,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from fravaer_tui.domain.csvheaders import HeaderMap
+from fravaer_tui.domain.csvheaders import resolve as resolve_header
+from fravaer_tui.domain.formats import WEEKDAYS
 from fravaer_tui.domain.marks import mark_problems
 from fravaer_tui.domain.model import (
     Foresatt,
@@ -46,7 +49,6 @@ from fravaer_tui.domain.validate import (
     decode_legacy_text,
     visible,
 )
-from fravaer_tui.domain.words import WEEKDAYS
 from fravaer_tui.errors import InputError, InputErrors
 
 T = TypeVar("T")
@@ -197,8 +199,13 @@ def _read_table(
     source: str,
     required: Sequence[str],
     optional: Sequence[str] = (),
+    kind: str = "",
+    notes: list[str] | None = None,
 ) -> list[_Record]:
-    """Decode, find the header and return the non-blank rows keyed by the known columns."""
+    """Decode, find the header and return the non-blank rows keyed by the known columns.
+
+    With `kind`, header names other systems use are taken for ours (`csvheaders`); what was
+    taken for what is added to `notes`."""
     text = decode_text(data, source)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), None)
@@ -219,6 +226,7 @@ def _read_table(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
 
     header: list[str] | None = None
+    header_map = HeaderMap([])
     header_line = 0
     records: list[_Record] = []
     errors: list[InputError] = []
@@ -244,12 +252,17 @@ def _read_table(
             continue
         if header is None:
             header, header_line = [_column_key(f) for f in fields], line
+            if kind:
+                header_map = resolve_header(kind, header, fields)
+                header = header_map.header
+                if notes is not None:
+                    notes.extend(_shown(n) for n in header_map.notes)
             continue
         values = {}
         for name, value in zip(header, fields, strict=False):
             if name and name not in values:
                 values[name] = unescape_cell(value.strip())
-        records.append(_Record(line, values))
+        records.append(_Record(line, header_map.derive(values)))
 
     if header is None:
         raise _reject(source, None, None, "filen er tom")
@@ -274,6 +287,17 @@ def _read_table(
     if errors:
         raise InputErrors(source, errors)
     return records
+
+
+def header_notes(data: bytes | str, source: str, kind: str) -> list[str]:
+    """Which of the file's columns were taken for which of ours («Elevnummer» brukt som
+    elev_id); empty when the file uses our names (or cannot be read: the import says why)."""
+    notes: list[str] = []
+    try:
+        _read_table(data, source, (), kind=kind, notes=notes)
+    except InputErrors:
+        return []
+    return notes
 
 
 class _Checker:
@@ -466,7 +490,7 @@ def parse_students(data: bytes | str, source: str) -> list[Student]:
     Foresatt columns are optional; a foresatt is made when foresatt_navn is filled in, and a
     telephone or e-mail without a name is an error rather than silently dropped.
     """
-    records = _read_table(data, source, STUDENT_COLUMNS, STUDENT_OPTIONAL_COLUMNS)
+    records = _read_table(data, source, STUDENT_COLUMNS, STUDENT_OPTIONAL_COLUMNS, kind="students")
     check = _Checker(source)
     students: list[Student] = []
     first_line: dict[str, int] = {}
@@ -508,7 +532,7 @@ def parse_students(data: bytes | str, source: str) -> list[Student]:
 
 def parse_staff(data: bytes | str, source: str) -> list[Staff]:
     """Staff; `klasser` may hold several classes separated by space, comma or |, or be empty."""
-    records = _read_table(data, source, STAFF_COLUMNS)
+    records = _read_table(data, source, STAFF_COLUMNS, kind="staff")
     check = _Checker(source)
     staff: list[Staff] = []
     id_lines: dict[str, int] = {}
@@ -551,7 +575,7 @@ def parse_timetable(
     data: bytes | str, source: str, staff_ids: set[str] | None = None
 ) -> list[Slot]:
     """The weekly timetable; `laerer` must be a known ansatt_id when `staff_ids` is given."""
-    records = _read_table(data, source, TIMETABLE_COLUMNS)
+    records = _read_table(data, source, TIMETABLE_COLUMNS, kind="timetable")
     check = _Checker(source)
     slots: list[Slot] = []
     seen: dict[tuple[str, int, int], int] = {}
@@ -609,7 +633,7 @@ def parse_absences(
     empty `type` the row is a present student with that remark in one period (no
     minutter, gyldighet or aarsak then).
     """
-    records = _read_table(data, source, ABSENCE_COLUMNS, ABSENCE_OPTIONAL_COLUMNS)
+    records = _read_table(data, source, ABSENCE_COLUMNS, ABSENCE_OPTIONAL_COLUMNS, kind="absences")
     check = _Checker(source)
     index = roster.timetable_index
     rows: list[AbsenceRow] = []

@@ -14,9 +14,11 @@ import datetime as dt
 import math
 import random
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 
 from fravaer_tui.domain.model import (
+    Contact,
     Foresatt,
     Holiday,
     Mark,
@@ -128,10 +130,21 @@ class DemoSchool:
     roster: Roster
     registrations: tuple[Registration, ...]
     meldinger: tuple[Melding, ...]
+    contacts: tuple[Contact, ...] = ()
 
 
-def build_demo(students: int = 600, seed: int = 1, until: dt.date | None = None) -> DemoSchool:
-    """A demo school of `students` students with history from the first school day to `until`."""
+def build_demo(
+    students: int = 600,
+    seed: int = 1,
+    until: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> DemoSchool:
+    """A demo school of `students` students with history from the first school day to `until`.
+
+    With `now` (a moment on `until`), `until` is registered only up to that moment, the way
+    it is when the demo is built in the middle of a school day (issue 12, point 9): lessons
+    that have not ended are not registered, and some that ended in the last hour are still
+    waiting for their teacher. Meldinger come only if they had arrived by then."""
     if until is None:
         raise TypeError("build_demo() needs until= (the date the history runs up to, i.e. today)")
     if students < 1:
@@ -148,7 +161,9 @@ def build_demo(students: int = 600, seed: int = 1, until: dt.date | None = None)
     roster = Roster(students=student_list, staff=staff, timetable=timetable)
 
     kontakt = {s.klasser[0]: s.id for s in staff if s.rolle is Role.KONTAKTLAERER}
-    history = _History(rng, year_days, until, timetable, kontakt)
+    if now is not None and now.date() != until:
+        raise ValueError("now must be a moment on the day `until`")
+    history = _History(rng, year_days, until, timetable, kontakt, now)
     for student, habits in zip(student_list, _all_habits(rng, len(student_list)), strict=True):
         history.add_student(student, habits)
     registrations = history.registrations(classes, staff)
@@ -158,6 +173,7 @@ def build_demo(students: int = 600, seed: int = 1, until: dt.date | None = None)
         roster=roster,
         registrations=registrations,
         meldinger=history.meldinger(),
+        contacts=history.contacts(student_list),
     )
 
 
@@ -214,16 +230,20 @@ def _weekday_on_or_after(dato: dt.date, weekday: int, *, any_weekday: bool = Fal
 
 
 def _class_names(students: int) -> tuple[str, ...]:
-    """max(3, round(n/25)) classes spread evenly over 8.–10. trinn: 600 → 8A–8H, 9A–9H, 10A–10H."""
+    """max(3, round(n/25)) classes spread evenly over 8.–10. trinn: 600 → 8A–8H, 9A–9H, 10A–10H;
+    past 26 a trinn the names go on 8AA, 8AB …"""
     count = max(3, round(students / CLASS_SIZE))
     per_grade = [count // 3 + (i < count % 3) for i in range(3)]
-    if max(per_grade) > 26:
-        raise ValueError("a demo school has at most 26 classes per trinn")
     return tuple(
-        f"{grade}{chr(ord('A') + i)}"
+        f"{grade}{_letters(i)}"
         for grade, n in zip(GRADES, per_grade, strict=True)
         for i in range(n)
     )
+
+
+def _letters(i: int) -> str:
+    """0 → A, 25 → Z, 26 → AA, 27 → AB … (a school of 3,000 has 40 classes a trinn)."""
+    return chr(ord("A") + i) if i < 26 else _letters(i // 26 - 1) + chr(ord("A") + i % 26)
 
 
 def _ascii(text: str) -> str:
@@ -517,11 +537,13 @@ class _History:
         until: dt.date,
         timetable: tuple[Slot, ...],
         kontakt: dict[str, str],
+        now: dt.datetime | None = None,
     ) -> None:
         self.rng = rng
         self.days = days
         self.until = until
-        self.until_end = dt.datetime.combine(until, dt.time.max)
+        self.now = now
+        self.until_end = now or dt.datetime.combine(until, dt.time.max)
         self.n_history = sum(1 for d in days if d <= until)
         self.weekdays = [d.isoweekday() for d in days]
         self.kontakt = kontakt
@@ -710,12 +732,58 @@ class _History:
                 for slot in self.week[klasse][weekday]:
                     skipped = draw() < miss[slot.laerer]
                     minutes = 1 + int(draw() * 6)
-                    if skipped:
+                    if skipped or self._not_yet(dato, slot, draw()):
                         continue
                     tid = dt.datetime.combine(dato, slot.start) + dt.timedelta(minutes=minutes)
                     marks = tuple(self.marks.get((klasse, di, slot.time), ()))
                     result.append(Registration(klasse, dato, slot.time, slot.laerer, tid, marks))
         return tuple(result)
+
+    FOLLOWED_UP = 0.85  # the share of absence spells the kontaktlærer follows up with a call
+    OPEN_DAYS = 2  # spells that ended this few school days ago may not be followed up yet
+
+    def contacts(self, students: tuple[Student, ...]) -> tuple[Contact, ...]:
+        """The kontaktlærer's calls home: after most spells of absence, the same school day or
+        the next, so the morning overview shows old alerts followed up and the newest open.
+        Each call is drawn from its own seed (student and day), so a later demo keeps them."""
+        absent: dict[str, set[int]] = {}
+        for (_, di, _), marks in self.marks.items():
+            for m in marks:
+                if m.kind is not None:
+                    absent.setdefault(m.elev, set()).add(di)
+        found = []
+        for student in students:
+            days = sorted(absent.get(student.id, ()))
+            spells = [d for i, d in enumerate(days) if i + 1 == len(days) or days[i + 1] > d + 1]
+            for last in spells:
+                rng = random.Random(zlib.crc32(f"{student.id}|{last}".encode()))
+                on = last + rng.randint(0, 1)
+                if rng.random() >= self.FOLLOWED_UP or on >= self.n_history - self.OPEN_DAYS:
+                    continue
+                tid = _at(self.days[on], rng, dt.time(8, 0), dt.time(15, 30))
+                if tid > self.until_end:
+                    continue
+                found.append(
+                    Contact(
+                        f"K{tid:%Y%m%d%H%M}-{student.id}",
+                        student.id,
+                        tid,
+                        self.kontakt[student.klasse],
+                        "ringt foresatte",
+                        "snakket med foresatte",
+                    )
+                )
+        return tuple(sorted(found, key=lambda c: (c.tid, c.elev)))
+
+    WAITING = dt.timedelta(hours=1)  # lessons that ended this recently may still wait
+
+    def _not_yet(self, dato: dt.date, slot: Slot, chance: float) -> bool:
+        """On the day the demo is built: not ended yet, or ended lately and still waiting for
+        the teacher (every other such lesson)."""
+        if self.now is None or dato != self.now.date():
+            return False
+        ended = dt.datetime.combine(dato, slot.slutt)
+        return ended > self.now or (self.now - ended < self.WAITING and chance < 0.5)
 
     def meldinger(self) -> tuple[Melding, ...]:
         ordered = sorted(self._meldinger, key=lambda m: (m[0], m[1], m[2]))

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from fravaer_tui.domain.formats import format_date, weekday
 from fravaer_tui.domain.model import Kvittering, Melding, Reason, Student, Validity
-from fravaer_tui.domain.words import format_date, weekday
 
 # How a melding came (Melding av fravær b).
 KANALER = {"skriftlig": "skriftlig", "muntlig": "muntlig (telefon eller samtale)"}

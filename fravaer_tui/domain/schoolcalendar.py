@@ -6,14 +6,13 @@ import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
 
-from fravaer_tui.domain.model import Holiday, Kortdag
-from fravaer_tui.domain.validate import check_date, visible
-
 # The formats live in `words` (one place for Norwegian words and formats), importable from
 # here as before.
-from fravaer_tui.domain.words import format_date as format_date
-from fravaer_tui.domain.words import format_number as format_number
-from fravaer_tui.domain.words import format_percent as format_percent
+from fravaer_tui.domain.formats import format_date as format_date
+from fravaer_tui.domain.formats import format_number as format_number
+from fravaer_tui.domain.formats import format_percent as format_percent
+from fravaer_tui.domain.model import Holiday, Kortdag
+from fravaer_tui.domain.validate import check_date, visible
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -1,82 +1,160 @@
-"""The app's Norwegian words and formats in one place: weekdays, plurals, dates and numbers.
+"""The school's words in one place: what the CLI and the TUI call rules, steps, audit kinds,
+people, marks and validity, and how they write counts and date ranges.
 
-STYLE: the UI speaks bokmål, dates dd.mm.yyyy, decimal comma. Every module that writes a
-weekday, a count with its noun, a date or a number for a person takes it from here.
+Issue 12, point 4-5: «Rules, steps, audit kinds and people appear as titles and names», and
+«"Timer" for lessons and "klokketimer" for 60-minute hours, consistently». The labels of the
+enums (roles, marks, validity, reasons) live beside the enums in `model` and are used here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable
 
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-WEEKDAY_PLURALS = (
-    "mandager",
-    "tirsdager",
-    "onsdager",
-    "torsdager",
-    "fredager",
-    "lørdager",
-    "søndager",
-)
+from fravaer_tui.domain.model import Mark, MarkType, Reason, Roster, Staff, Validity
+from fravaer_tui.domain.profiles import Profile
+from fravaer_tui.domain.schoolcalendar import format_date, format_number
 
-# An alert's unit (`RuleDef.enhet`, plural in the profiles) -> (one, many).
-UNITS = {"timer": ("time", "timer"), "dager": ("dag", "dager"), "ganger": ("gang", "ganger")}
+# What each audit entry's `hva` means, in the words of the school.
+AUDIT_KINDS = {
+    "registrering": "time ført",
+    "registrering_endret": "føring rettet",
+    "vurdering": "fravær vurdert",
+    "time_avlyst": "time merket ikke holdt",
+    "time_holdt": "time merket holdt",
+    "melding": "melding fra foresatte",
+    "sak": "sak opprettet",
+    "sak_endret": "sak endret",
+    "kontakt": "kontakt med hjemmet",
+    "import": "import",
+    "eksport": "eksport",
+    "sikkerhetskopi": "sikkerhetskopi tatt",
+    "gjenoppretting": "sikkerhetskopi gjenopprettet",
+    "innsyn": "innsyn",
+    "feilet": "endring som feilet",
+    "nokkel_lagt_til": "SSH-nøkkel lagt til",
+    "nokkel_fjernet": "SSH-nøkkel fjernet",
+}
 
+# Built-in rule titles, for a rule id no longer in the school's profile (an old case).
+RULE_TITLES = {
+    "ugyldig_fravaer": "Ugyldig fravær",
+    "hoyt_fravaer": "Høyt fravær",
+    "forsentkomming": "Forsentkomming",
+    "forlater_skolen": "Forlater skolen",
+    "sammenhengende_uten_melding": "Sammenhengende fravær uten melding",
+    "langvarig_kjent_aarsak": "Langvarig fravær med kjent årsak",
+    "mangler_utstyr": "Mangler utstyr",
+}
 
-def weekday(dato: dt.date) -> str:
-    """«mandag»."""
-    return WEEKDAYS[dato.weekday()]
+CASE_EVENTS = {"opprettet": "opprettet", "lukket": "lukket", "gjenapnet": "gjenåpnet"}
 
+# Units as the profiles write them (`enhet`), singular and plural. «timer» are lessons.
+UNITS = {
+    "timer": ("time", "timer"),
+    "dager": ("dag", "dager"),
+    "ganger": ("gang", "ganger"),
+    "klokketimer": ("klokketime", "klokketimer"),
+    "elever": ("elev", "elever"),
+    "endringer": ("endring", "endringer"),
+}
 
-def format_date(dato: dt.date) -> str:
-    """Dates in the UI are dd.mm.yyyy."""
-    return dato.strftime("%d.%m.%Y")
-
-
-def format_day_month(dato: dt.date) -> str:
-    """«14.10», for a date whose year the sentence already gives."""
-    return dato.strftime("%d.%m")
-
-
-def format_number(value: float, decimals: int = 2) -> str:
-    """Numbers in the UI: decimal comma, no trailing zeros (2,5 and 5)."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def decimal_comma(value: float, decimals: int = 2) -> str:
-    """A fixed number of decimals with a comma, «2,25»: what Norwegian Excel reads as a number."""
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def format_percent(value: float) -> str:
-    """A percentage in the UI with one decimal: 12,5 %."""
-    return f"{value:.1f}".replace(".", ",") + " %"
-
-
-def percent_half_up(value: float) -> str:
-    """A percentage with one decimal rounded half up, as a reader rounds (18,25 → 18,3 %;
-    binary floats would give 18,2)."""
-    return f"{one_decimal(value)} %".replace(".", ",")
-
-
-def one_decimal(value: float) -> Decimal:
-    """`value` rounded half up to one decimal."""
-    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+MARK_WORDS = {MarkType.FRAVAER: "fravær", MarkType.SENT: "for sent", MarkType.FORLOT: "gikk"}
 
 
-def whole_percent(share: float) -> str:
-    """A share 0..1 as a whole percentage: «27 %»."""
-    return f"{round(100 * share)} %"
-
-
-def count(value: float, one: str, many: str) -> str:
-    """A number and its noun: «1 time», «2,5 timer», «0 dager»."""
+def count(value: float, unit: str) -> str:
+    """`1 time`, `3 timer`, `2,5 dager`, `1 klokketime` (a unit unknown here stays as given)."""
+    one, many = UNITS.get(unit, (unit, unit))
     return f"{format_number(value)} {one if value == 1 else many}"
 
 
-def count_unit(value: float, enhet: str) -> str:
-    """A number with an alert's unit (`UNITS`), any other unit as it is written."""
-    one, many = UNITS.get(enhet, (enhet, enhet))
-    return count(value, one, many)
+def lessons(n: float) -> str:
+    """Lessons (skoletimer): `1 time`, `4 timer`."""
+    return count(n, "timer")
+
+
+def clock_hours(hours: float) -> str:
+    """60-minute hours: `2,5 klokketimer`."""
+    return count(hours, "klokketimer")
+
+
+def date_range(fra: dt.date, til: dt.date) -> str:
+    """`30.11.2026` for one day, `30.11.2026–02.12.2026` for several."""
+    return format_date(fra) if fra == til else f"{format_date(fra)}–{format_date(til)}"
+
+
+def audit_kind(code: str) -> str:
+    return AUDIT_KINDS.get(code, code.replace("_", " "))
+
+
+def rule_title(profile: Profile | None, rule_id: str) -> str:
+    rule = profile.rule(rule_id) if profile is not None else None
+    if rule is not None:
+        return rule.tittel
+    return RULE_TITLES.get(rule_id, rule_id.replace("_", " "))
+
+
+def step_title(profile: Profile | None, step_id: str) -> str:
+    for step in profile.steps if profile is not None else ():
+        if step.id == step_id:
+            return step.tittel
+    return step_id.replace("_", " ")
+
+
+def case_event(code: str) -> str:
+    return CASE_EVENTS.get(code, code.replace("_", " "))
+
+
+def person(roster: Roster, staff_id: str, *, short: bool = False) -> str:
+    """A staff member's name (initials where space is short); the id if unknown."""
+    staff = roster.staff_member(staff_id)
+    if staff is None:
+        return staff_id
+    return staff.initials if short else staff.navn
+
+
+def staff_label(staff: Staff) -> str:
+    return f"{staff.navn} ({staff.rolle.label})"
+
+
+def student_name(roster: Roster, elev: str, *, surname_first: bool = False) -> str:
+    student = roster.student(elev)
+    if student is None:
+        return elev
+    return f"{student.etternavn}, {student.fornavn}" if surname_first else student.navn
+
+
+def mark_words(mark: Mark | None) -> str:
+    """`til stede`, `fravær`, `for sent 5 min`, `gikk`."""
+    if mark is None or mark.kind is None:
+        return "til stede"
+    if mark.kind is MarkType.SENT:
+        return f"for sent {mark.minutter} min" if mark.minutter else "for sent"
+    return MARK_WORDS[mark.kind]
+
+
+def kind_words(kind: str | None) -> str:
+    """A mark type as stored (`fravaer`, `sent`, `forlot`, None) in words."""
+    if not kind:
+        return "til stede"
+    try:
+        return MARK_WORDS[MarkType(kind)]
+    except ValueError:
+        return kind
+
+
+def validity_words(validity: Validity, reason: Reason | None) -> str:
+    """`ikke meldt`, `meldt: sykdom`, `permisjon`, `ugyldig` (for those who may see reasons)."""
+    if validity is Validity.GYLDIG:
+        if reason is Reason.PERMISJON:
+            return "permisjon"
+        return f"meldt: {reason.label}" if reason is not None else "meldt"
+    return validity.label
+
+
+def join(words: Iterable[str]) -> str:
+    """`a`, `a og b`, `a, b og c`."""
+    items = [w for w in words if w]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]

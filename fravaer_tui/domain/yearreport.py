@@ -42,6 +42,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from fravaer_tui.domain.formats import decimal_comma, format_date
 from fravaer_tui.domain.model import (
     Mark,
     MarkType,
@@ -56,7 +57,6 @@ from fravaer_tui.domain.model import (
 )
 from fravaer_tui.domain.rules import Lessons, melding_cover, validity_of
 from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar
-from fravaer_tui.domain.words import decimal_comma, format_date
 
 MAX_DEDUCTIBLE_DAYS = 10
 HEALTH_SPELL_FREE_DAYS = 3

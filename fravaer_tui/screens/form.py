@@ -12,15 +12,14 @@ import threading
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from fravaer_tui.application.session import Session
 from fravaer_tui.documents.forms import FORMS
 from fravaer_tui.domain.followup import Case
-from fravaer_tui.errors import UserError
+from fravaer_tui.messages import Done
+from fravaer_tui.screens.base import AppScreen, failure_text
 
 SAVE_PAUSE = 0.4  # seconds after the last key
 
@@ -30,7 +29,7 @@ def target_of(nr: int) -> str:
     return "svar" if nr in (1, 2) else "felt"
 
 
-class FormScreen(Screen[None]):
+class FormScreen(AppScreen):
     BINDINGS = [
         Binding("ctrl+n,pagedown", "move(1)", "Neste spørsmål", id="next", priority=True),
         Binding("ctrl+b,pageup", "move(-1)", "Forrige", id="previous", priority=True),
@@ -52,10 +51,6 @@ class FormScreen(Screen[None]):
         self._latest: dict[str, int] = {}  # answer -> the newest save it went out with
         self._lock = threading.Lock()
 
-    @property
-    def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="title", classes="title")
@@ -70,7 +65,7 @@ class FormScreen(Screen[None]):
 
     def _show(self) -> None:
         question = self.form.questions[self.index]
-        student = self.app.school.roster.student(self.case.elev)  # type: ignore[attr-defined]
+        student = self.school.roster.student(self.case.elev)
         self.query_one("#title", Static).update(
             f"Vedlegg {self.nr} – {self.form.title} · {student.navn if student else ''} · "
             f"{self.index + 1} av {len(self.form.questions)}"
@@ -119,34 +114,34 @@ class FormScreen(Screen[None]):
     def _save(self, values: dict[str, str], version: int) -> None:
         """Only the answers changed here are written; a save arriving after a newer one
         for the same answer leaves that answer alone."""
-        app = self.app
         with self._lock:
             fresh = {k: v for k, v in values.items() if self._latest.get(k) == version}
             if not fresh:
                 return
-            now = app.clock().replace(microsecond=0)  # type: ignore[attr-defined]
+            now = self.app.clock().replace(microsecond=0)
             self.case = self.session.set_fields(
                 self.case, fresh, self.dato, now, target_of(self.nr)
             )
-        app.call_from_thread(self._saved, now)
+        self.post_message(Done("", now))
 
-    @on(Worker.StateChanged)
-    def _failed(self, event: Worker.StateChanged) -> None:
+    def failed(self, worker: Worker) -> None:
         """A save that failed: keep the answers as unsaved and say so; they are retried."""
-        if event.worker.group != "form-save" or event.state is not WorkerState.ERROR:
+        if worker.group != "form-save":
+            super().failed(worker)
             return
         for key in list(self._latest):
             self._pending.setdefault(key, self.values.get(key, ""))
-        error = event.worker.error
-        text = error.message if isinstance(error, UserError) else f"uventet feil: {error!r}"
         self.saved_at = ""
         self.notify(
-            f"Svaret ble ikke lagret: {text} Det står fortsatt på skjermen.", severity="error"
+            f"Svaret ble ikke lagret: {failure_text(worker.error)} Det står fortsatt på skjermen.",
+            severity="error",
+            markup=False,
         )
         self._status()
 
-    def _saved(self, now: dt.datetime) -> None:
-        self.saved_at = f"{now:%H:%M:%S}"
+    @on(Done)
+    def _saved(self, message: Done) -> None:
+        self.saved_at = f"{message.value:%H:%M:%S}"
         self._status()
 
     def action_move(self, step: int) -> None:

@@ -1,109 +1,104 @@
-"""Ledelsens oversikt: open cases, overdue steps, reports received, figures, ikke ført."""
+"""Ledelsens oversikt: open cases, overdue steps, reports received, figures, ikke ført.
+Rows with a case open the case (enter, s); rows with a student open the student (e)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Footer, Header, Static
 
-from fravaer_tui.application.session import LeaderOverview, Session
-from fravaer_tui.domain import followup
-from fravaer_tui.domain.rules import CheckResult
-from fravaer_tui.domain.schoolcalendar import format_date, format_percent
-from fravaer_tui.screens.base import LoadingScreen
+from fravaer_tui.application.leaders import leader_rows
+from fravaer_tui.application.session import LeaderOverview
+from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.screens.lessons import day_title
+from fravaer_tui.widgets.rowlist import RowList
 
 
-class LeaderScreen(LoadingScreen):
-    BINDINGS = [Binding("escape", "back", "Tilbake", id="back")]
+class LeaderScreen(DataScreen[LeaderOverview]):
+    BINDINGS = [
+        Binding("enter", "open", "Åpne saken", id="open_case", priority=True),
+        Binding("s", "open", "Sak", id="case", show=False),
+        Binding("p", "student", "Elevens side", id="open_student"),
+        Binding("tab", "section(1)", "Neste del", id="next_section", key_display="⇥"),
+        Binding("shift+tab", "section(-1)", "Forrige del", id="previous_section", show=False),
+        Binding("escape", "back", "Tilbake", id="back"),
+    ]
 
     def __init__(self, dato: dt.date) -> None:
         super().__init__()
         self.dato = dato
-
-    @property
-    def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
+        self.overview: LeaderOverview | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Ledelsens oversikt · {day_title(self.dato)}", classes="title")
-        with VerticalScroll():
-            yield Static("Henter …", id="content")
+        yield RowList(id="leaders")
+        yield Static("Henter …", id="detail", classes="detail")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "alerts", self._alerts_changed, init=False)
+        self.watch(self.app, "alerts", lambda _: self.load(), init=False)
 
-    def on_screen_resume(self) -> None:
-        self.load()
+    def fetch(self) -> LeaderOverview:
+        return self.session.leader_overview(self.dato, self.app.alerts)
 
-    def _alerts_changed(self, result: CheckResult | None) -> None:
-        self.load()
+    def show(self, overview: LeaderOverview) -> None:
+        self.overview = overview
+        self._rebuild()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="leaders")
-    def load(self) -> None:
-        overview = self.session.leader_overview(self.dato, self.app.alerts)  # type: ignore[attr-defined]
-        if not get_current_worker().is_cancelled:  # a newer load won
-            self.app.call_from_thread(self._show, overview)
-
-    def _show(self, o: LeaderOverview) -> None:
-        school = self.app.school  # type: ignore[attr-defined]
-        roster, profile = school.roster, school.profile
-
-        def name(elev: str) -> str:
-            s = roster.student(elev)
-            return f"{s.navn} ({s.klasse})" if s else elev
-
-        lines = [f"[b]Åpne saker etter trinn[/b] ({len(o.open_cases)})"]
-        by_step: dict[str, list[str]] = {}
-        for case in o.open_cases:
-            step = followup.next_step(case, profile)
-            by_step.setdefault(step.tittel if step else "alle trinn utført", []).append(
-                name(case.elev)
-            )
-        order = [s.tittel for s in profile.steps] + ["alle trinn utført"]
-        for title in order:
-            if title in by_step:
-                lines.append(f"  {title}: {', '.join(by_step[title])}")
-        if not o.open_cases:
-            lines.append("  ingen åpne saker")
-        lines += ["", "[b]Forfalte og forfallende trinn[/b]"]
-        lines += [
-            f"  {'FORFALT ' if d.overdue else ''}{format_date(d.frist)} {name(d.case.elev)}: "
-            f"{d.step.tittel}"
-            for d in o.due
-        ] or ["  ingenting forfaller"]
-        lines += ["", "[b]Meldinger til ledelsen (vedlegg 3) mottatt[/b]"]
-        lines += [f"  {format_date(when)} {name(c.elev)}" for c, when in o.reports] or ["  ingen"]
-        lines += ["", "[b]Planer som skal evalueres (neste 7 dager)[/b]"]
-        lines += [
-            f"  {format_date(d.frist)} {name(d.case.elev)}: {d.step.tittel}" for d in o.evaluations
-        ] or ["  ingen"]
-        rules = [r for r in profile.rules]
-        head = (
-            "  "
-            + f"{'Klasse':<12}{'Elever':>7}{'Fravær':>9}"
-            + "".join(f"{r.tittel[:14]:>16}" for r in rules)
+    def _rebuild(self) -> None:
+        if self.overview is None:
+            return
+        overview = self.overview
+        css = self.app.get_css_variables()
+        self.query_one(RowList).show_rows(
+            leader_rows(overview, self.school.roster, self.school.profile),
+            self.app.size.width,
+            f"bold {css.get('accent', 'cyan')}",
+            f"bold {css.get('warning', 'yellow')}",
         )
-        lines += ["", "[b]Tall for semesteret[/b] (andel elever over hver regel)", head]
-        for figures in [*o.classes, o.school]:
-            shares = [100 * figures.over_regel.get(r.id, 0) / max(1, figures.elever) for r in rules]
-            cells = "".join(f"{format_percent(share):>16}" for share in shares)
-            overall = format_percent(figures.prosent)
-            lines.append(f"  {figures.klasse:<12}{figures.elever:>7}{overall:>9}{cells}")
-        lines += ["", "[b]Timer som ikke er ført, per lærer[/b] (semesteret)"]
-        for teacher_id, count in o.unregistered[:15]:
-            teacher = roster.staff_member(teacher_id)
-            lines.append(f"  {count:>4}  {teacher.navn if teacher else teacher_id}")
-        if not o.unregistered:
-            lines.append("  alle timer er ført")
-        self.query_one("#content", Static).update("\n".join(lines))
+        self._update_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _update_detail(self) -> None:
+        self.query_one("#detail", Static).update(self.query_one(RowList).detail())
+
+    def action_open(self) -> None:
+        """The case on the row; a row with only a student opens the student."""
+        row = self.query_one(RowList).current
+        if row is not None and row.case_id:
+            from fravaer_tui.screens.case import CaseScreen
+
+            self.app.push_screen(CaseScreen(row.case_id, self.dato))
+        elif row is not None and row.elev:
+            self.action_student()
+        else:
+            self.notify("Velg en rad med en sak eller en elev (piltastene).", severity="warning")
+
+    def action_student(self) -> None:
+        row = self.query_one(RowList).current
+        if row is None or not row.elev:
+            self.notify("Velg en rad med en elev (piltastene).", severity="warning")
+            return
+        from fravaer_tui.screens.student import StudentScreen
+
+        self.app.push_screen(StudentScreen(row.elev, self.dato))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def on_resize(self) -> None:
+        """A new terminal size: the rows are laid out again, the cursor stays."""
+        if self.loaded and self.query_one(RowList).width_for != self.app.size.width:
+            self._rebuild()
+
+    def action_section(self, step: int) -> None:
+        self.query_one(RowList).jump_section(step)
 
     def action_back(self) -> None:
         self.dismiss()

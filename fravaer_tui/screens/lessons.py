@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
 from fravaer_tui.application.lessons import LessonState
 from fravaer_tui.domain.model import Student, class_sort_key
 from fravaer_tui.domain.schoolcalendar import format_date
-from fravaer_tui.screens.base import LoadingScreen
+from fravaer_tui.domain.words import person
+from fravaer_tui.screens.base import DataScreen
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -23,8 +24,15 @@ def day_title(dato: dt.date) -> str:
     return f"{WEEKDAYS[dato.weekday()]} {format_date(dato)} (uke {dato.isocalendar().week})"
 
 
-class LessonsScreen(LoadingScreen):
-    """The list of a day's lessons with their state: ført / ikke ført."""
+@dataclass(frozen=True, slots=True)
+class DayData:
+    dato: dt.date
+    states: list[LessonState]
+    drafts: set[tuple[str, int]]  # (klasse, time) of this day with a draft of the user's
+
+
+class LessonsScreen(DataScreen[DayData]):
+    """The list of a day's lessons with their state: ført / ikke ført / utkast / kommer."""
 
     BINDINGS = [
         Binding("enter", "open", "Før timen", id="open", priority=True),
@@ -46,7 +54,7 @@ class LessonsScreen(LoadingScreen):
         yield Static(id="title", classes="title")
         yield DataTable(id="lessons", cursor_type="row", zebra_stripes=True)
         yield Static(id="empty", classes="hint")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -58,30 +66,28 @@ class LessonsScreen(LoadingScreen):
         table.add_column("Lærer", key="laerer")
         table.add_column("Status", key="status")
 
-    def on_screen_resume(self) -> None:
-        """Load when shown (also the first time), so a register opened on top starts first."""
-        self.load()
+    def fetch(self) -> DayData:
+        dato = self.dato
+        drafts = self.session.drafts.all(self.app.clock().date())
+        return DayData(
+            dato,
+            self.session.lessons_on(dato),
+            {(d.klasse, d.time) for d in drafts if d.dato == dato},
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="lessons")
-    def load(self) -> None:
-        app = self.app
-        states = app.session.lessons_on(self.dato)  # type: ignore[attr-defined]
-        if not get_current_worker().is_cancelled:  # a newer load won
-            self.app.call_from_thread(self._show, states)
-
-    def _show(self, states: list[LessonState]) -> None:
-        self.states = states
-        school = self.app.school  # type: ignore[attr-defined]
+    def show(self, data: DayData) -> None:
+        if data.dato != self.dato:
+            return  # the user moved on to another day meanwhile
+        states = self.states = data.states
+        now = self.app.clock()
         own = sum(1 for s in states if s.own)
-        now = self.app.clock()  # type: ignore[attr-defined]
         missing = sum(
             1
             for s in states
             if s.own and not s.registered and dt.datetime.combine(s.dato, s.slot.start) <= now
         )
         title = f"Timer {day_title(self.dato)}"
-        today = self.app.clock().date()  # type: ignore[attr-defined]
-        if self.dato != today:
+        if self.dato != now.date():
             title += " (ikke i dag)"
         if own:
             title += f" – dine timer: {own}, ikke ført: {missing}"
@@ -89,17 +95,14 @@ class LessonsScreen(LoadingScreen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        now = self.app.clock()  # type: ignore[attr-defined]
+        roster = self.school.roster
         warning = f"bold {self.app.get_css_variables().get('warning', 'yellow')}"
         for i, state in enumerate(states):
-            slot = state.slot
-            teacher = school.roster.staff_member(slot.laerer)
-            if state.registration:
-                who = school.roster.staff_member(state.registration.av)
-                status = (
-                    f"✓ ført {state.registration.tid:%H:%M} av "
-                    f"{who.initials if who else state.registration.av}"
-                )
+            slot, reg = state.slot, state.registration
+            if (slot.klasse, slot.time) in data.drafts:
+                status: str | Text = Text("✎ utkast, ikke lagret", style=warning)
+            elif reg:
+                status = f"✓ ført {reg.tid:%H:%M} av {person(roster, reg.av, short=True)}"
             elif dt.datetime.combine(state.dato, slot.start) > now:
                 status = "· kommer"
             else:
@@ -110,7 +113,7 @@ class LessonsScreen(LoadingScreen):
                 slot.klasse,
                 f"{slot.time}.",
                 slot.fag,
-                teacher.initials if teacher else slot.laerer,
+                person(roster, slot.laerer, short=True),
                 status,
                 key=str(i),
             )
@@ -126,7 +129,7 @@ class LessonsScreen(LoadingScreen):
     def action_open(self) -> None:
         table = self.query_one(DataTable)
         if self.states and 0 <= table.cursor_row < len(self.states):
-            self.app.open_register(self.states[table.cursor_row])  # type: ignore[attr-defined]
+            self.app.open_register(self.states[table.cursor_row])
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
@@ -134,7 +137,7 @@ class LessonsScreen(LoadingScreen):
         self.action_open()
 
     def action_day(self, step: int) -> None:
-        calendar = self.app.school.calendar  # type: ignore[attr-defined]
+        calendar = self.school.calendar
         self.dato = (
             calendar.next_school_day(self.dato)
             if step > 0
@@ -143,35 +146,40 @@ class LessonsScreen(LoadingScreen):
         self.load()
 
     def action_today(self) -> None:
-        self.dato = self.app.clock().date()  # type: ignore[attr-defined]
+        self.dato = self.app.clock().date()
         self.load()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "melding":
-            return bool(self._followed_students())
-        return True
+    def refusal(self, action: str) -> str | None:
+        if action == "melding" and not self.session.followed_classes():
+            return (
+                "Meldinger fra foresatte (m) registreres av kontaktlæreren og ledelsen. "
+                "Si fra til elevens kontaktlærer."
+            )
+        return None
 
     def _followed_students(self) -> list[Student]:
         """The students whose meldinger this user may register (own classes, or all)."""
-        app = self.app
-        roster = app.school.roster  # type: ignore[attr-defined]
-        session = app.session  # type: ignore[attr-defined]
+        session = self.session
         return [
             s
-            for s in sorted(roster.students, key=lambda s: (class_sort_key(s.klasse), s.sort_key))
+            for s in sorted(
+                self.school.roster.students, key=lambda s: (class_sort_key(s.klasse), s.sort_key)
+            )
             if session.follows_up(s.klasse)
         ]
 
     def action_melding(self) -> None:
         """A melding or innvilget permisjon for any of the user's students, not only today."""
-        from fravaer_tui.screens.dialogs import MeldingDialog
-        from fravaer_tui.screens.student_picker import StudentPicker
+        from fravaer_tui.dialogs.melding import MeldingDialog
+        from fravaer_tui.dialogs.student_picker import StudentPicker
+
+        dato = self.dato
 
         def picked(student: Student | None) -> None:
             if student is not None:
                 self.app.push_screen(
-                    MeldingDialog(student, self.app.clock().date()),  # type: ignore[attr-defined]
-                    callback=lambda saved: self.app.run_checker() if saved else None,  # type: ignore[attr-defined]
+                    MeldingDialog(student, dato),
+                    callback=lambda saved: self.app.run_checker() if saved else None,
                 )
 
         self.app.push_screen(
@@ -181,4 +189,4 @@ class LessonsScreen(LoadingScreen):
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)
-        table.move_cursor(row=max(0, table.cursor_row + step))
+        table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))

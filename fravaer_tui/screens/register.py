@@ -1,46 +1,42 @@
-"""The register: one lesson's roll call in a few keystrokes.
+"""The register: one lesson's roll call in a few keystrokes, and nothing lost on the way out.
 
-Everyone is present by default. Keys: ↑/↓ or j/k move, a row number jumps, `/` finds a
-name, `f` fravær, `s` sent (minutes asked inline), `g` gikk/forlot, space present, `n`
-remark, `ctrl+s` (or enter on the save row) saves, esc leaves (asking if unsaved).
+Everyone is present by default. Keys: ↑/↓ or j/k move, a row number jumps (shown while it
+is typed; enter or a pause completes it), `/` finds a name or id, `f` fravær, `s` sent
+(minutes asked inline), `g` gikk/forlot, space present, `n` remark, `ctrl+s` (or enter on
+the save row) saves, esc leaves. Marks not saved are kept as a private draft as they are
+typed; leaving or quitting with them asks (lagre / forkast / avbryt) (issue 12, point 1).
+
+A little over 400 lines: the keys of one screen belong together. What keeps the roll call
+(drafts, saving, leaving, judgements) is in `register_keeping.py`, the rows' words in
+`application/rollcall.py`.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.events import Key
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Static
 
 from fravaer_tui.application.lessons import LessonState, default_late_minutes
+from fravaer_tui.application.rollcall import RegisterData, row_state
+from fravaer_tui.domain.drafts import saved_meanwhile
 from fravaer_tui.domain.model import Mark, MarkType, Registration, Student
-from fravaer_tui.domain.rules import CheckResult
-from fravaer_tui.domain.schoolcalendar import format_date
-from fravaer_tui.errors import UserError
+from fravaer_tui.domain.words import person
 from fravaer_tui.screens.lessons import day_title
-from fravaer_tui.widgets.labels import alert_summary, flagged_name, mark_text, short_mark
+from fravaer_tui.screens.register_keeping import KeepingRollCall
+from fravaer_tui.widgets.labels import mark_text, short_mark
+from fravaer_tui.widgets.prompt import InlinePrompt
+from fravaer_tui.widgets.rollcall import SAVE_ROW, RollCallTable, RollRow
 
-SAVE_ROW = "__save__"
-JUMP_PAUSE = 1.2  # seconds: digits typed closer than this form one row number
 REMARKS = ["mangler utstyr", "uten lekser", "hjemmekontor", "på tur med klassen"]
 
 
-@dataclass
-class _Loaded:
-    registration: Registration | None
-    earlier: dict[str, list[tuple[int, Mark]]]
-    meldt: set[str]  # students with a melding for the day: absent unless they turn up
-
-
-class RegisterScreen(Screen[None]):
+class RegisterScreen(KeepingRollCall):
     BINDINGS = [
         Binding("f", "mark('fravaer')", "Fravær", id="fravaer"),
         Binding("s", "late", "Sent", id="sent"),
@@ -51,7 +47,7 @@ class RegisterScreen(Screen[None]):
         Binding("escape", "leave", "Tilbake", id="leave", show=False),
         Binding("m", "melding", "Melding", id="melding"),
         Binding("u", "ugyldig", "Ugyldig", id="ugyldig", show=False),
-        Binding("slash", "search", "Søk navn", id="search", key_display="/", show=False),
+        Binding("slash", "search", "Søk", id="search", key_display="/", show=False),
         Binding("j", "cursor(1)", "Ned", show=False),
         Binding("k", "cursor(-1)", "Opp", show=False),
         # digits are bindings too, so a fast typist's "3 f 7 f" is handled in order
@@ -64,13 +60,12 @@ class RegisterScreen(Screen[None]):
         self.students: list[Student] = []
         self.marks: dict[str, Mark] = {}
         self.saved: Registration | None = lesson.registration
-        self.earlier: dict[str, list[tuple[int, Mark]]] = {}
-        self.meldt: set[str] = set()
+        self.data: RegisterData | None = None
         self.dirty = False
         self.ready = False
+        self.draft_note = ""
         self._digits = ""
-        self._digit_at = 0.0
-        self._inline: str | None = None  # "sent", "merknad" or "sok" while the input is open
+        self._jump_timer: Timer | None = None
 
     # -- layout -----------------------------------------------------------------
 
@@ -84,90 +79,114 @@ class RegisterScreen(Screen[None]):
             classes="title",
         )
         yield Static(id="status", classes="status")
-        yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
-        with Horizontal(id="inline"):
-            yield Label(id="inline-label")
-            yield Input(id="inline-input")
+        yield RollCallTable(id="roster")
+        yield Static(id="detail", classes="detail")
+        yield InlinePrompt(id="inline")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        school = self.app.school  # type: ignore[attr-defined]
-        self.students = school.roster.students_in(self.lesson.slot.klasse)
-        table = self.query_one(DataTable)
-        table.add_column("Nr", key="nr", width=3)
-        table.add_column("Elev", key="elev", width=24)
-        table.add_column("Føring", key="mark", width=16)
-        table.add_column("I dag", key="earlier", width=12)
-        table.add_column("Merknad", key="remark")
-        self.query_one("#inline").display = False
-        self.load()
+        self.students = self.school.roster.students_in(self.lesson.slot.klasse)
+        self.table.setup(self.app.size.width, self._warning)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="register-load")
-    def load(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
-        slot, dato = self.lesson.slot, self.lesson.dato
-        loaded = _Loaded(
+    def on_resize(self) -> None:
+        """A new terminal size: the columns are measured again, the cursor stays."""
+        if self.data is not None and self.app.size.width != self.table.width_for:
+            self.table.setup(self.app.size.width, self._warning)
+            self.table.fill([self._row(i, s) for i, s in enumerate(self.students, start=1)])
+
+    @property
+    def table(self) -> RollCallTable:
+        return self.query_one(RollCallTable)
+
+    @property
+    def prompt(self) -> InlinePrompt:
+        return self.query_one(InlinePrompt)
+
+    @property
+    def _warning(self) -> str:
+        return f"bold {self.app.get_css_variables().get('warning', 'yellow')}"
+
+    @property
+    def follows_up(self) -> bool:
+        return self.session.follows_up(self.lesson.slot.klasse)
+
+    # -- loading ---------------------------------------------------------------------
+
+    def fetch(self) -> RegisterData:
+        session, slot, dato = self.session, self.lesson.slot, self.lesson.dato
+        return RegisterData(
             session.registration_for(slot.klasse, dato, slot.time),
             session.marks_on_day(slot.klasse, dato),
             session.meldt_on(slot.klasse, dato),
+            session.meldinger_on(slot.klasse, dato) if self.follows_up else {},
+            session.drafts.get(slot.klasse, dato, slot.time, self.app.clock().date()),
         )
-        if not get_current_worker().is_cancelled:  # a newer load won
-            self.app.call_from_thread(self._show, loaded)
 
-    def _show(self, loaded: _Loaded) -> None:
-        self.saved = loaded.registration
-        self.earlier = {
-            elev: [(t, m) for t, m in marks if t != self.lesson.slot.time]
-            for elev, marks in loaded.earlier.items()
-        }
-        self.meldt = loaded.meldt
-        if self.saved:
-            self.marks = {m.elev: m for m in self.saved.marks}
-        else:  # not registered yet: foresatte have said these students are away today
-            self.marks = {
-                s.id: Mark(s.id, MarkType.FRAVAER) for s in self.students if s.id in self.meldt
-            }
-        self.dirty = False
-        table = self.query_one(DataTable)
-        table.clear()
-        for nr, student in enumerate(self.students, start=1):
-            table.add_row(*self._cells(nr, student), key=student.id)
-        table.add_row("", "▶ Lagre føringen (ctrl+s)", "", "", "", key=SAVE_ROW)
+    def show(self, data: RegisterData) -> None:
+        """First time: the draft, else what is saved, else who is reported away. Later
+        (back from a dialog, a judgement): the marks typed stay; words and flags follow."""
+        first = self.data is None
+        self.data, self.saved = data, data.registration
+        draft = data.draft
+        if first and draft is not None and not saved_meanwhile(draft, data.registration):
+            self.marks, self.dirty = draft.marks_by_student(), True
+            self.draft_note = f"utkast fra {draft.tid:%H:%M}, ikke lagret"
+        elif first or not self.dirty:
+            self.marks = self._stored_marks()
+        if first:
+            self.table.fill([self._row(i, s) for i, s in enumerate(self.students, start=1)])
+            self.watch(self.app, "alerts", lambda _: self._refresh_all(), init=False)
+            if (
+                draft is not None
+                and data.registration
+                and saved_meanwhile(draft, data.registration)
+            ):
+                self._offer_draft(draft, data.registration)
+        else:
+            self._refresh_all()
         self.ready = True
         self._update_status()
-        self.watch(self.app, "alerts", self._alerts_changed)
 
-    def _cells(self, nr: int, student: Student) -> tuple[object, ...]:
+    def _stored_marks(self) -> dict[str, Mark]:
+        if self.saved is not None:
+            return {m.elev: m for m in self.saved.marks}
+        meldt = self.data.meldt if self.data else set()  # foresatte said these are away
+        return {s.id: Mark(s.id, MarkType.FRAVAER) for s in self.students if s.id in meldt}
+
+    # -- rows ---------------------------------------------------------------------------
+
+    def _row(self, nr: int, student: Student) -> RollRow:
+        data = self.data
         mark = self.marks.get(student.id)
-        alerts = self.app.flagged(student.id)  # type: ignore[attr-defined]
-        warning = self.app.get_css_variables().get("warning", "yellow")
-        earlier = " ".join(short_mark(t, m) for t, m in self.earlier.get(student.id, []))
-        return (
-            str(nr),
-            flagged_name(f"{student.etternavn}, {student.fornavn}", alerts, f"bold {warning}"),
-            mark_text(mark) + (" (meldt)" if student.id in self.meldt and mark else ""),
-            earlier,
-            mark.merknad if mark else "",
+        saved = self.saved.mark_for(student.id) if self.saved else None
+        earlier = data.earlier.get(student.id, []) if data else []
+        return RollRow(
+            nr=nr,
+            elev=student.id,
+            name=f"{student.etternavn}, {student.fornavn}",
+            flagged=bool(self.app.flagged(student.id)),
+            mark=mark_text(mark),
+            state=row_state(
+                mark,
+                saved,
+                data.meldinger.get(student.id) if data else None,
+                bool(data and student.id in data.meldt),
+                self.follows_up,
+                self.lesson.dato,
+            ),
+            earlier=" ".join(short_mark(t, m) for t, m in earlier if t != self.lesson.slot.time),
         )
 
-    def _refresh_row(self, elev: str) -> None:
-        table = self.query_one(DataTable)
-        index = next(i for i, s in enumerate(self.students) if s.id == elev)
-        for column, value in zip(
-            ("nr", "elev", "mark", "earlier", "remark"),
-            self._cells(index + 1, self.students[index]),
-            strict=True,
-        ):
-            table.update_cell(elev, column, value)
+    def _refresh(self, student: Student) -> None:
+        self.table.put(self._row(self.students.index(student) + 1, student))
 
-    def _alerts_changed(self, result: CheckResult | None) -> None:
-        if self.ready:
-            for student in self.students:
-                self._refresh_row(student.id)
+    def _refresh_all(self) -> None:
+        if self.data is not None:
+            for nr, student in enumerate(self.students, start=1):
+                self.table.put(self._row(nr, student))
             self._update_status()
 
     def _update_status(self) -> None:
-        school = self.app.school  # type: ignore[attr-defined]
         counts = {kind: 0 for kind in MarkType}
         for mark in self.marks.values():
             if mark.kind is not None:
@@ -179,26 +198,43 @@ class RegisterScreen(Screen[None]):
         if self.saved is None:
             state = "Ikke ført"
         else:
-            who = school.roster.staff_member(self.saved.av)
-            initials = who.initials if who else self.saved.av
             when = f"{self.saved.tid:%H:%M}"
             if self.saved.dato != self.saved.tid.date():
-                when = f"{format_date(self.saved.tid.date())} {when}"
-            state = f"Ført {when} av {initials}"
+                when = f"{self.saved.tid:%d.%m.%Y} {when}"
+            state = f"Ført {when} av {person(self.school.roster, self.saved.av, short=True)}"
         if self.dirty:
-            state += " · ikke lagret"
-        flagged = sum(1 for s in self.students if self.app.flagged(s.id))  # type: ignore[attr-defined]
+            state += " · " + (self.draft_note or "ikke lagret (utkast)")
+        elif self.draft_note:
+            state += " · " + self.draft_note
+        flagged = sum(1 for s in self.students if self.app.flagged(s.id))
         warn = f" · ⚠ {flagged} over terskel" if flagged else ""
         status = self.query_one("#status", Static)
         status.update(f"{state} · {summary}{warn}")
         status.set_class(self.dirty, "dirty")
         status.set_class(self.saved is not None and not self.dirty, "saved")
+        self._update_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _update_detail(self) -> None:
+        """The row under the cursor, whole and in words (the table may shorten it)."""
+        detail = self.query_one("#detail", Static)
+        if self._digits:
+            detail.update(f"Til elev {self._digits}_   (enter eller et tall til)")
+            return
+        student = self._current()
+        if student is None or self.data is None:
+            detail.update("enter eller ctrl+s lagrer føringen" if self.ready else "")
+            return
+        row = self._row(self.students.index(student) + 1, student)
+        parts = [f"{row.nr}. {student.navn}", row.mark, row.state]
+        if row.earlier:
+            parts.append(f"tidligere i dag {row.earlier}")
+        detail.update(" · ".join(p for p in parts if p))
 
     # -- the row under the cursor -------------------------------------------------
 
     def _current(self) -> Student | None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
+        row = self.table.cursor_row
         return self.students[row] if 0 <= row < len(self.students) else None
 
     def _set(self, student: Student, mark: Mark | None) -> None:
@@ -207,44 +243,50 @@ class RegisterScreen(Screen[None]):
         else:
             self.marks[student.id] = mark
         self.dirty = True
-        self._refresh_row(student.id)
+        self._refresh(student)
         self._update_status()
+        self._keep_draft()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("melding", "ugyldig"):
-            return self.app.session.follows_up(self.lesson.slot.klasse)  # type: ignore[attr-defined]
-        return True
+    def refusal(self, action: str) -> str | None:
+        if action in ("melding", "ugyldig") and not self.follows_up:
+            what = "Meldinger fra foresatte (m)" if action == "melding" else "Å vurdere fravær (u)"
+            return (
+                f"{what} er for kontaktlæreren i {self.lesson.slot.klasse} og ledelsen. "
+                "Si fra til kontaktlæreren."
+            )
+        return None
+
+    def _student_for_key(self) -> Student | None:
+        """Keys act on the row typed (a pending row number completes first)."""
+        self._complete_jump()
+        return self._current() if self.ready else None
 
     # -- marking ---------------------------------------------------------------------
 
     def action_mark(self, kind: str) -> None:
-        self._digits = ""  # any other key ends a row number
-        student = self._current()
-        if student is None or not self.ready:
-            return
-        old = self.marks.get(student.id)
-        self._set(student, Mark(student.id, MarkType(kind), merknad=old.merknad if old else ""))
+        student = self._student_for_key()
+        if student is not None:
+            old = self.marks.get(student.id)
+            merknad = old.merknad if old else ""
+            self._set(student, Mark(student.id, MarkType(kind), merknad=merknad))
 
     def action_present(self) -> None:
-        self._digits = ""  # any other key ends a row number
-        student = self._current()
-        if student is None or not self.ready:
-            return
-        old = self.marks.get(student.id)
-        self._set(student, Mark(student.id, None, merknad=old.merknad) if old else None)
+        student = self._student_for_key()
+        if student is not None:
+            old = self.marks.get(student.id)
+            self._set(student, Mark(student.id, None, merknad=old.merknad) if old else None)
 
     def action_late(self) -> None:
-        self._digits = ""  # any other key ends a row number
-        student = self._current()
-        if student is None or not self.ready:
+        student = self._student_for_key()
+        if student is None:
             return
         old = self.marks.get(student.id)
         minutes = (
             old.minutter
             if old and old.kind is MarkType.SENT
-            else default_late_minutes(self.lesson.slot, self.app.clock())  # type: ignore[attr-defined]
+            else default_late_minutes(self.lesson.slot, self.app.clock())
         )
-        self._open_inline(
+        self.prompt.ask(
             "sent",
             f"Minutter for sent, {student.fornavn} (1–{self.lesson.slot.minutes}):",
             str(minutes),
@@ -252,272 +294,133 @@ class RegisterScreen(Screen[None]):
         )
 
     def action_remark(self) -> None:
-        self._digits = ""  # any other key ends a row number
-        student = self._current()
-        if student is None or not self.ready:
-            return
-        old = self.marks.get(student.id)
-        self._open_inline(
-            "merknad",
-            f"Merknad, {student.fornavn}:",
-            old.merknad if old else "",
-            suggester=SuggestFromList(REMARKS, case_sensitive=False),
-        )
+        student = self._student_for_key()
+        if student is not None:
+            old = self.marks.get(student.id)
+            self.prompt.ask(
+                "merknad",
+                f"Merknad, {student.fornavn}:",
+                old.merknad if old else "",
+                suggester=SuggestFromList(REMARKS, case_sensitive=False),
+            )
 
     def action_search(self) -> None:
-        self._digits = ""  # any other key ends a row number
+        self._complete_jump()
         if self.ready:
-            self._open_inline("sok", "Finn elev (navn):", "")
+            self.prompt.ask("sok", "Finn elev (navn eller elev-id):", "")
 
-    def _open_inline(
-        self,
-        what: str,
-        label: str,
-        value: str,
-        restrict: str | None = None,
-        suggester: SuggestFromList | None = None,
-    ) -> None:
-        self._inline = what
-        self.query_one("#inline-label", Label).update(label)
-        field = self.query_one("#inline-input", Input)
-        field.restrict = restrict
-        field.suggester = suggester
-        field.value = value
-        self.query_one("#inline").display = True
-        field.focus()  # selects the offered value, so typing replaces it and enter accepts it
-
-    def _close_inline(self) -> None:
-        self._inline = None
-        self.query_one("#inline").display = False
-        self.query_one(DataTable).focus()
-
-    @on(Input.Submitted, "#inline-input")
-    def _inline_done(self, event: Input.Submitted) -> None:
-        event.stop()
+    @on(InlinePrompt.Answered)
+    def _answered(self, message: InlinePrompt.Answered) -> None:
         self._commit_inline()
+
+    @on(InlinePrompt.Cancelled)
+    def _cancelled(self) -> None:
+        self.table.focus()
 
     def _commit_inline(self) -> bool:
         """Apply what is typed in the inline field; False if it is not valid yet."""
+        prompt, what, text = self.prompt, self.prompt.what, self.prompt.value
         student = self._current()
-        what = self._inline
-        text = self.query_one("#inline-input", Input).value.strip()
         if what is None:
             return True
-        if what == "sok":
-            self._close_inline()
-            self._jump_to_name(text)
-            return True
-        if student is None:
-            self._close_inline()
-            return True
-        old = self.marks.get(student.id)
-        if what == "sent":
+        if what == "sent" and student is not None:
             lesson_minutes = self.lesson.slot.minutes
             if not text.isdigit() or not 1 <= int(text) <= lesson_minutes:
-                self.query_one("#inline-label", Label).update(
-                    f"Skriv et helt tall fra 1 til {lesson_minutes} (minutter for sent):"
-                )
-                self.app.bell()
+                prompt.warn(f"Skriv et helt tall fra 1 til {lesson_minutes} (minutter for sent):")
                 return False
-            self._close_inline()
-            remark = old.merknad if old else ""
-            self._set(student, Mark(student.id, MarkType.SENT, int(text), merknad=remark))
-        elif what == "merknad":
-            self._close_inline()
-            if old is None:
-                self._set(student, Mark(student.id, None, merknad=text))
-            else:
-                self._set(student, replace(old, merknad=text))
+        prompt.close()
+        self.table.focus()
+        if what == "sok":
+            self._jump_to_name(text)
+        elif student is not None:
+            old = self.marks.get(student.id)
+            if what == "sent":
+                remark = old.merknad if old else ""
+                self._set(student, Mark(student.id, MarkType.SENT, int(text), merknad=remark))
+            elif what == "merknad":
+                self._set(
+                    student,
+                    replace(old, merknad=text) if old else Mark(student.id, None, merknad=text),
+                )
         return True
 
-    def on_key(self, event: Key) -> None:
-        if self._inline is not None and event.key == "escape":
-            event.stop()
-            event.prevent_default()
-            self._close_inline()
+    # -- moving: row numbers, names, cursor --------------------------------------------
 
     def action_digit(self, digit: str) -> None:
-        if not self.ready or self._inline is not None:
+        """`1` waits (there may be a `12`); `3` in a class of 25 jumps at once."""
+        if not self.ready or self.prompt.is_open:
             return
-        now = time.monotonic()
-        if now - self._digit_at > JUMP_PAUSE:
-            self._digits = ""
-        self._digit_at = now
         candidate = self._digits + digit
         if not 1 <= int(candidate) <= len(self.students):
             candidate = digit  # start over: "3" then "0" with 25 students is not row 30
-        if 1 <= int(candidate) <= len(self.students):
-            self._digits = candidate
-            self.query_one(DataTable).move_cursor(row=int(candidate) - 1)
-        else:
+        if not 1 <= int(candidate) <= len(self.students):
             self._digits = ""
+            self._update_detail()
+            return
+        self._digits = candidate
+        if self._jump_timer is not None:
+            self._jump_timer.stop()
+        if int(candidate) * 10 > len(self.students):
+            self._complete_jump()
+        else:
+            self._jump_timer = self.set_timer(self.app.jump_pause, self._complete_jump)
+            self._update_detail()
+
+    def _complete_jump(self) -> None:
+        if self._jump_timer is not None:
+            self._jump_timer.stop()
+            self._jump_timer = None
+        if self._digits:
+            row, self._digits = int(self._digits) - 1, ""
+            self.table.move_cursor(row=row)
+            self._update_detail()
 
     def _jump_to_name(self, text: str) -> None:
         wanted = text.casefold()
         if not wanted:
             return
         for i, student in enumerate(self.students):
-            names = (
-                student.fornavn.casefold(),
-                student.etternavn.casefold(),
-                student.navn.casefold(),
-            )
-            if any(name.startswith(wanted) for name in names):
-                self.query_one(DataTable).move_cursor(row=i)
+            names = (student.fornavn, student.etternavn, student.navn, student.id)
+            if any(name.casefold().startswith(wanted) for name in names):
+                self.table.move_cursor(row=i)
                 return
-        self.notify(f"Ingen elev i {self.lesson.slot.klasse} heter «{text}».", severity="warning")
+        self.notify(
+            f"Ingen treff på «{text}» i {self.lesson.slot.klasse}.",
+            severity="warning",
+            markup=False,
+        )
 
     def action_cursor(self, step: int) -> None:
-        self._digits = ""  # any other key ends a row number
-        table = self.query_one(DataTable)
+        self._digits = ""
+        table = self.table
         table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value == SAVE_ROW:
+        if self._digits:
+            self._complete_jump()
+        elif event.row_key.value == SAVE_ROW:
             self.action_save()
         else:
             self.action_cursor(1)
 
-    # -- saving and leaving --------------------------------------------------------------
-
-    def action_save(self) -> None:
-        self._digits = ""  # any other key ends a row number
-        if not self.ready:
-            return
-        if self._inline is not None and not self._commit_inline():
-            return
-        self._save(dict(self.marks))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self, marks: dict[str, Mark]) -> tuple[Registration, dict[str, Mark]]:
-        """Saves the marks as they were when the key was pressed (the teacher may go on)."""
-        app = self.app
-        slot = self.lesson.slot
-        saved, _ = app.session.save_registration(  # type: ignore[attr-defined]
-            slot.klasse,
-            self.lesson.dato,
-            slot.time,
-            list(marks.values()),
-            app.clock().replace(microsecond=0),  # type: ignore[attr-defined]
-        )
-        return saved, marks
-
-    @on(Worker.StateChanged)
-    def _saved(self, event: Worker.StateChanged) -> None:
-        if event.worker.group in ("judge", "register-load") and event.state is WorkerState.ERROR:
-            error = event.worker.error
-            text = error.message if isinstance(error, UserError) else f"uventet feil: {error!r}"
-            self.notify(text, severity="error", timeout=20)
-            return
-        if event.worker.group != "save":
-            return
-        if event.state is WorkerState.SUCCESS:
-            self.saved, sent = event.worker.result
-            if self.marks == sent:  # nothing changed while saving
-                self.marks = {m.elev: m for m in self.saved.marks}
-                self.dirty = False
-            for student in self.students:
-                self._refresh_row(student.id)
-            self._update_status()
-            self.notify(
-                f"{self.lesson.slot.klasse} {self.lesson.slot.time}. time er ført.", timeout=3
-            )
-            self.app.run_checker()  # type: ignore[attr-defined]
-            if self._leave_after_save:
-                self.dismiss()
-        elif event.state is WorkerState.ERROR:
-            self._leave_after_save = False
-            error = event.worker.error
-            text = error.message if isinstance(error, UserError) else f"uventet feil: {error!r}"
-            self.notify(
-                f"Føringen ble ikke lagret: {text} Det du har ført står fortsatt på skjermen.",
-                severity="error",
-                timeout=20,
-            )
-
-    _leave_after_save = False
-
-    def action_leave(self) -> None:
-        self._digits = ""  # any other key ends a row number
-        if not self.dirty:
-            self.dismiss()
-            return
-        from fravaer_tui.screens.dialogs import UnsavedDialog
-
-        def decided(choice: str | None) -> None:
-            if choice == "lagre":
-                self._leave_after_save = True
-                self._save(dict(self.marks))
-            elif choice == "forkast":
-                self.dismiss()
-
-        self.app.push_screen(UnsavedDialog(), callback=decided)
-
-    # -- follow-up (kontaktlærer) ---------------------------------------------------------
-
-    def action_melding(self) -> None:
-        self._digits = ""  # any other key ends a row number
-        student = self._current()
-        if student is None:
-            return
-        from fravaer_tui.screens.dialogs import MeldingDialog
-
-        def done(saved: bool | None) -> None:
-            if saved and not self.dirty:  # never throw away marks not yet saved
-                self.load()
-                self.app.run_checker()  # type: ignore[attr-defined]
-
-        self.app.push_screen(MeldingDialog(student, self.lesson.dato), callback=done)
-
-    def action_ugyldig(self) -> None:
-        self._digits = ""  # any other key ends a row number
-        student = self._current()
-        if student is None:
-            return
-        stored = self.saved.mark_for(student.id) if self.saved else None
-        if stored is None or not stored.is_absence or self.dirty:
-            self.notify(
-                "Lagre føringen med fraværet først, så kan fraværet vurderes som ugyldig.",
-                severity="warning",
-            )
-            return
-        self._judge(student.id)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="judge")
-    def _judge(self, elev: str) -> None:
-        from fravaer_tui.domain.model import Validity
-
-        app = self.app
-        slot = self.lesson.slot
-        app.session.judge_absence(  # type: ignore[attr-defined]
-            slot.klasse,
-            self.lesson.dato,
-            slot.time,
-            elev,
-            Validity.UGYLDIG,
-            None,
-            app.clock().replace(microsecond=0),  # type: ignore[attr-defined]
-        )
-        app.call_from_thread(self._judged, elev)
-
-    def _judged(self, elev: str) -> None:
-        student = self.app.school.roster.student(elev)  # type: ignore[attr-defined]
-        self.notify(f"Fraværet til {student.navn if student else elev} er satt til ugyldig.")
-        self.load()
-        self.app.run_checker()  # type: ignore[attr-defined]
-
     def commands(self) -> list[SystemCommand]:
         found = [
             SystemCommand("Lagre føringen", "Lagre timen (ctrl+s)", self.action_save),
-            SystemCommand("Finn elev", "Søk på navn (/)", self.action_search),
+            SystemCommand("Finn elev", "Søk på navn eller elev-id (/)", self.action_search),
         ]
-        if self.check_action("melding", ()):
+        draft, saved = (self.data.draft if self.data else None), self.saved
+        if draft is not None and saved is not None and saved_meanwhile(draft, saved):
+            found.append(
+                SystemCommand(
+                    "Vis utkastet",
+                    "Utkastet ditt side om side med det lagrede",
+                    lambda: self._offer_draft(draft, saved),
+                )
+            )
+        if self.refusal("melding") is None:
             found.append(
                 SystemCommand("Registrer melding", "Melding fra foresatte (m)", self.action_melding)
             )
         return found
-
-    def alerts_text(self, elev: str) -> str:
-        return alert_summary(self.app.flagged(elev))  # type: ignore[attr-defined]

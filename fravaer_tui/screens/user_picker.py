@@ -9,12 +9,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from fravaer_tui.domain.model import Role, Staff
+from fravaer_tui.screens.base import Door
 
 ORDER = {Role.KONTAKTLAERER: 0, Role.FAGLAERER: 1, Role.AVDELINGSLEDER: 2, Role.REKTOR: 3}
 # drift works on the school's machinery, not with the children: not a person to be here
 
 
-class UserPickerScreen(Screen[Staff | None]):
+class UserPickerScreen(Door, Screen[Staff | None]):
     BINDINGS = [
         Binding("enter", "pick", "Velg", id="pick", priority=True),
         Binding("escape", "cancel", "Avslutt", id="cancel"),
@@ -33,7 +34,7 @@ class UserPickerScreen(Screen[Staff | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        school = self.app.school  # type: ignore[attr-defined]
+        school = self.app.school
         self.staff = sorted(
             (s for s in school.roster.staff if s.rolle in ORDER),
             key=lambda s: (ORDER[s.rolle], s.navn),

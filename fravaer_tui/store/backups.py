@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 RESTORE_BUILD_PREFIX = ".gjenoppretting-"  # where a restore builds the school before the swap
 
 KEEP_BACKUP_DAYS = 30
-NOT_BACKED_UP = {BACKUP_DIR, "elevmapper"}  # copies of data, and exported documents
+NOT_BACKED_UP = {BACKUP_DIR, "elevmapper", "utkast"}  # copies, exported documents, drafts
 DAILY = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXCLUSIVE_TIMEOUT = 60.0  # a snapshot or restore waits this long for running saves
 

@@ -6,6 +6,7 @@ from rich.text import Text
 
 from fravaer_tui.domain.model import Mark, MarkType, Staff
 from fravaer_tui.domain.rules import Alert
+from fravaer_tui.domain.words import mark_words
 
 ALERT_SYMBOL = "⚠"
 # narrow symbols found in common terminal fonts (no emoji: their width varies)
@@ -13,12 +14,10 @@ SYMBOLS = {MarkType.FRAVAER: "✗", MarkType.SENT: "◷", MarkType.FORLOT: "↗"
 
 
 def mark_text(mark: Mark | None) -> str:
-    """The mark in words, with a symbol: `✗ fravær`, `◷ sent 10 min`, `↗ gikk`."""
+    """The mark in words, with a symbol: `✗ fravær`, `◷ for sent 10 min`, `↗ gikk`."""
     if mark is None or mark.kind is None:
         return "til stede"
-    if mark.kind is MarkType.SENT:
-        return f"{SYMBOLS[mark.kind]} sent {mark.minutter} min"
-    return f"{SYMBOLS[mark.kind]} {mark.kind.label}"
+    return f"{SYMBOLS[mark.kind]} {mark_words(mark)}"
 
 
 def short_mark(time: int, mark: Mark) -> str:
@@ -43,3 +42,19 @@ def alert_summary(alerts: list[Alert]) -> str:
 
 def initials(staff: Staff | None, fallback: str) -> str:
     return staff.initials if staff else fallback
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` cells with `…` (the whole text is shown where the cursor is)."""
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: max(0, width - 1)].rstrip() + "…"
+
+
+def phone_text(telefon: str) -> str:
+    return f"☎ {telefon}" if telefon else ""
+
+
+def unbroken(text: str, style: str = "") -> Text:
+    """A line that is cut at the edge, never wrapped (a phone number stays whole or goes)."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")

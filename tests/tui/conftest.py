@@ -1,18 +1,24 @@
-"""Factories for driving the real app: a demo school copy and a clock inside a lesson."""
+"""Factories for driving the real app: the demo school, its people, a clock in a lesson, and
+an app started and settled on it. The demo history runs to Friday 20.11.2026."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import pytest
+from textual.pilot import Pilot
 
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.school import School
-from fravaer_tui.domain.model import Slot, Staff
+from fravaer_tui.domain.model import Role, Slot, Staff
+from tests.tui.waiting import settle, until
 
-# The demo history runs to Friday 20.11.2026; Monday 23.11 has no registrations yet.
-MONDAY = dt.date(2026, 11, 23)
+MONDAY = dt.date(2026, 11, 23)  # no registrations yet
+FRIDAY = dt.date(2026, 11, 20)  # the demo's last day
+BEFORE_SCHOOL = dt.datetime.combine(FRIDAY, dt.time(7, 30))
+LONG_PAUSE = 600.0  # a row number typed in a test completes by a key, never by the clock
 
 
 def lesson_at(school: School, dato: dt.date, period: int, klasse: str | None = None) -> Slot:
@@ -26,13 +32,44 @@ def during(slot: Slot, dato: dt.date, minutes: int = 4) -> dt.datetime:
     return dt.datetime.combine(dato, slot.start) + dt.timedelta(minutes=minutes)
 
 
-def kontaktlaerer(school: School, klasse: str) -> Staff:
-    return school.roster.kontaktlaerere(klasse)[0]
+def kontaktlaerer(school: School, klasse: str | None = None) -> Staff:
+    return school.roster.kontaktlaerere(klasse or school.roster.classes[0])[0]
+
+
+def rektor(school: School) -> Staff:
+    return next(s for s in school.roster.staff if s.rolle is Role.REKTOR)
+
+
+def teacher_of(school: School, slot: Slot) -> Staff:
+    staff = school.roster.staff_member(slot.laerer)
+    assert staff is not None
+    return staff
+
+
+def faglaerer_lesson(school: School, dato: dt.date) -> Slot:
+    """A lesson on `dato` taught by a faglærer who follows no class up."""
+    return next(
+        s
+        for s in sorted(school.roster.timetable, key=lambda s: (s.time, s.klasse))
+        if s.ukedag == dato.isoweekday() and teacher_of(school, s).rolle is Role.FAGLAERER
+    )
 
 
 @pytest.fixture
 def make_app(demo_school: School) -> Callable[..., FravaerApp]:
-    def make(user: Staff | None, now: dt.datetime) -> FravaerApp:
-        return FravaerApp(demo_school, user, clock=lambda: now, check_interval=None)
+    def make(user: Staff | None, now: dt.datetime, jump_pause: float = LONG_PAUSE) -> FravaerApp:
+        app = FravaerApp(demo_school, user, clock=lambda: now, check_interval=None)
+        app.jump_pause = jump_pause
+        return app
 
     return make
+
+
+@contextlib.asynccontextmanager
+async def running(app: FravaerApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot]:
+    """The app started headless at `size`, with its first screen loaded and checked."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, "the first screen")
+        if app.user is not None:  # the first check starts after the first refresh
+            await until(pilot, lambda: app.alerts is not None, "the first threshold check")
+        yield pilot

@@ -1,104 +1,169 @@
-"""Pictures of the main screens at 80×24 and 120×40, so a layout regression shows as a diff.
+"""Pictures of every screen and dialog at 80×24 and 120×40, so a layout regression (a cut
+field, a dialog that does not fit) shows up as a picture diff (issue 12, point 3).
 
-Update after a deliberate change with `pytest tests/tui/test_snapshots.py --snapshot-update`.
+One walk a person, each taking several pictures at both sizes, so the app starts once a walk.
+Look at them after a deliberate change and update with
+`.venv/bin/python -m pytest tests/tui/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
+from pytest_textual_snapshot import SVGImageExtension
+from syrupy.assertion import SnapshotAssertion
+from textual.command import CommandList
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
-from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.school import School
-from tests.tui.conftest import MONDAY, during, kontaktlaerer, lesson_at
-from tests.tui.test_register import settle
+from fravaer_tui.application.session import Session
+from fravaer_tui.domain.model import Mark, MarkType
+from tests.tui.conftest import (
+    BEFORE_SCHOOL,
+    FRIDAY,
+    MONDAY,
+    during,
+    kontaktlaerer,
+    lesson_at,
+    rektor,
+    running,
+    teacher_of,
+)
+from tests.tui.test_followup import go_to
+from tests.tui.waiting import settle, until
 
-SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+SIZES = [(120, 40), (80, 24)]
 
 
-@SIZES
-def test_register_screen(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
+class Album:
+    """Pictures taken on a walk, at both sizes (the terminal is resized between them, as a
+    user may), compared at the end: every one, even after a mismatch."""
+
+    def __init__(self, pilot: Pilot) -> None:
+        self.pilot = pilot
+        self.shots: dict[str, str] = {}
+
+    async def take(self, name: str) -> None:
+        pilot, app = self.pilot, self.pilot.app
+        for width, height in SIZES:
+            await pilot.resize_terminal(width, height)
+            await settle(pilot, f"the screen for «{name}» at {width}×{height}")
+            app.clear_notifications()  # toasts come and go with the clock
+            for field in app.screen.query("Input, TextArea"):
+                assert isinstance(field, Input | TextArea)
+                field.cursor_blink = False  # a blinking cursor would flicker between pictures
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            shot = app.export_screenshot(title=app.title, simplify=True)
+            self.shots[f"{name}[{width}x{height}]"] = shot
+
+    def compare(self, snapshot: SnapshotAssertion) -> None:
+        snap = snapshot.use_extension(SVGImageExtension)
+        matches = {name: snap(name=name) == svg for name, svg in self.shots.items()}
+        differ = [name for name, same in matches.items() if not same]
+        assert not differ, f"pictures that changed: {differ} (see snapshot_report.html)"
+
+
+async def test_a_kontaktlaerers_morning(
+    snapshot: SnapshotAssertion, demo_school: School, make_app
+) -> None:
+    app = make_app(kontaktlaerer(demo_school), BEFORE_SCHOOL)
+    async with running(app) as pilot:
+        album = Album(pilot)
+        await album.take("morning")
+        go_to(app.screen, "ikke_meldt|")
+        await pilot.press("m")
+        await album.take("melding_dialog")
+        await pilot.press("escape", "r")
+        await album.take("contact_dialog")
+        await pilot.press("escape")
+        go_to(app.screen, "varsel|")
+        await pilot.press("enter")
+        await album.take("student")
+        await pilot.press("question_mark")
+        await album.take("help_student")
+        await pilot.press("escape", "escape", "escape", "m")
+        await album.take("student_picker")
+        await pilot.press("escape")
+        await album.take("lessons")
+    album.compare(snapshot)
+
+
+async def test_a_case_and_its_dialogs(
+    snapshot: SnapshotAssertion, demo_school: School, make_app
+) -> None:
+    app = make_app(kontaktlaerer(demo_school), BEFORE_SCHOOL)
+    async with running(app) as pilot:
+        album = Album(pilot)
+        go_to(app.screen, "varsel|")
+        await pilot.press("s")
+        await album.take("case")
+        await pilot.press("t")
+        await album.take("step_dialog")
+        await pilot.press("escape", "a")
+        await album.take("tiltak_dialog")
+        await pilot.press("escape", "1", "j", "a")
+        form = app.screen
+        await until(pilot, lambda: bool(form.saved_at), "the answer to be saved")
+        await album.take("form")
+    album.compare(snapshot)
+
+
+async def test_a_roll_call_with_a_draft_saved_meanwhile(
+    snapshot: SnapshotAssertion, demo_school: School, make_app
+) -> None:
+    slot = lesson_at(demo_school, MONDAY, 3)
+    teacher = teacher_of(demo_school, slot)
+    students = demo_school.roster.students_in(slot.klasse)
+    now = during(slot, MONDAY)
+    marks = [Mark(students[0].id, MarkType.FRAVAER), Mark(students[4].id, MarkType.SENT, 4)]
+    Session(demo_school, teacher).drafts.keep(slot.klasse, MONDAY, slot.time, marks, None, now)
+    other = [Mark(students[1].id, MarkType.FRAVAER)]
+    Session(demo_school, kontaktlaerer(demo_school)).save_registration(
+        slot.klasse, MONDAY, slot.time, other, now
+    )
+    app = make_app(teacher, now + dt.timedelta(minutes=3))
+    async with running(app) as pilot:
+        album = Album(pilot)
+        await album.take("draft_conflict")
+        await pilot.press("u", "8", "n", "m", "a", "right", "enter", "1")
+        await album.take("register")
+        await pilot.press("question_mark")
+        await album.take("help_register")
+        await pilot.press("escape", "escape", "escape")
+        await album.take("unsaved_dialog")
+        await pilot.press("escape", "ctrl+p")
+        palette = app.screen
+        await until(pilot, lambda: palette.query_one(CommandList).option_count > 5, "commands")
+        await album.take("palette")
+    album.compare(snapshot)
+
+
+async def test_ledelsen(snapshot: SnapshotAssertion, demo_school: School, make_app) -> None:
     klasse = demo_school.roster.classes[0]
-    slot = lesson_at(demo_school, MONDAY, 3, klasse)
-    app = FravaerApp(
-        demo_school,
-        kontaktlaerer(demo_school, klasse),
-        clock=lambda: during(slot, MONDAY),
-        check_interval=None,
-    )
-
-    async def run_before(pilot) -> None:
-        await settle(app, pilot)
-        app.open_register(next(s for s in app.screen.states if s.slot == slot))
-        await settle(app, pilot)
-        await pilot.press("3", "f", "7", "s", "enter", "9", "n", *"mangler utstyr", "enter", "1")
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
-
-
-@SIZES
-def test_lesson_list(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
-    teacher = next(
-        demo_school.roster.staff_member(s.laerer)
-        for s in demo_school.roster.timetable
-        if s.ukedag == 1 and demo_school.roster.staff_member(s.laerer).rolle.value == "faglaerer"
-    )
-    app = FravaerApp(
-        demo_school,
-        teacher,
-        clock=lambda: dt.datetime.combine(MONDAY, dt.time(7, 45)),
-        check_interval=None,
-    )
-
-    async def run_before(pilot) -> None:
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
-
-
-MORNING = dt.datetime(2026, 11, 20, 7, 30)  # before the first lesson, demo data up to this day
-
-
-@SIZES
-def test_morning_overview(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
-    teacher = kontaktlaerer(demo_school, demo_school.roster.classes[0])
-    app = FravaerApp(demo_school, teacher, clock=lambda: MORNING, check_interval=None)
-
-    async def run_before(pilot) -> None:
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
-
-
-@SIZES
-def test_student_page(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
-    klasse = demo_school.roster.classes[0]
-    teacher = kontaktlaerer(demo_school, klasse)
-    app = FravaerApp(demo_school, teacher, clock=lambda: MORNING, check_interval=None)
-
-    async def run_before(pilot) -> None:
-        await settle(app, pilot)
-        flagged = sorted(
-            app.alerts.flagged & {s.id for s in demo_school.roster.students_in(klasse)}
-        )
-        from fravaer_tui.screens.student import StudentScreen
-
-        app.push_screen(StudentScreen(flagged[0], MORNING.date()))
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
-
-
-@SIZES
-def test_leaders_overview(snap_compare, demo_school: School, size: tuple[int, int]) -> None:
-    rektor = next(s for s in demo_school.roster.staff if s.rolle.value == "rektor")
-    app = FravaerApp(demo_school, rektor, clock=lambda: MORNING, check_interval=None)
-
-    async def run_before(pilot) -> None:
-        await settle(app, pilot)
+    session = Session(demo_school, kontaktlaerer(demo_school, klasse))
+    alert = next(a for a in session.check(FRIDAY).alerts if a.klasse == klasse)
+    session.open_case(alert, FRIDAY, BEFORE_SCHOOL)
+    app = make_app(rektor(demo_school), BEFORE_SCHOOL)
+    async with running(app) as pilot:
+        album = Album(pilot)
         await pilot.press("o")
-        await settle(app, pilot)
+        await album.take("leaders")
+        await pilot.press("escape", "L")
+        await album.take("audit")
+        await pilot.press("tab", "enter")
+        await album.take("audit_entry")
+    album.compare(snapshot)
 
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+async def test_the_demo_picker(snapshot: SnapshotAssertion, demo_school: School, make_app) -> None:
+    """On the demo school, whoever starts the app chooses who to be."""
+    app = make_app(None, dt.datetime.combine(MONDAY, dt.time(7, 0)))
+    async with running(app) as pilot:
+        album = Album(pilot)
+        await album.take("user_picker")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.user is not None and app.session is not None
+    album.compare(snapshot)

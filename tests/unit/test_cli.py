@@ -367,13 +367,19 @@ def test_audit_lists_every_kind_of_change_and_filters(demo_dir: Path, capsys) ->
 
     code, out, _ = run(capsys, "--data", str(demo_dir), "audit", "--student", students[0])
     assert code == 0
-    assert f"{students[0]}: til stede → fravaer" in out and "melding" in out
+    student = school.roster.student(students[0])
+    assert f"{student.navn} ({students[0]}): til stede → fravær" in out  # words, not codes
+    assert "melding fra foresatte" in out and "fravaer" not in out
     code, out, _ = run(
         capsys, "--data", str(demo_dir), "audit", "--staff", kontakt.id, "--since", "2026-11-20"
     )
-    assert "vurdering" in out and "registrering" not in out
+    assert "fravær vurdert" in out and "time ført" not in out and "føring rettet" not in out
     code, out, _ = run(capsys, "--data", str(demo_dir), "audit", "--json", "--student", "E9999")
     assert out == ""
+    code, out, _ = run(capsys, "--data", str(demo_dir), "audit", "--json", "--student", students[0])
+    lines = [json.loads(line) for line in out.splitlines()]
+    changed = next(e for e in lines if e["hva"] == "registrering_endret")
+    assert "elever" in changed["etter"] and "marks" not in changed["etter"]  # one vocabulary
 
 
 def test_backup_and_restore_from_the_cli(demo_dir: Path, capsys) -> None:

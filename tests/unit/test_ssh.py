@@ -24,6 +24,7 @@ import subprocess
 import sys
 import termios
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -320,8 +321,18 @@ def open_app(server: Server, who: str) -> str:
             seen += chunk
             found = header.search(ANSI.sub(b"", seen))
             name = found.group(1).decode() if found else None
-        os.write(master, b"\x11")  # ctrl+q
-        code = proc.wait(BOUND)
+        deadline = time.monotonic() + BOUND
+        while proc.poll() is None and time.monotonic() < deadline:
+            os.write(master, b"\x11")  # ctrl+q (again, if the app asks whether to quit)
+            end = time.monotonic() + 2
+            while proc.poll() is None and time.monotonic() < end:  # a terminal is read to
+                ready, _, _ = select.select([master], [], [], 0.1)  # the end, as sshd does
+                if ready:
+                    try:
+                        seen += os.read(master, 65536)
+                    except OSError:
+                        break
+        code = proc.wait(5)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -81,7 +81,7 @@ def test_every_date_option_refuses_dates_outside_2000_2099(
     before = snapshot(demo_dir)
     code, out, err = fravaer(capsys, demo_dir, *(a.format(d=dato) for a in argv))
     assert code == 2
-    assert f"«{dato}» {RANGE}" in err and "argument --" in err
+    assert f"«{dato}» {RANGE}" in err and "feil i kommandoen: --" in err
     assert snapshot(demo_dir) == before
 
 
@@ -112,7 +112,7 @@ def test_now_outside_2000_2099_or_with_a_time_zone_is_refused(
         code = exit_info.code
     err = capsys.readouterr().err
     assert code == 2
-    assert "argument --now" in err and problem in err and "Traceback" not in err
+    assert "feil i kommandoen: --now: " in err and problem in err and "Traceback" not in err
     assert snapshot(demo_dir) == before
 
 
@@ -491,7 +491,7 @@ def test_demo_refuses_a_student_count_it_cannot_build(
     before = snapshot(demo_dir)
     code, _, err = fravaer(capsys, demo_dir, "demo", "--students", students)
     assert code == 2
-    assert "argument --students" in err
+    assert "feil i kommandoen: --students: " in err
     assert snapshot(demo_dir) == before
 
 

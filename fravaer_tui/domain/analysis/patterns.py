@@ -37,12 +37,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fravaer_tui.domain import words
+from fravaer_tui.domain import formats
 from fravaer_tui.domain.analysis.grid import day_slots
 from fravaer_tui.domain.analysis.student import StudentView
+from fravaer_tui.domain.formats import WEEKDAY_PLURALS, WEEKDAYS, decimal_comma, whole_percent
 from fravaer_tui.domain.model import Registration, Roster
 from fravaer_tui.domain.schoolcalendar import SchoolCalendar
-from fravaer_tui.domain.words import WEEKDAY_PLURALS, WEEKDAYS, decimal_comma, whole_percent
 
 NO_PATTERN = "Ingen tydelige mønstre i fraværet."
 
@@ -159,7 +159,7 @@ def _stats(lessons: list[_Lesson], dimensjon: str, verdi: str, classmates: int) 
 
 
 def _remarks(count: int) -> str:
-    return words.count(count, "merknad", "merknader")
+    return formats.count(count, "merknad", "merknader")
 
 
 def _sentence(dimensjon: str, verdi: str, stats: _Stats, first: bool, remarks: int) -> str:

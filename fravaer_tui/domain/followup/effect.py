@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fravaer_tui.domain.formats import format_day_month, one_decimal, percent_half_up
 from fravaer_tui.domain.model import Registration, Roster
 from fravaer_tui.domain.rules import Lessons, day_fractions
 from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
-from fravaer_tui.domain.words import format_day_month, one_decimal, percent_half_up
 
 
 @dataclass(frozen=True, slots=True)

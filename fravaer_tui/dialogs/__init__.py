@@ -1,0 +1,1 @@
+"""Typed dialogs (`ModalScreen[T]`), each closed with `dismiss(value)` (frogmouth's `dialogs/`)."""
