@@ -237,8 +237,8 @@ class StudentCheck:
         first = self.dato
         while first - ONE_DAY >= stretch and share(first - ONE_DAY) is not None:
             first -= ONE_DAY
-        # the day the school could act on it: the first school day of the stretch
-        first = min(self.lessons.calendar.on_or_next_school_day(first), self.dato)
+        # `first` may be a Saturday or a day of a holiday, like any day a window slides
+        # past three months; the step it opens is due from the next school day (deadlines)
         alert = self._alert(rule, (today, first), counted)
         # «likevel ta telefon» when the three months are reached: a call before that day
         # does not follow it up, so its incident is no earlier than the day it first held
