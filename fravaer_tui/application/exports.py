@@ -56,6 +56,7 @@ from fravaer_tui.documents.forms import (
 from fravaer_tui.documents.forms import Tiltak as FormTiltak
 from fravaer_tui.domain import analysis, consent, followup
 from fravaer_tui.domain.followup import Case, StepRecord
+from fravaer_tui.domain.formats import count, count_unit
 from fravaer_tui.domain.model import Melding, Registration, Staff, Student
 from fravaer_tui.domain.profiles import Profile, ProfileError, load_profile
 from fravaer_tui.domain.rules import check
@@ -275,13 +276,6 @@ def _student_data(
     return regs, meldinger
 
 
-def _count(value: float, one: str, many: str) -> str:
-    return f"{format_number(value)} {one if value == 1 else many}"
-
-
-_UNITS = {"timer": ("time", "timer"), "dager": ("dag", "dager"), "ganger": ("gang", "ganger")}
-
-
 def _window(profile: Profile, regel: str) -> str:
     rule = profile.rule(regel)
     if rule is None or rule.maaneder is None:
@@ -306,16 +300,16 @@ def absence_summary(school: School, student: Student, dato: dt.date) -> str:
         lines.append(
             f"{period}: fravær i {totals.absent} av {totals.held} undervisningstimer "
             f"({format_number(totals.prosent, 1)} %), til sammen "
-            f"{_count(totals.days, 'fraværsdag', 'fraværsdager')}."
+            f"{count(totals.days, 'fraværsdag', 'fraværsdager')}."
         )
         lines.append(
-            f"Det er {_count(totals.whole_days, 'hel dag', 'hele dager')} og "
-            f"{_count(totals.hours, 'time', 'timer')} (à 60 minutter) fravær fra enkelttimer "
+            f"Det er {count(totals.whole_days, 'hel dag', 'hele dager')} og "
+            f"{count(totals.hours, 'time', 'timer')} (à 60 minutter) fravær fra enkelttimer "
             "på andre dager."
         )
         if totals.lates:
             late = (
-                f"Kom for sent {_count(totals.lates, 'gang', 'ganger')} "
+                f"Kom for sent {count(totals.lates, 'gang', 'ganger')} "
                 f"(til sammen {totals.late_minutes} minutter)."
             )
         else:
@@ -323,7 +317,7 @@ def absence_summary(school: School, student: Student, dato: dt.date) -> str:
         if totals.forlot:
             left = (
                 "Møtte opp, men forlot skolen eller timen i "
-                f"{_count(totals.forlot, 'time', 'timer')}."
+                f"{count(totals.forlot, 'time', 'timer')}."
             )
         else:
             left = "Har ikke forlatt skolen eller timen etter å ha møtt opp."
@@ -333,8 +327,7 @@ def absence_summary(school: School, student: Student, dato: dt.date) -> str:
     if alerts:
         parts = []
         for alert in alerts:
-            one, many = _UNITS.get(alert.enhet, (alert.enhet, alert.enhet))
-            amount = _count(alert.antall, one, many)
+            amount = count_unit(alert.antall, alert.enhet)
             parts.append(
                 f"{alert.tittel}: {amount} {_window(profile, alert.regel)} "
                 f"(terskel {format_number(alert.terskel)}), gjelder fra {format_date(alert.forst)}"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 
 from fravaer_tui.application.school import School, years_between
 from fravaer_tui.domain.access import may_register
+from fravaer_tui.domain.marks import mark_problems
 from fravaer_tui.domain.model import (
     Mark,
-    MarkType,
     Melding,
     Reason,
     Registration,
@@ -64,8 +64,11 @@ def lessons_on(
     if not school.calendar.is_school_day(dato):
         return []
     states = []
-    for klasse in school.roster.classes:
-        slots = school.roster.slots(klasse, dato.isoweekday())
+    index = school.roster.timetable_index
+    # the classes of the timetable version valid that day (a class since merged still had
+    # its lessons then), each with that version's periods
+    for klasse in sorted(set(school.roster.classes) | index.classes_on(dato), key=class_sort_key):
+        slots = list(index.periods_on(klasse, dato).values())
         works_here = user.rolle is Role.MILJOPERSONALE and klasse in user.klasser
         if user.rolle is Role.MILJOPERSONALE and not may_register(user, klasse, school.roster):
             continue
@@ -89,7 +92,8 @@ def current_lesson(school: School, user: Staff, now: dt.datetime) -> Slot | None
     """The lesson the user teaches right now (from a little before it starts), if any."""
     if not school.calendar.is_school_day(now.date()):
         return None
-    for slot in sorted(school.roster.timetable, key=lambda s: s.start):
+    version = school.roster.version_on(now.date())  # the timetable valid today
+    for slot in sorted(version.slots if version else (), key=lambda s: s.start):
         if slot.laerer != user.id or slot.ukedag != now.isoweekday():
             continue
         opens = dt.datetime.combine(now.date(), slot.start) - dt.timedelta(minutes=EARLY_MINUTES)
@@ -225,15 +229,10 @@ def save_registration(
         if mark.elev in seen:
             raise UserError(f"Eleven «{mark.elev}» er ført mer enn én gang i samme time.")
         seen.add(mark.elev)
-        if mark.kind is MarkType.SENT:
-            if mark.minutter is None or not 1 <= mark.minutter <= slot.minutes:
-                raise UserError(
-                    f"Minutter for sent må være et helt tall fra 1 til {slot.minutes} "
-                    f"(timen varer {slot.minutes} minutter); fikk «{mark.minutter}» "
-                    f"for {mark.elev}."
-                )
-        elif mark.minutter is not None:
-            raise UserError(f"Minutter kan bare føres for «sent» ({mark.elev}).")
+        problems = mark_problems(mark, slot.minutes)  # the slot of that date's version
+        if problems:
+            text = problems[0].text
+            raise UserError(f"{text[0].upper()}{text[1:]} (elev {mark.elev}).")
     reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=marks)
     return school.store.save_registration(reg, now, keep_judgements)
 

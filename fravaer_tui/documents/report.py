@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import docx
 
 from fravaer_tui.documents import layout
+from fravaer_tui.domain.formats import format_date, format_number
 from fravaer_tui.domain.yearreport import KANDIDAT_MERKNAD, YearReport
 
 _REPORT_PERIODS = (("Høst", "host"), ("Vår", "var"), ("Skoleåret", "year"))
@@ -49,7 +48,7 @@ def year_report_bytes(report: YearReport, school_name: str) -> bytes:
         ("Elev-ID", report.elev),
         ("Klasse", report.klasse),
         ("Skole", school_name),
-        ("Tall til og med", _report_date(report.til)),
+        ("Tall til og med", format_date(report.til)),
     )
     table = layout.table(document, rows=len(facts), widths=(6.0, layout.TEXT_WIDTH_CM - 6.0))
     for row, (label, value) in zip(table.rows, facts, strict=True):
@@ -117,7 +116,7 @@ def year_report_bytes(report: YearReport, school_name: str) -> bytes:
             layout.repeat_as_header(table.rows[0])
             for row, candidate in zip(table.rows[1:], report.candidates, strict=True):
                 verdict = "ja" if candidate.deductible else "nei, over grensen på 10 dager"
-                texts = (_report_date(candidate.dato), candidate.grunn, verdict)
+                texts = (format_date(candidate.dato), candidate.grunn, verdict)
                 for cell, text in zip(row.cells, texts, strict=True):
                     cell.paragraphs[0].text = text
             document.add_paragraph()
@@ -132,11 +131,6 @@ def year_report_bytes(report: YearReport, school_name: str) -> bytes:
     return layout.to_bytes(document)
 
 
-def _report_date(dato: dt.date) -> str:
-    return dato.strftime("%d.%m.%Y")
-
-
 def _hours(minutes: int) -> str:
     """Minutes as 60-minute hours with a decimal comma and no trailing zeros: 7,5 and 3."""
-    text = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return format_number(minutes / 60)

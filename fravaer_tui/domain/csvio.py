@@ -23,6 +23,8 @@ from typing import TypeVar
 
 from fravaer_tui.domain.csvheaders import HeaderMap
 from fravaer_tui.domain.csvheaders import resolve as resolve_header
+from fravaer_tui.domain.formats import WEEKDAYS
+from fravaer_tui.domain.marks import mark_problems
 from fravaer_tui.domain.model import (
     Foresatt,
     Mark,
@@ -60,9 +62,8 @@ ABSENCE_COLUMNS = ("elev_id", "dato", "time", "type", "minutter", "gyldighet", "
 ABSENCE_OPTIONAL_COLUMNS = ("merknad",)
 
 MAX_PERIOD = 20
-MAX_LATE_MINUTES = 240
 
-WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+WEEKDAY_NAMES = WEEKDAYS
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _SAVE_AS_UTF8 = "lagre filen på nytt i Excel med «Lagre som» → «CSV UTF-8 (kommadelt)»"
@@ -444,13 +445,11 @@ def _reason(text: str) -> Reason | None:
 
 
 def _minutes(text: str) -> int | None:
+    """A whole number of minutes; whether it fits the lesson is `domain.marks`' rule."""
     if not text:
         return None
-    if not _ASCII_DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_LATE_MINUTES:
-        raise ValueError(
-            f"«{text}» er ikke et gyldig antall minutter "
-            f"(et helt tall fra 1 til {MAX_LATE_MINUTES})"
-        )
+    if not _ASCII_DIGITS.fullmatch(text):
+        raise ValueError(f"«{text}» er ikke et gyldig antall minutter (et helt tall)")
     return int(text)
 
 
@@ -615,26 +614,18 @@ def parse_timetable(
     return slots
 
 
-def _timetable_index(roster: Roster) -> dict[tuple[str, int], dict[int, Slot]]:
-    """(klasse, ukedag) → {time: slot}; Roster.slot scans the whole timetable on every call."""
-    index: dict[tuple[str, int], dict[int, Slot]] = {}
-    for slot in roster.timetable:
-        index.setdefault((slot.klasse, slot.ukedag), {})[slot.time] = slot
-    for key, periods in index.items():
-        index[key] = dict(sorted(periods.items()))
-    return index
-
-
 def parse_absences(
     data: bytes | str, source: str, roster: Roster, calendar: SchoolCalendar
 ) -> list[AbsenceRow]:
     """Absence rows, checked against the roster, its timetable and the school calendar.
 
-    An empty `time` is the whole day (every period of the class that weekday); `sent` needs a
-    period and 1–240 minutes, and only `sent` may have minutes. An empty gyldighet is stored
-    as None (*ikke meldt* until a melding says otherwise) — except that an `aarsak` implies
-    gyldig: a reason with empty gyldighet becomes gyldig, with ugyldig stays ugyldig (the reason
-    was judged invalid), and with ikke_meldt is an error (a reason means foresatte did report).
+    An empty `time` is the whole day (every period of the class that weekday, by the
+    timetable version valid on the date); `sent` needs a period, and the mark's own rules
+    are `domain.marks`' (minutes from 1 to the lesson's length, only for `sent`). An empty
+    gyldighet is stored as None (*ikke meldt* until a melding says otherwise) — except that an
+    `aarsak` implies gyldig: a reason with empty gyldighet becomes gyldig, with ugyldig stays
+    ugyldig (the reason was judged invalid), and with ikke_meldt is an error (a reason means
+    foresatte did report).
     A student may have one row per (dato, time) and a whole-day row excludes any other row for
     that date; the later row is the one reported.
 
@@ -644,7 +635,7 @@ def parse_absences(
     """
     records = _read_table(data, source, ABSENCE_COLUMNS, ABSENCE_OPTIONAL_COLUMNS, kind="absences")
     check = _Checker(source)
-    index = _timetable_index(roster)
+    index = roster.timetable_index
     rows: list[AbsenceRow] = []
     taken: dict[tuple[str, dt.date], dict[int | None, int]] = {}
     for record in records:
@@ -664,34 +655,16 @@ def parse_absences(
         minutter = check.parse(record, "minutter", _minutes)
         validity = check.parse(record, "gyldighet", _validity)
         reason = check.parse(record, "aarsak", _reason)
-        if remark_only:
-            if not record["time"]:
-                check.fail(record, "time", "en merknad gjelder én time: fyll ut timenummeret")
-            for column in ("minutter", "gyldighet", "aarsak"):
-                if record[column]:
-                    check.fail(
-                        record,
-                        column,
-                        f"{column} hører til fravær; en rad med bare merknad har tom type",
-                    )
-
-        if kind is MarkType.SENT:
-            if not record["time"]:
-                check.fail(record, "time", "type sent gjelder én time: fyll ut timenummeret")
-            if not record["minutter"]:
-                check.fail(record, "minutter", "type sent må ha antall minutter (1–240)")
-        elif kind is not None and record["minutter"]:
-            check.fail(record, "minutter", "minutter kan bare fylles ut for type sent")
-        if reason is not None:
-            if validity is Validity.IKKE_MELDT:
-                check.fail(
-                    record, "aarsak", "en årsak kan ikke stå sammen med gyldighet ikke_meldt"
-                )
-            elif validity is None:
-                validity = Validity.GYLDIG
+        if remark_only and not record["time"]:
+            check.fail(record, "time", "en merknad gjelder én time: fyll ut timenummeret")
+        if kind is MarkType.SENT and not record["time"]:
+            check.fail(record, "time", "type sent gjelder én time: fyll ut timenummeret")
+        if kind is not None and reason is not None and validity is None:
+            validity = Validity.GYLDIG
+        lesson_minutes: int | None = None
 
         if student is not None and dato is not None:
-            periods = index.get((student.klasse, dato.isoweekday()), {})
+            periods = index.periods_on(student.klasse, dato)  # the version valid that day
             weekday = WEEKDAY_NAMES[dato.weekday()]
             if not periods:
                 check.fail(
@@ -707,12 +680,22 @@ def parse_absences(
                     f"(timeplanen har time {', '.join(map(str, periods))})",
                 )
             elif record["time"] == "" or time is not None:
+                if time is not None:
+                    lesson_minutes = index.lesson_minutes(student.klasse, dato, time)
                 earlier = taken.setdefault((student.id, dato), {})
                 clash = _clash(earlier, time)
                 if clash is None:
                     earlier[time] = record.line
                 else:
                     check.fail(record, "time", _clash_message(student.id, dato, time, *clash))
+
+        # the mark's own rules (domain.marks), on the fields that could be read
+        unreadable = {error.field for error in check.errors[errors_before:]}
+        if (kind is not None or remark_only) and "type" not in unreadable:
+            mark = Mark(elev_id or "", kind, minutter, "", validity, reason)
+            for problem in mark_problems(mark, lesson_minutes):
+                if problem.field not in unreadable:
+                    check.fail(record, problem.field, problem.text)
 
         if len(check.errors) == errors_before and student and dato and (kind or remark_only):
             rows.append(
@@ -785,16 +768,14 @@ def absences_to_registrations(
     existing registration keeps who registered it and when, and each student's remark; a
     lesson that had none gets a new registration by `user` at `now`.
     """
-    index = _timetable_index(roster)
+    index = roster.timetable_index
     marks_by_lesson: dict[LessonKey, dict[str, Mark]] = {}
     for row in rows:
         student = roster.student(row.elev)
         if student is None:
             raise ValueError(f"ukjent elev «{row.elev}» (linje {row.line})")
         periods = (
-            [row.time]
-            if row.time is not None
-            else list(index.get((student.klasse, row.dato.isoweekday()), {}))
+            [row.time] if row.time is not None else list(index.periods_on(student.klasse, row.dato))
         )
         for time in periods:
             mark = Mark(

@@ -6,9 +6,16 @@ Pure data, no I/O and no clock. Dates are `datetime.date`; the caller passes "to
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# The timetable's values live in `timetable`, and are importable from here as before.
+from fravaer_tui.domain.timetable import CancelledLesson as CancelledLesson
+from fravaer_tui.domain.timetable import Kortdag as Kortdag
+from fravaer_tui.domain.timetable import Lesson as Lesson
+from fravaer_tui.domain.timetable import Slot as Slot
+from fravaer_tui.domain.timetable import TimetableIndex as TimetableIndex
+from fravaer_tui.domain.timetable import TimetableVersion as TimetableVersion
 
 
 class Role(StrEnum):
@@ -170,68 +177,6 @@ class Staff:
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
-    """One period in a class's weekly timetable (weekday 1 = Monday)."""
-
-    klasse: str
-    ukedag: int
-    time: int
-    start: dt.time
-    slutt: dt.time
-    fag: str
-    laerer: str
-
-    @property
-    def minutes(self) -> int:
-        return (self.slutt.hour * 60 + self.slutt.minute) - (
-            self.start.hour * 60 + self.start.minute
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class TimetableVersion:
-    """The weekly timetable valid from `fra` until the next version starts (DESIGN, Lesson)."""
-
-    fra: dt.date
-    slots: tuple[Slot, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CancelledLesson:
-    """A lesson of the timetable that was not held (avlyst: trip, exam day)."""
-
-    klasse: str
-    dato: dt.date
-    time: int
-    av: str = ""
-    tid: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Kortdag:
-    """A short day from `skole.toml`: every class's day ends after period `siste_time`."""
-
-    dato: dt.date
-    siste_time: int
-
-
-@dataclass(frozen=True, slots=True)
-class Lesson:
-    """A slot on a real school day."""
-
-    dato: dt.date
-    slot: Slot
-
-    @property
-    def klasse(self) -> str:
-        return self.slot.klasse
-
-    @property
-    def time(self) -> int:
-        return self.slot.time
-
-
-@dataclass(frozen=True, slots=True)
 class Mark:
     """What happened to one student in one lesson. Present is the default and not stored.
 
@@ -342,9 +287,8 @@ class Roster:
     timetable: tuple[Slot, ...] = ()
     versions: tuple[TimetableVersion, ...] = ()
     _by_id: dict[str, Student] = field(default_factory=dict, compare=False, repr=False)
-    _starts: list[dt.date] = field(default_factory=list, compare=False, repr=False)
-    _index: list[dict[tuple[str, int], list[Slot]]] = field(
-        default_factory=list, compare=False, repr=False
+    _cache: dict[str, TimetableIndex] = field(
+        default_factory=dict, init=False, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
@@ -355,27 +299,29 @@ class Roster:
         object.__setattr__(self, "versions", versions)
         if versions and not self.timetable:
             object.__setattr__(self, "timetable", versions[-1].slots)
-        for version in versions:
-            index: dict[tuple[str, int], list[Slot]] = {}
-            for slot in sorted(version.slots, key=lambda s: s.time):
-                index.setdefault((slot.klasse, slot.ukedag), []).append(slot)
-            self._starts.append(version.fra)
-            self._index.append(index)
+
+    @property
+    def timetable_index(self) -> TimetableIndex:
+        """The one index of the timetable's versions, built on first use and kept."""
+        index = self._cache.get("timetable")
+        if index is None:
+            index = self._cache["timetable"] = TimetableIndex(self.versions)
+        return index
 
     def version_on(self, dato: dt.date) -> TimetableVersion | None:
         """The timetable version valid on `dato` (None before the first one)."""
-        i = bisect_right(self._starts, dato) - 1
-        return self.versions[i] if i >= 0 else None
+        return self.timetable_index.version_on(dato)
 
     def slots_on(self, klasse: str, dato: dt.date) -> list[Slot]:
         """The class's lessons on `dato` by the timetable version valid that day."""
-        i = bisect_right(self._starts, dato) - 1
-        if i < 0:
-            return []
-        return list(self._index[i].get((klasse, dato.isoweekday()), ()))
+        return list(self.timetable_index.periods_on(klasse, dato).values())
 
     def slot_on(self, klasse: str, dato: dt.date, time: int) -> Slot | None:
-        return next((s for s in self.slots_on(klasse, dato) if s.time == time), None)
+        return self.timetable_index.slot_on(klasse, dato, time)
+
+    def lesson_minutes(self, klasse: str, dato: dt.date, time: int) -> int:
+        """How long a lesson is on `dato` (`timetable`'s one rule for a lesson's length)."""
+        return self.timetable_index.lesson_minutes(klasse, dato, time)
 
     def students_in_year(self, klasse: str, skoleaar: str) -> list[Student]:
         """The students whose class in school year `skoleaar` is `klasse`."""
@@ -402,16 +348,12 @@ class Roster:
         return sorted((s for s in self.students if s.klasse == klasse), key=lambda s: s.sort_key)
 
     def slots(self, klasse: str, ukedag: int) -> list[Slot]:
-        return sorted(
-            (s for s in self.timetable if s.klasse == klasse and s.ukedag == ukedag),
-            key=lambda s: s.time,
-        )
+        """The class's periods on a weekday in the newest version (no date: prefer `slots_on`)."""
+        return list(self.timetable_index.newest_periods(klasse, ukedag).values())
 
     def slot(self, klasse: str, ukedag: int, time: int) -> Slot | None:
-        for s in self.timetable:
-            if s.klasse == klasse and s.ukedag == ukedag and s.time == time:
-                return s
-        return None
+        """A period in the newest version (no date: prefer `slot_on`)."""
+        return self.timetable_index.newest_periods(klasse, ukedag).get(time)
 
     def kontaktlaerere(self, klasse: str) -> list[Staff]:
         return [s for s in self.staff if s.rolle is Role.KONTAKTLAERER and klasse in s.klasser]

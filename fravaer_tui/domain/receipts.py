@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from fravaer_tui.domain.formats import format_date, weekday
 from fravaer_tui.domain.model import Kvittering, Melding, Reason, Student, Validity
-from fravaer_tui.domain.schoolcalendar import format_date
 
 # How a melding came (Melding av fravær b).
 KANALER = {"skriftlig": "skriftlig", "muntlig": "muntlig (telefon eller samtale)"}
@@ -28,7 +28,6 @@ HOW = {
     "telefon": "på telefon",
     "samtale": "muntlig i samtale",
 }
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
 def _key(text: str) -> str:
@@ -58,7 +57,7 @@ def owes_receipt(reason: Reason) -> bool:
 
 def _days(fra: dt.date, til: dt.date) -> str:
     if fra == til:
-        return f"{WEEKDAYS[fra.weekday()]} {format_date(fra)}"
+        return f"{weekday(fra)} {format_date(fra)}"
     return f"{format_date(fra)}–{format_date(til)}"
 
 

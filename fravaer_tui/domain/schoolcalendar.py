@@ -6,6 +6,11 @@ import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
 
+# The formats live in `words` (one place for Norwegian words and formats), importable from
+# here as before.
+from fravaer_tui.domain.formats import format_date as format_date
+from fravaer_tui.domain.formats import format_number as format_number
+from fravaer_tui.domain.formats import format_percent as format_percent
 from fravaer_tui.domain.model import Holiday, Kortdag
 from fravaer_tui.domain.validate import check_date, visible
 
@@ -154,22 +159,6 @@ class SchoolCalendar:
         if weeks <= 0:
             return self.on_or_next_school_day(start)
         return self.add_school_days(start, 5 * weeks)
-
-
-def format_date(dato: dt.date) -> str:
-    """Dates in the UI are dd.mm.yyyy."""
-    return dato.strftime("%d.%m.%Y")
-
-
-def format_number(value: float, decimals: int = 2) -> str:
-    """Numbers in the UI: decimal comma, no trailing zeros (2,5 and 5)."""
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def format_percent(value: float) -> str:
-    """A percentage in the UI with one decimal: 12,5 %."""
-    return f"{value:.1f}".replace(".", ",") + " %"
 
 
 def parse_date(text: str) -> dt.date:

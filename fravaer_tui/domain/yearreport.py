@@ -38,10 +38,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from fravaer_tui.domain.formats import decimal_comma, format_date
 from fravaer_tui.domain.model import (
     Mark,
     MarkType,
@@ -49,18 +50,18 @@ from fravaer_tui.domain.model import (
     Reason,
     Registration,
     Roster,
+    Slot,
     Student,
     Validity,
     class_sort_key,
 )
-from fravaer_tui.domain.rules import Lessons, melding_cover
-from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar, format_date
+from fravaer_tui.domain.rules import Lessons, melding_cover, validity_of
+from fravaer_tui.domain.schoolcalendar import ONE_DAY, SchoolCalendar
 
 MAX_DEDUCTIBLE_DAYS = 10
 HEALTH_SPELL_FREE_DAYS = 3
 VITNEMAL_GRADES = range(8, 11)
 HEALTH_REASONS = frozenset({Reason.SYKDOM, Reason.LEGE})
-DEFAULT_LESSON_MINUTES = 45
 CSV_DELIMITER = ";"
 
 KANDIDAT_MERKNAD = (
@@ -172,16 +173,7 @@ class _School:
         self.cover = melding_cover(
             (m for m in meldinger if elever is None or m.elev in elever), until=til
         )
-        self.slots: dict[tuple[str, int], dict[int, int]] = defaultdict(dict)
-        lengths: dict[str, Counter[int]] = defaultdict(Counter)
-        for slot in roster.timetable:
-            self.slots[(slot.klasse, slot.ukedag)][slot.time] = slot.minutes
-            lengths[slot.klasse][slot.minutes] += 1
-        everyone = sum(lengths.values(), Counter())
-        fallback = everyone.most_common(1)[0][0] if everyone else DEFAULT_LESSON_MINUTES
-        self.usual = defaultdict(
-            lambda: fallback, {k: c.most_common(1)[0][0] for k, c in lengths.items()}
-        )
+        self.timetable = roster.timetable_index
         self.registered: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
         self.marks: dict[str, list[tuple[Registration, Mark]]] = defaultdict(list)
         for reg in regs:
@@ -191,15 +183,12 @@ class _School:
                     self.marks[mark.elev].append((reg, mark))
         self._class_figures: dict[tuple[str, dt.date, dt.date], tuple[int, int]] = {}
 
-    def day_slots(self, klasse: str, dato: dt.date) -> dict[int, int]:
-        """time -> minutes of the class's lessons on `dato`; none on a day off."""
+    def day_slots(self, klasse: str, dato: dt.date) -> Mapping[int, Slot]:
+        """time -> slot of the class's lessons on `dato` (the version valid that day); none
+        on a day off."""
         if not self.calendar.is_school_day(dato):
             return {}
-        return self.slots.get((klasse, dato.isoweekday()), {})
-
-    def lesson_minutes(self, klasse: str, dato: dt.date, time: int) -> int:
-        """A lesson no longer in the timetable counts with the class's usual length."""
-        return self.slots.get((klasse, dato.isoweekday()), {}).get(time, self.usual[klasse])
+        return self.timetable.periods_on(klasse, dato)
 
     def report(
         self, student: Student, skoleaar: str, start: dt.date, til: dt.date, steps: Sequence[str]
@@ -240,7 +229,7 @@ class _School:
 
     def _day(self, elev: str, dato: dt.date, marks: dict[tuple[str, int], Mark]) -> _Day:
         melding = self.cover.get((elev, dato))
-        judged = [_effective(mark, melding) for mark in marks.values()]
+        judged = [validity_of(mark, melding) for mark in marks.values()]
         by_class: dict[str, set[int]] = defaultdict(set)
         for klasse, time in marks:
             by_class[klasse].add(time)
@@ -258,7 +247,7 @@ class _School:
             whole=whole,
             minutes=0
             if whole
-            else sum(self.lesson_minutes(klasse, dato, time) for klasse, time in marks),
+            else sum(self.timetable.lesson_minutes(klasse, dato, time) for klasse, time in marks),
             lessons=len(marks),
             forlot=sum(1 for mark in marks.values() if mark.kind is MarkType.FORLOT),
             health=whole
@@ -329,15 +318,6 @@ class _School:
             VitnemalCandidate(dato, grunn, i < MAX_DEDUCTIBLE_DAYS)
             for i, (dato, grunn) in enumerate(found)
         )
-
-
-def _effective(mark: Mark, melding: Melding | None) -> tuple[Validity, Reason | None]:
-    """As `rules.effective_validity`: the judgement on the mark wins, else the melding."""
-    if mark.validity is not None:
-        return mark.validity, mark.reason
-    if melding is None:
-        return Validity.IKKE_MELDT, None
-    return melding.validity, melding.reason
 
 
 def school_year_dates(skoleaar: str) -> tuple[dt.date, dt.date]:
@@ -425,11 +405,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "Kandidatdatoer",
     "Oppfølging",
 )
-
-
-def decimal_comma(value: float) -> str:
-    """2.25 -> «2,25»: what Norwegian Excel reads as a number."""
-    return f"{value:.2f}".replace(".", ",")
 
 
 def _period_values(figures: PeriodFigures) -> tuple[str, ...]:

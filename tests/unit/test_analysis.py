@@ -700,3 +700,27 @@ def test_counts_add_up_for_any_marks(
     for p in patterns("ola", "8A", ROSTER, CAL, registrations, fra, til):
         assert 0.0 <= p.klasse_andel <= 1.0 and 0.0 <= p.elev_andel <= 1.0
         assert p.sentence.endswith(".")
+
+
+def test_one_student_view_gives_the_page_every_figure() -> None:
+    """Issue 10: the page's figures share one context (`StudentView`) instead of six
+    functions each taking the same seven parameters; the functions give the same figures."""
+    from fravaer_tui.domain.analysis import StudentView, student_patterns
+
+    registrations = regs(
+        [(D(2026, 11, 3), t, Mark("kari", FRAVAER)) for t in (1, 2)]
+        + [(D(2026, 11, 5), 1, Mark("kari", SENT, 5))]
+    )
+    args = ("kari", "8A", ROSTER, CAL, registrations)
+    view = StudentView(*args)
+    assert view.heatmap(FRA, TIL) == heatmap(*args, FRA, TIL)
+    assert view.weekly_trend(FRA, TIL) == weekly_trend(*args, FRA, TIL)
+    assert view.totals(FRA, TIL) == totals(*args, FRA, TIL)
+    assert view.mark_rows([], FRA, TIL, False) == mark_rows(
+        "kari", ROSTER, registrations, [], FRA, TIL, False
+    )
+    assert student_patterns(view, FRA, TIL) == patterns(*args, FRA, TIL)
+    found = view.totals(FRA, TIL)
+    assert (found.absent, found.lates, found.late_minutes) == (2, 1, 5)
+    # a view answers for any period, from the marks it found once
+    assert view.totals(D(2026, 11, 4), TIL).absent == 0

@@ -420,8 +420,8 @@ def test_absences_parse() -> None:
             "ukjent type «borte» (bruk fravaer, sent eller forlot)",
         ),
         ("1001;2026-10-12;1;sent;;;", "minutter", "sent må ha antall minutter"),
-        ("1001;2026-10-12;1;sent;0;;", "minutter", "1 til 240"),
-        ("1001;2026-10-12;1;sent;241;;", "minutter", "1 til 240"),
+        ("1001;2026-10-12;1;sent;0;;", "minutter", "fra 1 til 45 (timen varer 45 minutter)"),
+        ("1001;2026-10-12;1;sent;46;;", "minutter", "fra 1 til 45 (timen varer 45 minutter)"),
         ("1001;2026-10-12;1;sent;2,5;;", "minutter", "«2,5» er ikke et gyldig antall minutter"),
         ("1001;2026-10-12;1;fravaer;5;;", "minutter", "bare fylles ut for type sent"),
         ("1001;2026-10-12;;sent;5;;", "time", "type sent gjelder én time"),
@@ -770,7 +770,7 @@ def absence_rows(draw: st.DrawFn) -> AbsenceRow:
     time = draw(
         st.sampled_from(periods) if kind is MarkType.SENT else st.sampled_from([None, *periods])
     )
-    minutter = draw(st.integers(1, 240)) if kind is MarkType.SENT else None
+    minutter = draw(st.integers(1, 45)) if kind is MarkType.SENT else None  # the lesson's length
     reason = draw(st.none() | st.sampled_from(Reason))
     if reason is None:
         validity = draw(st.none() | st.sampled_from(Validity))
