@@ -34,6 +34,32 @@ if TYPE_CHECKING:
     from fravaer_tui.application.session import Session
 
 _CSS_VARIABLES: dict[str, dict[str, str]] = {}
+# CSS parsed once a process for each set of theme variables, by every app the process runs
+# (a session forked from the server finds it parsed there: `cli.serve.warm_up`)
+_PARSED: dict[tuple, list] = {}
+
+
+class _SharedParseCache:
+    """Stands in for a stylesheet's own parse cache: the rules a CSS text parses to depend
+    only on the text, where it came from and the theme's variables, so an app need not parse
+    what another app in the process (or the server before the fork) already has."""
+
+    def __init__(self, stylesheet: object) -> None:
+        self._stylesheet = stylesheet
+
+    def _variables(self) -> tuple:
+        return tuple(sorted(getattr(self._stylesheet, "_variables", {}).items()))
+
+    def __getitem__(self, key: tuple) -> list:
+        return _PARSED[(self._variables(), key)]
+
+    def __setitem__(self, key: tuple, rules: list) -> None:
+        _PARSED[(self._variables(), key)] = rules
+
+    def clear(self) -> None:
+        """The variables changed: the key changes with them, nothing to forget."""
+
+
 CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
 JUMP_PAUSE = 1.0  # seconds: a row number typed on the register completes after this pause
 
@@ -66,6 +92,7 @@ class FravaerApp(App[None]):
         check_interval: float | None = CHECK_INTERVAL,
     ) -> None:
         super().__init__()
+        self.stylesheet._parse_cache = _SharedParseCache(self.stylesheet)  # type: ignore[assignment]
         self.school = school
         self.user = user
         self.clock = clock

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import io
 import os
 import sys
@@ -42,7 +43,10 @@ from fravaer_tui.domain.validate import terminal_safe, visible
 from fravaer_tui.errors import UserError
 
 
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
+    """The command line, built once a process (a session forked from the server finds it
+    built there; parsing leaves it as it was)."""
     common = common_options()
     parser = Parser(
         prog="fravaer",

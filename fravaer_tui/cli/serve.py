@@ -68,7 +68,10 @@ def _preload(data: Path) -> None:
     import fravaer_tui.cli.ssh  # noqa: F401
     import fravaer_tui.screens.lessons  # noqa: F401
     import fravaer_tui.screens.register  # noqa: F401
+    from fravaer_tui.cli import build_parser
     from fravaer_tui.store import Store
+
+    build_parser()  # built once here: every child parses its command line with it
 
     with contextlib.suppress(Exception):  # only a head start: the child reads it anyway
         Store(data).load_roster()
