@@ -10,6 +10,13 @@ import pytest
 
 from fravaer_tui.application.demo import write_demo
 from fravaer_tui.application.school import School, open_school
+from fravaer_tui.store import files
+
+# No fsync in the tests' own process (and the workers it forks): they kill processes, which
+# loses nothing the kernel has, but no test can cut the power, which is what fsync is for;
+# the waits for the disk were half of the kill tests' time. Commands the tests start as
+# programs (the CLI, SSH, the server) and `fravaer bench` write durably as always.
+files.DURABLE = False
 
 DEMO_UNTIL = dt.date(2026, 11, 20)  # a Friday in the autumn semester
 AFTERNOON = dt.datetime.combine(DEMO_UNTIL, dt.time(15, 0))

@@ -37,6 +37,7 @@ from fravaer_tui.domain.sshkeys import (
     shown,
 )
 from fravaer_tui.errors import AccessDenied, UserError
+from fravaer_tui.store.files import fsync_file
 
 ENV_VAR = "FRAVAER_AUTHORIZED_KEYS"
 LOCK_TIMEOUT = 10.0
@@ -403,11 +404,11 @@ class AuthorizedKeys:
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]
-                os.fsync(fd)
+                fsync_file(fd)
             finally:
                 os.close(fd)
             os.replace(tmp, self.path.name, src_dir_fd=folder, dst_dir_fd=folder)
-            os.fsync(folder)
+            fsync_file(folder)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp, dir_fd=folder)

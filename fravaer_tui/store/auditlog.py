@@ -27,6 +27,7 @@ from fravaer_tui.store.files import (
     check_dirs,
     encode,
     file_lock,
+    fsync_file,
     open_file,
     read_bytes,
     replace_checked,
@@ -120,7 +121,7 @@ class AuditLog:
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            fsync_file(fd)
         except OSError as exc:
             if size >= 0:
                 with contextlib.suppress(OSError):

@@ -49,7 +49,7 @@ from fravaer_tui.domain.model import (
     SchoolConfig,
     Student,
 )
-from fravaer_tui.store import Store
+from fravaer_tui.store import Store, files
 
 YEAR = "2026-2027"
 FIRST_DAY = dt.date(2026, 10, 1)
@@ -125,6 +125,10 @@ def loop(root: str, klasse: str, first: int) -> None:
 
 
 def writers(root: str, klasse: str) -> None:
+    # Writes reach the disk here, as in the app (the tests' process turns fsync off): the
+    # kill test lets a writer run on for a while, and without the disk's pace a while is
+    # thousands of lessons in one month file.
+    files.DURABLE = True
     say("ready")
     while line := sys.stdin.readline():
         first = int(line.split()[1])

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib.util
 import json
 import os
 import random
 import signal
 import stat
-import subprocess
-import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -41,12 +38,10 @@ from fravaer_tui.store import Store, YearData
 from fravaer_tui.store.codec import safe_file_name
 from fravaer_tui.store.files import file_lock, read_tables
 from fravaer_tui.store.partitions import NaiveStore
+from tests.forked import Forked
+from tests.unit import store_writer
 
-HELPER = Path(__file__).with_name("store_writer.py")
-_spec = importlib.util.spec_from_file_location("store_writer", HELPER)
-assert _spec is not None and _spec.loader is not None
-writer = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(writer)
+writer = store_writer
 
 YEAR = writer.YEAR
 NOW = dt.datetime(2026, 11, 20, 8, 15)
@@ -96,17 +91,12 @@ def save(store: Store, *regs: Registration) -> None:
             part.put_registration(r)
 
 
-def spawn(*args: object, stdin: int = subprocess.PIPE) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(HELPER), *map(str, args)],
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def spawn(*args: object, stdin: bool = True) -> Forked:
+    """store_writer.py's `main` in a process of its own (forked: no Python start to pay)."""
+    return Forked(store_writer.main, args, stdin=stdin)
 
 
-def expect_line(proc: subprocess.Popen[str], wanted: str) -> None:
+def expect_line(proc: Forked, wanted: str) -> None:
     line = proc.stdout.readline()
     if line != wanted + "\n":
         proc.kill()
@@ -1108,7 +1098,7 @@ def test_failing_writes_say_so_and_leave_the_old_files(store: Store) -> None:
     }
     before = {p: snapshot(p) for p in files.values() if p != new_month}
 
-    proc = spawn("fsize", store.root, "8A", limit, stdin=subprocess.DEVNULL)
+    proc = spawn("fsize", store.root, "8A", limit, stdin=False)
     out, err = proc.communicate()
     assert proc.returncode == 0, err
     results = {r["attempt"]: r for r in map(json.loads, out.splitlines())}
