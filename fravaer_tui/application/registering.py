@@ -1,10 +1,10 @@
 """Registering through the one door: lessons, roll calls, lessons not held, meldinger and
 judgements on single absences.
 
-`Session` takes these in. Any teacher registers any lesson (substitutes;
-`require_register`); marks of a day are the registering teacher's too; meldinger and
-judgements, with their reasons, are the class's kontaktlærer's and ledelsen's
-(`require_follow_up`). The work itself is in `application/lessons.py`.
+`Session` takes these in. Any teacher registers any lesson (substitutes), and whoever may
+register a class sees its marks of the day and who is meldt, not why (`require_register`);
+meldinger and judgements, with their reasons, are the class's kontaktlærer's and
+ledelsen's (`require_follow_up`). The work itself is in `application/lessons.py`.
 """
 
 from __future__ import annotations
