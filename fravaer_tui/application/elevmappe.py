@@ -34,7 +34,7 @@ from fravaer_tui.application.school import School
 from fravaer_tui.documents.forms import FORMS
 from fravaer_tui.domain.model import Student
 from fravaer_tui.errors import UserError
-from fravaer_tui.store.files import ensure_dir
+from fravaer_tui.store.files import ensure_dir, fsync_file
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -166,6 +166,6 @@ def _write_file(path: Path, payload: bytes) -> None:
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        fsync_file(fd)
     finally:
         os.close(fd)
