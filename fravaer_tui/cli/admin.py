@@ -7,6 +7,7 @@ import json
 
 from fravaer_tui.application.audit import audit_json, audit_line, filter_audit
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
+from fravaer_tui.domain.formats import count
 
 
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
@@ -71,7 +72,7 @@ def run_audit(args: argparse.Namespace, inv: Invocation) -> int:
     if args.verify:
         result = session.admin.verify_audit()
         if result.ok:
-            print(f"Endringsloggen er hel ({result.entries} oppføringer).")
+            print(f"Endringsloggen er hel ({count(result.entries, 'oppføring', 'oppføringer')}).")
             if result.unchained:
                 print(
                     f"De {result.unchained} første er fra før loggen fikk kjede, og kan bare "
@@ -80,7 +81,7 @@ def run_audit(args: argparse.Namespace, inv: Invocation) -> int:
             return 0
         print(
             f"Endringsloggen er IKKE hel: {result.file}, linje {result.line}: {result.problem}. "
-            f"{result.entries} oppføringer før denne er hele.",
+            f"{count(result.entries, 'oppføring', 'oppføringer')} før denne er hele.",
         )
         return 1
     entries = filter_audit(session.admin.audit(), args.student, args.staff, args.since)
