@@ -46,7 +46,9 @@ class TaskPicker(AppDialog[str | None]):
             yield Static("enter velger · esc avbryter", classes="hint-text")
 
     def on_mount(self) -> None:
-        self.query_one("#tasks", OptionList).focus()
+        tasks = self.query_one("#tasks", OptionList)
+        tasks.highlighted = 0
+        tasks.focus()
 
     @on(OptionList.OptionSelected, "#tasks")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -68,27 +70,27 @@ class TaskDialog(FormDialog):
         super().__init__()
         self.case = case
         self.state = state
-        self.task = state.task
+        self.item = state.task
         self.student = student
         self.given = tuple(given)
         self.warned = ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="task"):
-            yield Static(f"{self.task.tittel}: {self.student.navn}", classes="dialog-title")
-            if self.task.beskrivelse:
-                yield Static(self.task.beskrivelse, classes="hint-text", markup=False)
+            yield Static(f"{self.item.tittel}: {self.student.navn}", classes="dialog-title")
+            if self.item.beskrivelse:
+                yield Static(self.item.beskrivelse, classes="hint-text", markup=False)
             if self.state.frist is not None:
                 late = " (forfalt)" if self.state.overdue else ""
                 yield Static(f"Frist {format_date(self.state.frist)}{late}")
             yield Label("Dato gjort")
             yield Input(format_date(self.now.date()), id="dato", max_length=10)
-            if self.task.utfall:
+            if self.item.utfall:
                 yield Label("Utfall")
                 yield RadioSet(
                     *(
                         RadioButton(o.tittel, value=i == 0, name=o.id)
-                        for i, o in enumerate(self.task.utfall)
+                        for i, o in enumerate(self.item.utfall)
                     ),
                     id="utfall",
                 )
@@ -99,18 +101,18 @@ class TaskDialog(FormDialog):
 
     def on_mount(self) -> None:
         self._consents()
-        self.query_one("#notat", Input).focus()
+        self.query_one("#utfall" if self.item.utfall else "#notat").focus()
 
     def _utfall(self) -> str:
-        if not self.task.utfall:
+        if not self.item.utfall:
             return ""
         pressed = self.query_one("#utfall", RadioSet).pressed_button
-        return pressed.name if pressed is not None and pressed.name else self.task.utfall[0].id
+        return pressed.name if pressed is not None and pressed.name else self.item.utfall[0].id
 
     def _statuses(self, dato: dt.date) -> list[consent.ConsentStatus]:
         if self._utfall() == NOT_APPLICABLE:
             return []
-        return consent.statuses(list(self.task.samtykke), self.given, self.student.id, dato)
+        return consent.statuses(list(self.item.samtykke), self.given, self.student.id, dato)
 
     @on(RadioSet.Changed, "#utfall")
     @on(Input.Changed, "#dato")
@@ -140,9 +142,9 @@ class TaskDialog(FormDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog")
     def _store(self, dato: dt.date, utfall: str, notat: str, warning: str) -> None:
-        self.session.record_task(self.case.elev, self.task.id, dato, self.now, utfall, notat)
-        outcome = self.task.outcome(utfall) if utfall else None
-        text = f"{self.task.tittel} er ført for {self.student.navn}"
+        self.session.record_task(self.case.elev, self.item.id, dato, self.now, utfall, notat)
+        outcome = self.item.outcome(utfall) if utfall else None
+        text = f"{self.item.tittel} er ført for {self.student.navn}"
         text += f": {outcome.tittel}." if outcome else "."
         self.stored(f"{text} {warning}" if warning else text)
 
