@@ -136,16 +136,16 @@ def consent_markup(status: ConsentStatus, indent: str) -> str:
 
 class CaseScreen(DataScreen[CaseView]):
     BINDINGS = [
-        Binding("t", "step", "Neste trinn utført", id="step"),
+        Binding("t", "step", "Trinn utført", id="step"),
         Binding("g", "task", "Oppgave gjort", id="task"),
         Binding("a", "tiltak", "Tiltak", id="tiltak"),
-        Binding("s", "stafett", "Stafettholder", id="stafett"),
-        Binding("l", "close_or_reopen", "Lukk/gjenåpne", id="close"),
+        Binding("s", "stafett", "Stafett", id="stafett"),
+        Binding("l", "close_or_reopen", "Lukk/åpne", id="close"),
         Binding("1", "form(1)", "Skjema", id="form", key_display="1–4"),
         Binding("2", "form(2)", "Skjema 2", show=False),
         Binding("3", "form(3)", "Skjema 3", show=False),
         Binding("4", "form(4)", "Skjema 4", show=False),
-        Binding("x", "export", "Eksporter skjema", id="export"),
+        Binding("x", "export", "Eksporter", id="export"),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 

@@ -13,19 +13,20 @@ import datetime as dt
 from pathlib import Path
 
 import docx
-import pytest
 from textual.widgets import Input, RadioSet, Static
 
+from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.school import School, open_school
 from fravaer_tui.application.session import Session
 from fravaer_tui.dialogs.followup import StepDialog
 from fravaer_tui.dialogs.routine import StafettDialog, TaskDialog, TaskPicker
 from fravaer_tui.domain.consent import GivenBy, Service
 from fravaer_tui.domain.followup import Case
+from fravaer_tui.domain.model import Staff
 from fravaer_tui.screens.case import CaseScreen
 from fravaer_tui.screens.form import FormScreen
 from tests.conftest import clock
-from tests.tui.conftest import BEFORE_SCHOOL, FRIDAY, kontaktlaerer, running
+from tests.tui.conftest import BEFORE_SCHOOL, FRIDAY, LONG_PAUSE, kontaktlaerer, running
 from tests.tui.waiting import settle, until
 
 CONSENT_DAY = dt.date(2026, 10, 12)
@@ -73,15 +74,17 @@ async def open_case(app, pilot, case: Case) -> CaseScreen:
     return app.screen
 
 
-@pytest.fixture
-def hole(demo_dir: Path) -> School:
-    return hole_school(demo_dir)
+def app_on(school: School, user: Staff) -> FravaerApp:
+    """The app on a school opened here (the `make_app` factory opens the Strand demo)."""
+    app = FravaerApp(school, user, clock=lambda: BEFORE_SCHOOL, check_interval=None)
+    app.jump_pause = LONG_PAUSE
+    return app
 
 
-async def test_a_hole_case_its_evaluation_consent_and_forms(hole: School, make_app) -> None:
+async def test_a_hole_case_its_evaluation_consent_and_forms(demo_dir: Path) -> None:
     # called, ledelsen informed, the meeting and the samarbeidsavtale: the evaluation is next
-    session, case = case_with_steps(hole, ["bekymring", "", "", ""])
-    app = make_app(session.user, BEFORE_SCHOOL)
+    session, case = case_with_steps(hole_school(demo_dir), ["bekymring", "", "", ""])
+    app = app_on(session.school, session.user)
     async with running(app) as pilot:
         screen = await open_case(app, pilot, case)
         stairs = text_of(screen, "#stairs")
