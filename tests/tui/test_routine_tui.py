@@ -40,15 +40,15 @@ def hole_school(demo_dir: Path) -> School:
     return open_school(demo_dir, clock=clock)
 
 
-def case_with_steps(school: School, steps: list[str]) -> tuple[Session, Case]:
+def case_with_steps(school: School, steps: list[str], note: str = "") -> tuple[Session, Case]:
     """A case for the first student of the first class with an alert, the steps given
-    (their outcomes, "" for none) recorded on Friday."""
+    (their outcomes, "" for none) recorded on Friday, each with `note`."""
     klasse = school.roster.classes[0]
     session = Session(school, kontaktlaerer(school, klasse))
     alert = next(a for a in session.check(FRIDAY).alerts if a.klasse == klasse)
     session.open_case_for(alert.elev, FRIDAY, BEFORE_SCHOOL)
     for outcome in steps:
-        session.record_next_step(alert.elev, FRIDAY, BEFORE_SCHOOL, utfall=outcome)
+        session.record_next_step(alert.elev, FRIDAY, BEFORE_SCHOOL, note, utfall=outcome)
     case = session.open_case_of(alert.elev, FRIDAY)
     assert case is not None
     return session, case
@@ -183,7 +183,8 @@ async def test_a_strand_case_its_tracked_items_and_stafettholder(
     demo_school: School, make_app
 ) -> None:
     # contact, kartleggingssamtale, Vedlegg 3 received: the plan meeting and its items are due
-    session, case = case_with_steps(demo_school, ["", "", ""])
+    # a note that looks like markup is shown as typed (it crashed the history once)
+    session, case = case_with_steps(demo_school, ["", "", ""], note="[/x] ring [b]mor[/b]")
     session.add_consent(
         case.elev, Service.HELSESYKEPLEIER, GivenBy.FORESATT, CONSENT_DAY, BEFORE_SCHOOL
     )
@@ -199,6 +200,8 @@ async def test_a_strand_case_its_tracked_items_and_stafettholder(
         assert "oppgave: Saksbehandler ved PPT varslet – ingen fast frist" in stairs
         assert "mangler samtykke til PPT" in stairs
         assert app.get_key_display(screen._bindings.key_to_bindings["1"][0]) == "1–4"
+        assert "Kontakt med foresatte av" in text_of(screen, "#history")
+        assert ": [/x] ring [b]mor[/b]" in text_of(screen, "#history")
 
         # the offer, with consent on file: recorded at once
         await pilot.press("g")
