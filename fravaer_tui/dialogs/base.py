@@ -44,7 +44,9 @@ class FormDialog(AppDialog[bool]):
 
     def fail(self, text: str) -> None:
         # messages quote what was typed (a date like «[/x]»): shown as text, never as markup
-        self.query_one("#error", Static).update(escape(text))
+        error = self.query_one("#error", Static)
+        error.update(escape(text))
+        error.scroll_visible(animate=False)  # at 80×24 the line may sit below the fold
 
     def stored(self, text: str) -> None:
         """Called from the write's worker: the UI thread says it and closes the dialog."""

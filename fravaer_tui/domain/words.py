@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from fravaer_tui.domain.consent import ConsentStatus, Service
 from fravaer_tui.domain.model import Mark, MarkType, Reason, Roster, Staff, Validity
 from fravaer_tui.domain.profiles import Profile
 from fravaer_tui.domain.schoolcalendar import format_date, format_number
@@ -158,3 +159,44 @@ def join(words: Iterable[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+# --- samtykke on the case screen (issue 13) -------------------------------------------------
+# The services in the short words a line beside a step has room for (the consent register's
+# own labels, `consent.SERVICE_LABELS`, say more: «helsesykepleier (skolehelsetjenesten)»).
+SERVICE_WORDS = {
+    Service.HELSESYKEPLEIER: "helsesykepleier",
+    Service.PPT: "PPT",
+    Service.BUP: "BUP",
+    Service.BARNEVERN: "barneverntjenesten",
+    Service.FAMILIENS_HUS: "Familiens hus",
+    Service.FASTLEGE: "fastlege",
+    Service.ANNET: "annen tjeneste",
+}
+
+
+def service_word(service: Service) -> str:
+    return SERVICE_WORDS.get(service, service.value.replace("_", " "))
+
+
+def consent_line(status: ConsentStatus) -> str:
+    """«samtykke: helsesykepleier ✓ gitt 12.10.2026 av foresatt» or «mangler samtykke til PPT»."""
+    given = status.samtykke
+    if given is None:
+        return f"mangler samtykke til {service_word(status.tjeneste)}"
+    name = given.annen if given.tjeneste is Service.ANNET and given.annen else None
+    return (
+        f"samtykke: {name or service_word(status.tjeneste)} ✓ gitt {format_date(given.dato)} "
+        f"av {given.gitt_av.value}"
+    )
+
+
+def missing_consent(found: Iterable[ConsentStatus]) -> str:
+    """«Mangler samtykke til PPT – husk samtykke før opplysninger om eleven deles.» or ""."""
+    missing = [service_word(s.tjeneste) for s in found if not s.on_file]
+    if not missing:
+        return ""
+    return (
+        f"Mangler samtykke til {join(dict.fromkeys(missing))} – husk samtykke før "
+        "opplysninger om eleven deles."
+    )

@@ -1,4 +1,5 @@
-"""Vedlegg 1–4 in the app: the questions one by one, with the form's guidance at hand.
+"""The profile's forms in the app (Strand's Vedlegg 1–4, Hole's Samarbeidsavtale and
+Pedagogisk rapport): the questions one by one, with the form's guidance at hand.
 
 Every answer is saved as it is typed (a short pause after the last key, and when
 moving to another question), so a crash loses nothing.
@@ -12,11 +13,12 @@ import threading
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import Worker
 
-from fravaer_tui.documents.forms import FORMS
+from fravaer_tui.documents.forms import FormSpec, form_spec
 from fravaer_tui.domain.followup import Case
 from fravaer_tui.messages import Done
 from fravaer_tui.screens.base import AppScreen, failure_text
@@ -24,9 +26,17 @@ from fravaer_tui.screens.base import AppScreen, failure_text
 SAVE_PAUSE = 0.4  # seconds after the last key
 
 
-def target_of(nr: int) -> str:
-    """Conversation answers live in the case's `svar`, the forms' fields in `felt`."""
-    return "svar" if nr in (1, 2) else "felt"
+def target_of(spec: FormSpec) -> str:
+    """Conversation answers (Vedlegg 1–2) live in the case's `svar`, every other form's
+    fields in `felt` (as `fravaer case fill` writes them)."""
+    return "svar" if spec.id in ("1", "2") else "felt"
+
+
+def known_form(form: int | str) -> FormSpec:
+    spec = form_spec(form)
+    if spec is None:
+        raise ValueError(f"no form {form!r}")  # the case screen offers only the profile's
+    return spec
 
 
 class FormScreen(AppScreen):
@@ -36,14 +46,14 @@ class FormScreen(AppScreen):
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
-    def __init__(self, case: Case, nr: int, dato: dt.date) -> None:
+    def __init__(self, case: Case, form: int | str, dato: dt.date) -> None:
         super().__init__()
         self.case = case
-        self.nr = nr
-        self.form = FORMS[nr]
+        self.form = known_form(form)
+        self.target = target_of(self.form)
         self.dato = dato
         self.index = 0
-        self.values: dict[str, str] = dict(getattr(case, target_of(nr)))
+        self.values: dict[str, str] = dict(getattr(case, self.target))
         self._pending: dict[str, str] = {}
         self._timer: Timer | None = None
         self.saved_at: str = ""
@@ -67,8 +77,10 @@ class FormScreen(AppScreen):
         question = self.form.questions[self.index]
         student = self.school.roster.student(self.case.elev)
         self.query_one("#title", Static).update(
-            f"Vedlegg {self.nr} – {self.form.title} · {student.navn if student else ''} · "
-            f"{self.index + 1} av {len(self.form.questions)}"
+            escape(
+                f"{self.form.heading} · {student.navn if student else ''} · "
+                f"{self.index + 1} av {len(self.form.questions)}"
+            )
         )
         number = f"{question.number}. " if question.number else ""
         section = f"[dim]{question.section}[/dim]\n" if question.section else ""
@@ -119,9 +131,7 @@ class FormScreen(AppScreen):
             if not fresh:
                 return
             now = self.app.clock().replace(microsecond=0)
-            self.case = self.session.set_fields(
-                self.case, fresh, self.dato, now, target_of(self.nr)
-            )
+            self.case = self.session.set_fields(self.case, fresh, self.dato, now, self.target)
         self.post_message(Done("", now))
 
     def failed(self, worker: Worker) -> None:

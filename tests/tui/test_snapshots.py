@@ -19,6 +19,7 @@ from textual.widgets import Input, TextArea
 from fravaer_tui.application.school import School
 from fravaer_tui.application.session import Session
 from fravaer_tui.domain.model import Mark, MarkType
+from fravaer_tui.screens.case import CaseScreen
 from fravaer_tui.screens.form import FormScreen
 from tests.tui.conftest import (
     BEFORE_SCHOOL,
@@ -116,6 +117,29 @@ async def test_a_case_and_its_dialogs(
         )
         assert form.query_one(TextArea).text == "ja"
         await album.take("form")
+    album.compare(snapshot)
+
+
+async def test_a_hole_case(snapshot: SnapshotAssertion, demo_dir) -> None:
+    """Hole's staircase on the case screen, its evaluation asking for the outcome, a step
+    that brings PPT in without consent, and the Samarbeidsavtale (issue 13)."""
+    from tests.tui.test_routine_tui import app_on, case_with_steps, hole_school
+
+    session, case = case_with_steps(hole_school(demo_dir), ["bekymring", "", "", ""])
+    app = app_on(session.school, session.user)
+    async with running(app) as pilot:
+        album = Album(pilot)
+        app.push_screen(CaseScreen(case.id, FRIDAY))
+        await album.take("hole_case")
+        await pilot.press("t")
+        await album.take("hole_evaluation")
+        await pilot.press("down", "down", "enter", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("t", "ctrl+s")
+        await album.take("hole_consent_warning")
+        await pilot.press("escape", "1")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen), "the samarbeidsavtale")
+        await album.take("hole_form")
     album.compare(snapshot)
 
 
