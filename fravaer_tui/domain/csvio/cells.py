@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, «CSV injection»).
 # Apostrophes before one are escaped too, so that unescaping is exact: "'=x" → "''=x" → "'=x".
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

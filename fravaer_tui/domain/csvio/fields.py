@@ -14,13 +14,16 @@ from fravaer_tui.domain.schoolcalendar import parse_date
 from fravaer_tui.domain.validate import check_class_name, check_id, check_name
 
 MAX_PERIOD = 20
+
 WEEKDAY_NAMES = WEEKDAYS
+
 _ASCII_DIGITS = re.compile(r"[0-9]{1,6}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NORWEGIAN_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}")
 _CLOCK = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?")
 _CLASS_SEPARATORS = re.compile(r"[\s,|]+")
 _PHONE = re.compile(r"\+?[0-9 ()./-]+")
+
 _WEEKDAYS = {
     **{str(n): n for n in range(1, 8)},
     **{name: n for n, name in enumerate(("mandag", "tirsdag", "onsdag", "torsdag", "fredag"), 1)},

@@ -11,6 +11,7 @@ from fravaer_tui.domain.model import Foresatt, Student
 EMAIL_DOMAIN = "example.com"  # reserved for examples (RFC 2606): never a real mailbox
 CLASS_SIZE = 25
 GRADES = (8, 9, 10)
+
 _CHILD_NAMES = (
     "Jakob", "Emil", "Noah", "Oliver", "Filip", "William", "Lucas", "Liam", "Henrik", "Aksel",
     "Oskar", "Mathias", "Sander", "Jonas", "Elias", "Tobias", "Magnus", "Isak", "Håkon",
@@ -42,6 +43,7 @@ _SURNAMES = (
 # Rare on purpose, but always present: exports and sorting must cope with them.
 _ODD_SURNAMES = ("O'Neill", "van der Berg", "de Souza", "D'Angelo", "von Hirsch")
 _ODD_SHARE = 0.03
+
 _ASCII_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 
 

@@ -19,6 +19,7 @@ PERIODS: dict[int, tuple[dt.time, dt.time]] = {
     6: (dt.time(13, 20), dt.time(14, 5)),
 }
 PERIODS_PER_DAY = {1: 6, 2: 6, 3: 6, 4: 6, 5: 5}
+
 # Lessons a week per subject (29 in all); the doubles are taught as one two-period block.
 SUBJECTS: tuple[tuple[str, int], ...] = (
     ("norsk", 4),
@@ -36,6 +37,7 @@ SUBJECTS: tuple[tuple[str, int], ...] = (
 )
 DOUBLES = ("kroppsøving", "kunst og håndverk", "valgfag")
 KROPPSOVING = "kroppsøving"
+
 # What else a newly hired faglærer can teach, so a school needs fewer of them.
 _SECOND_SUBJECTS = {
     "norsk": ("engelsk", "KRLE"),
