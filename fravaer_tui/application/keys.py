@@ -4,7 +4,8 @@ Each staff member's key gets the line `sshkeys.key_line` writes: the forced comm
 `fravaer --data DIR ssh ANSATT_ID` fixes who they are (DESIGN, Trust). Lines the app did not
 write (other keys of the account) and lines for another data folder stay as they are, where
 they are. The file is changed under a lock, written atomically (temp file, fsync, rename,
-fsync of the folder), 0600, and never through a symlink.
+fsync of the folder), 0600, and never through a symlink. A little over 400 lines: the file's
+parsing and its safe rewrite are kept beside the rules for what may change in it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Year-end absence report per student: days and hours, lates, steps, and the vitnemål figures.
 
 Pure: no I/O and no clock; the caller passes the school year and the date the figures run to.
+A little over 400 lines: the vitnemål rules below and the code that follows them read as one.
 
 The vitnemål rules this relies on (forskrift til opplæringslova 2006 § 3-41 «Føring av fråvær
 i grunnskolen», carried on in the 2024 forskrift to the new opplæringslova; Udir's guide to

@@ -1,6 +1,7 @@
 """A student's case (sak): the staircase of the profile with its deadlines, each step's forms,
 participants and consent, the tracked items beside the steps (Strand's helsesykepleier offer,
-PPT notified), the stafettholder (Strand, BTI c), tiltak and history (issues 4, 11 and 13)."""
+PPT notified), the stafettholder (Strand, BTI c), tiltak and history (issues 4, 11 and 13).
+Just over 400 lines: the keys of one screen belong together; its dialogs are in `dialogs/`."""
 
 from __future__ import annotations
 
