@@ -137,7 +137,9 @@ async def test_row_numbers_minutes_remarks_and_search(demo_school: School, make_
             await pilot.press("slash")
             screen.query_one("#inline-input", Input).value = typed
             await pilot.press("enter")
-            await until(pilot, lambda t=typed: f"Ingen treff på «{t}»" in said(app), "no match said")
+            await until(
+                pilot, lambda t=typed: f"Ingen treff på «{t}»" in said(app), "no match said"
+            )
 
 
 async def test_leaving_or_quitting_with_marks_not_saved_asks(demo_school: School, make_app) -> None:
