@@ -57,6 +57,10 @@ UNITS = {
     "klokketimer": ("klokketime", "klokketimer"),
     "elever": ("elev", "elever"),
     "endringer": ("endring", "endringer"),
+    "meldinger": ("melding", "meldinger"),
+    "saker": ("sak", "saker"),
+    "trinn": ("trinn", "trinn"),
+    "perioder": ("periode", "perioder"),
 }
 
 MARK_WORDS = {MarkType.FRAVAER: "fravær", MarkType.SENT: "for sent", MarkType.FORLOT: "gikk"}
