@@ -61,7 +61,11 @@ def group_due(due: list[Occurrence], dato: dt.date) -> list[tuple[Occurrence, in
 
 
 def period_text(o: Occurrence) -> str:
-    return date_range(o.period.fra, o.period.til)
+    """«uke 47 (16.11.2026–22.11.2026)» for a weekly review, else the dates."""
+    dates = date_range(o.period.fra, o.period.til)
+    if o.review.hyppighet == "ukentlig":
+        return f"uke {o.period.fra.isocalendar().week} ({dates})"
+    return dates
 
 
 def figures_summary(f: ReviewFigures | None, roster: Roster) -> str:
@@ -83,11 +87,9 @@ def figures_summary(f: ReviewFigures | None, roster: Roster) -> str:
         )
     dekker = f.occurrence.review.dekker
     if "meldinger_ledelsen" in dekker:
-        parts.append(f"{count(len(f.meldinger), 'meldinger')} til ledelsen (vedlegg 3)")
+        parts.append(f"vedlegg 3 mottatt: {len(f.meldinger)}")
     if "saker" in dekker:
-        parts.append(
-            f"{count(len(f.saker), 'saker')} åpne, {count(len(f.forfalt), 'trinn')} forfalt"
-        )
+        parts.append(f"åpne saker: {len(f.saker)} · forfalte trinn: {len(f.forfalt)}")
     return " · ".join(parts)
 
 
@@ -162,8 +164,6 @@ def figures_lines(f: ReviewFigures, roster: Roster, profile: Profile) -> list[st
         f"{o.review.tittel} – {o.scope_text}, {period_text(o)} (tall til og med "
         f"{format_date(f.til)}); frist {format_date(o.period.frist)}",
     ]
-    if o.review.beskrivelse:
-        lines.append(o.review.beskrivelse)
     if f.elever:
         lines.append("Fraværet i perioden, elev for elev:")
         for s in sorted(f.elever, key=lambda s: -s.totals.prosent):
