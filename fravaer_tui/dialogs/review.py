@@ -66,9 +66,7 @@ class ReviewDialog(FormDialog):
                 self.fail(f"Beslutninger, linje {n}: {exc}.")
                 return
         names = [n.strip() for n in self.query_one("#deltakere", Input).value.split(",")]
-        self._store(
-            dato, [n for n in names if n], self.query_one("#notat", Input).value, decisions
-        )
+        self._store(dato, [n for n in names if n], self.query_one("#notat", Input).value, decisions)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog")
     def _store(
