@@ -13,17 +13,9 @@ from fravaer_tui.dialogs.base import FormDialog
 from fravaer_tui.domain.consent import MAX_SCOPE, GivenBy, Samtykke, Service
 from fravaer_tui.domain.model import Student
 from fravaer_tui.domain.schoolcalendar import format_date, parse_date
+from fravaer_tui.domain.words import service_word
 
-# The services in the words of issue 13 (short enough for the field at 80 columns).
-SERVICES = [
-    ("helsesykepleier", Service.HELSESYKEPLEIER),
-    ("PPT", Service.PPT),
-    ("BUP", Service.BUP),
-    ("barnevern", Service.BARNEVERN),
-    ("familiens hus", Service.FAMILIENS_HUS),
-    ("fastlege", Service.FASTLEGE),
-    ("annet", Service.ANNET),
-]
+SERVICES = [(service_word(s.value), s) for s in Service]
 GIVERS = [("foresatt", GivenBy.FORESATT), ("eleven", GivenBy.ELEV)]
 
 
@@ -47,10 +39,10 @@ class ConsentDialog(FormDialog):
                 yield Input(format_date(self.now.date()), id="dato", max_length=10)
                 yield Label("Navn")
                 yield Input(placeholder="den som ga det", id="navn", max_length=80)
-            yield Label("Gjelder (hva som kan deles, med få ord)")
-            yield Input(id="omfang", max_length=MAX_SCOPE)
-            yield Label("Navnet på tjenesten, når den er «annet»")
-            yield Input(placeholder="f.eks. Oppvekstteam", id="annen", max_length=80)
+                yield Label("Gjelder")
+                yield Input(placeholder="hva som kan deles", id="omfang", max_length=MAX_SCOPE)
+                yield Label("Annet")
+                yield Input(placeholder="tjenestens navn", id="annen", max_length=80)
             yield from self.buttons()
 
     def on_mount(self) -> None:

@@ -63,6 +63,18 @@ UNITS = {
     "perioder": ("periode", "perioder"),
 }
 
+# Consent services in few words (issue 13's list), for a field or a column at 80 columns;
+# `Service.label` says them in full.
+SERVICE_WORDS = {
+    "helsesykepleier": "helsesykepleier",
+    "ppt": "PPT",
+    "bup": "BUP",
+    "barnevern": "barnevern",
+    "familiens_hus": "familiens hus",
+    "fastlege": "fastlege",
+    "annet": "annet",
+}
+
 MARK_WORDS = {MarkType.FRAVAER: "fravær", MarkType.SENT: "for sent", MarkType.FORLOT: "gikk"}
 
 
@@ -162,3 +174,10 @@ def join(words: Iterable[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def service_word(code: str, other: str = "") -> str:
+    """A consent's service in few words; the service's own name when it is «annet»."""
+    if code == "annet" and other:
+        return other
+    return SERVICE_WORDS.get(code, code.replace("_", " "))

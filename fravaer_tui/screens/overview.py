@@ -41,7 +41,7 @@ class MorningScreen(DataScreen[MorningData]):
         Binding("r", "contact", "Ringt", id="contact"),
         Binding("s", "case", "Sak", id="case"),
         Binding("g", "receipt", "Kvittering", id="give_receipt"),
-        Binding("h", "review", "Gjennomgang holdt", id="record_review"),
+        Binding("h", "review", "Gjennomgang", id="record_review"),
         Binding("v", "fold", "Vis/skjul fulgt opp", id="fold", show=False),
         Binding("tab", "section(1)", "Neste del", id="next_section", key_display="⇥"),
         Binding("shift+tab", "section(-1)", "Forrige del", id="previous_section", show=False),

@@ -16,7 +16,14 @@ from fravaer_tui.application.session import StudentPage
 from fravaer_tui.domain import analysis, followup
 from fravaer_tui.domain.consent import Samtykke
 from fravaer_tui.domain.schoolcalendar import format_percent
-from fravaer_tui.domain.words import case_event, clock_hours, count, date_range, lessons
+from fravaer_tui.domain.words import (
+    case_event,
+    clock_hours,
+    count,
+    date_range,
+    lessons,
+    service_word,
+)
 from fravaer_tui.errors import AccessDenied
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.widgets.labels import ALERT_SYMBOL, phone_text, unbroken
@@ -60,7 +67,8 @@ def consent_cells(c: Samtykke, dato: dt.date) -> tuple[str, str, str, str, str]:
         state = f"trukket {c.trukket:%d.%m.%Y}"
     else:
         state = "på plass" if c.on_file(dato) else ""
-    return (c.tjeneste_navn, who, f"{c.dato:%d.%m.%Y}", c.omfang or "–", state)
+    name = service_word(c.tjeneste.value, c.annen)
+    return (name, who, f"{c.dato:%d.%m.%Y}", c.omfang or "–", state)
 
 
 class StudentScreen(DataScreen[StudentData]):
@@ -68,7 +76,7 @@ class StudentScreen(DataScreen[StudentData]):
         Binding("m", "melding", "Melding", id="melding"),
         Binding("r", "contact", "Ringt hjem", id="contact"),
         Binding("s", "case", "Sak", id="case"),
-        Binding("n", "add_consent", "Nytt samtykke", id="add_consent"),
+        Binding("n", "add_consent", "Samtykke", id="add_consent"),
         Binding("t", "withdraw_consent", "Trekk samtykke", id="withdraw_consent"),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
