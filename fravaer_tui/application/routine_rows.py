@@ -201,8 +201,14 @@ def figures_lines(f: ReviewFigures, roster: Roster, profile: Profile) -> list[st
     return lines
 
 
+def reviews_listed(due: list[Occurrence], dato: dt.date) -> list[ReviewDue]:
+    """The rows' reviews before their figures are read (shown at once)."""
+    return [ReviewDue(o, None, more) for o, more in group_due(due, dato)]
+
+
 def reviews_due(session: Session, due: list[Occurrence], dato: dt.date) -> list[ReviewDue]:
-    """The rows' reviews with their figures (reads the store: call it from a worker)."""
+    """The rows' reviews with their figures (reads the store and checks the periods' last
+    days, about a second at 600 students: call it from a worker after the rows are shown)."""
     return [
         ReviewDue(o, session.review_figures(o.review, o.omfang, dato, period=o.period.fra), more)
         for o, more in group_due(due, dato)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
@@ -15,6 +15,7 @@ from fravaer_tui.dialogs.base import FormDialog
 from fravaer_tui.domain import reviews
 from fravaer_tui.domain.reviews import Beslutning
 from fravaer_tui.domain.schoolcalendar import format_date, parse_date
+from fravaer_tui.messages import Loaded
 
 
 class ReviewDialog(FormDialog):
@@ -29,12 +30,12 @@ class ReviewDialog(FormDialog):
         lines = (
             figures_lines(self.item.figures, self.school.roster, self.school.profile)
             if self.item.figures
-            else [f"{o.review.tittel} – {o.scope_text}, {period_text(o)}"]
+            else [f"{o.review.tittel} – {o.scope_text}, {period_text(o)}", "Henter tallene …"]
         )
         with Vertical(classes="dialog", id="review-dialog"):
             yield Static(f"Gjennomgang holdt: {o.scope_text}", classes="dialog-title")
             with VerticalScroll(id="review-figures"):
-                yield Static("\n".join(lines), markup=False)
+                yield Static("\n".join(lines), markup=False, id="figures")
             with Grid(classes="dates"):
                 yield Label("Holdt dato")
                 yield Input(format_date(self.now.date()), id="dato", max_length=10)
@@ -48,6 +49,22 @@ class ReviewDialog(FormDialog):
 
     def on_mount(self) -> None:
         self.query_one("#dato", Input).focus()
+        if self.item.figures is None:  # opened before the overview had read them
+            self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
+    def _load(self) -> None:
+        o = self.item.occurrence
+        figures = self.session.review_figures(
+            o.review, o.omfang, self.now.date(), period=o.period.fra
+        )
+        self.post_message(Loaded(figures, 0))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        message.stop()
+        lines = figures_lines(message.data, self.school.roster, self.school.profile)
+        self.query_one("#figures", Static).update("\n".join(lines))
 
     def action_save(self) -> None:
         try:

@@ -180,7 +180,12 @@ async def test_a_class_review_due_in_the_morning_recorded_and_gone(demo_dir: Pat
         assert "elev for elev" in figures
         first = school.roster.students_in(klasse)[0]
         assert f"{first.etternavn}, {first.fornavn}" in figures  # names, not ids
-        dialog.query_one("#beslutninger", TextArea).text = "Ringe hjem | kontaktlærer"
+        decisions = dialog.query_one("#beslutninger", TextArea)
+        decisions.text = "Ringe hjem | kontaktlærer\nbare tekst"  # the second has no «hvem»
+        await pilot.press("ctrl+s")
+        error = str(dialog.query_one("#error", Static).render())
+        assert app.screen is dialog and "linje 2" in error and "hva som skal gjøres" in error
+        decisions.text = "Ringe hjem | kontaktlærer"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is morning
