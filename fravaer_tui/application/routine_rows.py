@@ -57,7 +57,17 @@ def group_due(due: list[Occurrence], dato: dt.date) -> list[tuple[Occurrence, in
         if late:
             out.append((late[0], len(late) - 1))
         out += [(o, 0) for o in found if not o.overdue(dato)]
-    return sorted(out, key=lambda p: (not p[0].overdue(dato), p[0].period.frist))
+    # «8» before «10»: a trinn or a class by its length, then its text
+    return sorted(
+        out,
+        key=lambda p: (
+            not p[0].overdue(dato),
+            p[0].period.frist,
+            p[0].review.id,
+            len(p[0].omfang),
+            p[0].omfang,
+        ),
+    )
 
 
 def period_text(o: Occurrence) -> str:
@@ -82,8 +92,9 @@ def figures_summary(f: ReviewFigures | None, roster: Roster) -> str:
         if top.totals.absent:
             parts.append(f"mest: {top.student.fornavn} {format_percent(top.totals.prosent)}")
     if f.klasser:
+        top = sorted(f.klasser, key=lambda c: -c.prosent)[:3]
         parts.append(
-            ", ".join(f"{c.klasse} {format_percent(c.prosent)} fravær" for c in f.klasser[:4])
+            "høyest fravær: " + ", ".join(f"{c.klasse} {format_percent(c.prosent)}" for c in top)
         )
     dekker = f.occurrence.review.dekker
     if "meldinger_ledelsen" in dekker:
