@@ -154,7 +154,7 @@ class StudentScreen(DataScreen[StudentData]):
         ids = [c.id for c in self.consents]
         if was is not None and was.id in ids:
             table.move_cursor(row=ids.index(was.id))
-        head = "\n[b]Samtykker[/b] (n: nytt · t: trekk det under markøren)"
+        head = "\n[b]Samtykker[/b] (n: nytt · t: trekk det under markøren · ⇥ til listen)"
         title.update(head if self.consents else head + "\n  ingen registrert")
 
     def consent_under_cursor(self) -> Samtykke | None:
