@@ -32,6 +32,14 @@ class Loaded(Message):
 
 
 @dataclass
+class FiguresLoaded(Message):
+    """The reviews due on an overview, now with their figures (a second, slower load)."""
+
+    items: Any
+    generation: int
+
+
+@dataclass
 class Done(Message):
     """A dialog's or a screen's write finished: `text` is said to the user."""
 

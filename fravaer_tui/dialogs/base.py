@@ -57,6 +57,10 @@ class FormDialog(AppDialog[bool]):
         message.stop()
         self.app.notify(message.text, markup=False)
         self.dismiss(True)
+        self.after_saved(message.value)
+
+    def after_saved(self, value: object) -> None:
+        """What comes after the dialog closed (the melding's receipt); `value` from `Done`."""
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

@@ -7,12 +7,13 @@ import datetime as dt
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from fravaer_tui.dialogs.base import FormDialog
-from fravaer_tui.domain.model import Reason, Student, Validity
+from fravaer_tui.domain.model import Melding, Reason, Student, Validity
 from fravaer_tui.domain.schoolcalendar import format_date, parse_date
 from fravaer_tui.domain.words import date_range
+from fravaer_tui.messages import Done
 
 REASONS = [
     (Reason.SYKDOM, "Sykdom"),
@@ -47,11 +48,17 @@ class MeldingDialog(FormDialog):
                     with RadioSet(id="reason"):
                         for i, (reason, text) in enumerate(REASONS):
                             yield RadioButton(text, value=i == 0, name=reason.value)
+                    # that it came, never what it says (issue 13: «never a diagnosis»)
+                    yield Checkbox("Legeattest mottatt", id="legeattest")
                 with Vertical():
                     yield Label("Fraværet er")
                     with RadioSet(id="validity"):
                         yield RadioButton("gyldig", value=True, name=Validity.GYLDIG.value)
                         yield RadioButton("ugyldig", name=Validity.UGYLDIG.value)
+                    yield Label("Meldingen kom")  # Strand, Melding av fravær b
+                    with RadioSet(id="kanal"):
+                        yield RadioButton("skriftlig", value=True, name="skriftlig")
+                        yield RadioButton("muntlig", name="muntlig")
             yield from self.buttons()
 
     def on_mount(self) -> None:
@@ -64,7 +71,14 @@ class MeldingDialog(FormDialog):
         except ValueError as exc:
             self.fail(str(exc))
             return
-        self._store(fra, til, Reason(self._chosen("#reason")), Validity(self._chosen("#validity")))
+        self._store(
+            fra,
+            til,
+            Reason(self._chosen("#reason")),
+            Validity(self._chosen("#validity")),
+            self._chosen("#kanal"),
+            self.query_one("#legeattest", Checkbox).value,
+        )
 
     def _chosen(self, selector: str) -> str:
         pressed = self.query_one(selector, RadioSet).pressed_button
@@ -72,6 +86,31 @@ class MeldingDialog(FormDialog):
         return pressed.name
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog")
-    def _store(self, fra: dt.date, til: dt.date, reason: Reason, validity: Validity) -> None:
-        self.session.add_melding(self.student.id, fra, til, reason, validity, self.now)
-        self.stored(f"Melding registrert for {self.student.navn}, {date_range(fra, til)}.")
+    def _store(
+        self,
+        fra: dt.date,
+        til: dt.date,
+        reason: Reason,
+        validity: Validity,
+        kanal: str,
+        legeattest: bool,
+    ) -> None:
+        saved = self.session.add_melding(
+            self.student.id,
+            fra,
+            til,
+            reason,
+            validity,
+            self.now,
+            kanal=kanal,
+            legeattest=legeattest,
+        )
+        text = f"Melding registrert for {self.student.navn}, {date_range(fra, til)}."
+        self.post_message(Done(text, saved))
+
+    def after_saved(self, value: object) -> None:
+        """A receipt is owed: its text, ready to copy, and a key to mark it given."""
+        if isinstance(value, Melding) and value.venter_kvittering:
+            from fravaer_tui.dialogs.receipt import ReceiptDialog
+
+            self.app.push_screen(ReceiptDialog(self.student, value.id))

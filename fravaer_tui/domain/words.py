@@ -58,8 +58,14 @@ UNITS = {
     "klokketimer": ("klokketime", "klokketimer"),
     "elever": ("elev", "elever"),
     "endringer": ("endring", "endringer"),
+    "meldinger": ("melding", "meldinger"),
+    "saker": ("sak", "saker"),
+    "trinn": ("trinn", "trinn"),
+    "perioder": ("periode", "perioder"),
 }
 
+# Consent services in few words (issue 13's list), for a field or a column at 80 columns;
+# `Service.label` says them in full.
 MARK_WORDS = {MarkType.FRAVAER: "fravær", MarkType.SENT: "for sent", MarkType.FORLOT: "gikk"}
 
 
@@ -175,8 +181,13 @@ SERVICE_WORDS = {
 }
 
 
-def service_word(service: Service) -> str:
-    return SERVICE_WORDS.get(service, service.value.replace("_", " "))
+def service_word(service: Service | str, other: str = "") -> str:
+    """A service in few words (the enum or its code); the service's own name when it is
+    «annet» and one is given."""
+    code = Service(service)
+    if code is Service.ANNET and other:
+        return other
+    return SERVICE_WORDS[code]
 
 
 def consent_line(status: ConsentStatus) -> str:

@@ -4,24 +4,43 @@ Rows with a case open the case (enter, s); rows with a student open the student 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fravaer_tui.application.leaders import leader_rows
+from fravaer_tui.application.routine_rows import (
+    REVIEWS,
+    ReviewDue,
+    insert_before,
+    review_rows,
+    reviews_due,
+    reviews_listed,
+)
 from fravaer_tui.application.session import LeaderOverview
+from fravaer_tui.domain.reviews import Occurrence
+from fravaer_tui.messages import FiguresLoaded
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.widgets.rowlist import RowList
 
 
-class LeaderScreen(DataScreen[LeaderOverview]):
+@dataclass(frozen=True, slots=True)
+class LeaderData:
+    overview: LeaderOverview
+    reviews: list[ReviewDue] = field(default_factory=list)
+
+
+class LeaderScreen(DataScreen[LeaderData]):
     BINDINGS = [
         Binding("enter", "open", "Åpne saken", id="open_case", priority=True),
         Binding("s", "open", "Sak", id="case", show=False),
         Binding("p", "student", "Elevens side", id="open_student"),
+        Binding("h", "review", "Gjennomgang holdt", id="record_review"),
         Binding("tab", "section(1)", "Neste del", id="next_section", key_display="⇥"),
         Binding("shift+tab", "section(-1)", "Forrige del", id="previous_section", show=False),
         Binding("escape", "back", "Tilbake", id="back"),
@@ -31,6 +50,7 @@ class LeaderScreen(DataScreen[LeaderOverview]):
         super().__init__()
         self.dato = dato
         self.overview: LeaderOverview | None = None
+        self.reviews: list[ReviewDue] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,20 +62,45 @@ class LeaderScreen(DataScreen[LeaderOverview]):
     def on_mount(self) -> None:
         self.watch(self.app, "alerts", lambda _: self.load(), init=False)
 
-    def fetch(self) -> LeaderOverview:
-        return self.session.leader_overview(self.dato, self.app.alerts)
+    def fetch(self) -> LeaderData:
+        overview = self.session.leader_overview(self.dato, self.app.alerts)
+        return LeaderData(overview, reviews_listed(overview.gjennomganger, self.dato))
 
-    def show(self, overview: LeaderOverview) -> None:
-        self.overview = overview
+    def show(self, data: LeaderData) -> None:
+        self.overview, self.reviews = data.overview, data.reviews
+        self.refresh_bindings()
         self._rebuild()
+        if data.overview.gjennomganger:
+            self._figures(data.overview.gjennomganger, self._generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
+    def _figures(self, due: list[Occurrence], generation: int) -> None:
+        items = reviews_due(self.session, due, self.dato)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FiguresLoaded(items, generation))
+
+    @on(FiguresLoaded)
+    def _figures_loaded(self, message: FiguresLoaded) -> None:
+        if message.generation == self._generation:
+            self.reviews = message.items
+            self._rebuild()
+
+    def refusal(self, action: str) -> str | None:
+        if action == "review" and not self.school.profile.gjennomganger:
+            return f"Regelprofilen «{self.school.profile.navn}» har ingen faste gjennomganger."
+        return None
 
     def _rebuild(self) -> None:
         if self.overview is None:
             return
         overview = self.overview
         css = self.app.get_css_variables()
+        rows = leader_rows(overview, self.school.roster, self.school.profile)
+        # issue 13: the week's meeting and the trinn's and school's reviews, before the
+        # reports they discuss
+        insert_before(rows, "vedlegg3", review_rows(self.reviews, self.school.roster, self.dato))
         self.query_one(RowList).show_rows(
-            leader_rows(overview, self.school.roster, self.school.profile),
+            rows,
             self.app.size.width,
             f"bold {css.get('accent', 'cyan')}",
             f"bold {css.get('warning', 'yellow')}",
@@ -69,7 +114,9 @@ class LeaderScreen(DataScreen[LeaderOverview]):
     def action_open(self) -> None:
         """The case on the row; a row with only a student opens the student."""
         row = self.query_one(RowList).current
-        if row is not None and row.case_id:
+        if row is not None and row.kind == REVIEWS:
+            self.action_review()
+        elif row is not None and row.case_id:
             from fravaer_tui.screens.case import CaseScreen
 
             self.app.push_screen(CaseScreen(row.case_id, self.dato))
@@ -86,6 +133,19 @@ class LeaderScreen(DataScreen[LeaderOverview]):
         from fravaer_tui.screens.student import StudentScreen
 
         self.app.push_screen(StudentScreen(row.elev, self.dato))
+
+    def action_review(self) -> None:
+        row = self.query_one(RowList).current
+        item = next((r for r in self.reviews if row and r.key == row.key), None)
+        if item is None:
+            self.notify(
+                "Velg en gjennomgang under «Gjennomganger» (⇥ flytter mellom delene).",
+                severity="warning",
+            )
+            return
+        from fravaer_tui.dialogs.review import ReviewDialog
+
+        self.app.push_screen(ReviewDialog(item))
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -3,25 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from fravaer_tui.application.morning import MorningRow, morning_rows
+from fravaer_tui.application.receipts import PendingReceipt
+from fravaer_tui.application.routine_rows import (
+    REVIEWS,
+    ReviewDue,
+    insert_before,
+    receipt_key,
+    receipt_rows,
+    review_rows,
+    reviews_due,
+    reviews_listed,
+)
 from fravaer_tui.application.session import ClassMorning
+from fravaer_tui.domain.reviews import Occurrence
+from fravaer_tui.messages import FiguresLoaded
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.widgets.rowlist import RowList
 
 
-class MorningScreen(DataScreen[list[ClassMorning]]):
+@dataclass(frozen=True, slots=True)
+class MorningData:
+    blocks: list[ClassMorning]
+    reviews: list[ReviewDue] = field(default_factory=list)
+    has_reviews: bool = False  # the profile gives this person a review (Hole: monthly)
+
+
+class MorningScreen(DataScreen[MorningData]):
     BINDINGS = [
         Binding("enter", "student", "Åpne elev", id="open_student", priority=True),
         Binding("m", "melding", "Melding", id="melding"),
         Binding("r", "contact", "Ringt", id="contact"),
         Binding("s", "case", "Sak", id="case"),
+        Binding("g", "receipt", "Kvittering", id="give_receipt"),
+        Binding("h", "review", "Gjennomgang", id="record_review"),
         Binding("v", "fold", "Vis/skjul fulgt opp", id="fold", show=False),
         Binding("tab", "section(1)", "Neste del", id="next_section", key_display="⇥"),
         Binding("shift+tab", "section(-1)", "Forrige del", id="previous_section", show=False),
@@ -34,6 +58,8 @@ class MorningScreen(DataScreen[list[ClassMorning]]):
         super().__init__()
         self.dato = dato
         self.blocks: list[ClassMorning] = []
+        self.reviews: list[ReviewDue] = []
+        self.has_reviews = False
         self.show_followed = False
 
     @property
@@ -50,17 +76,61 @@ class MorningScreen(DataScreen[list[ClassMorning]]):
     def on_mount(self) -> None:
         self.watch(self.app, "alerts", lambda _: self.load(), init=False)
 
-    def fetch(self) -> list[ClassMorning]:
-        return self.session.morning(self.dato, self.app.alerts, self.app.clock())
+    def fetch(self) -> MorningData:
+        session = self.session
+        blocks = session.morning(self.dato, self.app.alerts, self.app.clock())
+        due = [o for b in blocks for o in b.gjennomganger]
+        mine = any(  # the class's own reviews; ledelsen's are in ledelsens oversikt
+            r.omfang == "klasse" and session.my_review_scopes(r)
+            for r in self.school.profile.gjennomganger
+        )
+        return MorningData(blocks, reviews_listed(due, self.dato), mine)
 
-    def show(self, data: list[ClassMorning]) -> None:
-        self.blocks = data
+    def show(self, data: MorningData) -> None:
+        self.blocks, self.reviews, self.has_reviews = data.blocks, data.reviews, data.has_reviews
+        self.refresh_bindings()
         self._rebuild()
+        due = [o for b in data.blocks for o in b.gjennomganger]
+        if due:
+            self._figures(due, self._generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
+    def _figures(self, due: list[Occurrence], generation: int) -> None:
+        items = reviews_due(self.session, due, self.dato)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FiguresLoaded(items, generation))
+
+    @on(FiguresLoaded)
+    def _figures_loaded(self, message: FiguresLoaded) -> None:
+        if message.generation == self._generation:
+            self.reviews = message.items
+            self._rebuild()
+
+    def refusal(self, action: str) -> str | None:
+        if action == "review" and not self.has_reviews:
+            return (
+                f"Regelprofilen «{self.school.profile.navn}» har ingen gjennomgang for "
+                "kontaktlæreren; ledelsens gjennomganger står i ledelsens oversikt."
+            )
+        return None
+
+    def _all_rows(self) -> list[MorningRow]:
+        """The day's rows, with issue 13's sections: the reviews due after the steps due
+        (when the profile gives the kontaktlærer one), the receipts owed after ikke ført."""
+        roster = self.school.roster
+        rows = morning_rows(self.blocks, roster, self.dato, self.show_followed)
+        if self.has_reviews:
+            insert_before(rows, "ikke_meldt", review_rows(self.reviews, roster, self.dato))
+        pending = [p for b in self.blocks for p in b.kvitteringer]
+        ends = ("fold|fulgt_opp", "heading|fulgt_opp", "heading|absence_today")
+        at = next((i for i, r in enumerate(rows) if r.key in ends), len(rows))
+        rows[at:at] = receipt_rows(pending, roster, len(self.blocks) > 1)
+        return rows
 
     def _rebuild(self) -> None:
         css = self.app.get_css_variables()
         self.query_one(RowList).show_rows(
-            morning_rows(self.blocks, self.school.roster, self.dato, self.show_followed),
+            self._all_rows(),
             self.app.size.width,
             f"bold {css.get('accent', 'cyan')}",
             f"bold {css.get('warning', 'yellow')}",
@@ -91,6 +161,9 @@ class MorningScreen(DataScreen[list[ClassMorning]]):
         row = self._row()
         if row is not None and row.kind == "fold":
             self.action_fold()
+            return
+        if row is not None and row.kind == REVIEWS:
+            self.action_review()
             return
         row = self._student_row()
         if row is not None and row.elev is not None:
@@ -131,6 +204,37 @@ class MorningScreen(DataScreen[list[ClassMorning]]):
         from fravaer_tui.screens.case import open_case_for
 
         open_case_for(self.app, row.elev, self.dato, row.regel or None)
+
+    def action_receipt(self) -> None:
+        """The receipt for the melding on the row (the section «Meldinger uten kvittering»)."""
+        row = self._row()
+        pending = {receipt_key(p): p for b in self.blocks for p in b.kvitteringer}
+        found: PendingReceipt | None = pending.get(row.key) if row else None
+        if found is None:
+            self.notify(
+                "Velg en melding under «Meldinger uten kvittering til foresatte» (⇥ flytter "
+                "mellom delene).",
+                severity="warning",
+            )
+            return
+        from fravaer_tui.dialogs.receipt import ReceiptDialog
+
+        student = self.school.roster.student(found.melding.elev)
+        if student is not None:
+            self.app.push_screen(ReceiptDialog(student, found.melding.id))
+
+    def action_review(self) -> None:
+        row = self._row()
+        item = next((r for r in self.reviews if row and r.key == row.key), None)
+        if item is None:
+            self.notify(
+                "Velg en gjennomgang under «Gjennomganger» (⇥ flytter mellom delene).",
+                severity="warning",
+            )
+            return
+        from fravaer_tui.dialogs.review import ReviewDialog
+
+        self.app.push_screen(ReviewDialog(item))
 
     def _changed(self, saved: object) -> None:
         if saved:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from fravaer_tui.application.session import StudentPage
 from fravaer_tui.domain import analysis, followup
+from fravaer_tui.domain.consent import Samtykke
 from fravaer_tui.domain.schoolcalendar import format_percent
-from fravaer_tui.domain.words import case_event, clock_hours, count, date_range, lessons
+from fravaer_tui.domain.words import (
+    case_event,
+    clock_hours,
+    count,
+    date_range,
+    lessons,
+    service_word,
+)
+from fravaer_tui.errors import AccessDenied
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.widgets.labels import ALERT_SYMBOL, phone_text, unbroken
 
@@ -40,11 +50,34 @@ def totals_line(label: str, t: analysis.Totals) -> str:
     )
 
 
-class StudentScreen(DataScreen[StudentPage]):
+@dataclass(frozen=True, slots=True)
+class StudentData:
+    """The page, and the samtykke register — or the door's refusal of it (issue 13)."""
+
+    page: StudentPage
+    consents: list[Samtykke] | None
+    consent_refusal: str = ""
+
+
+def consent_cells(c: Samtykke, dato: dt.date) -> tuple[str, str, str, str, str]:
+    who = ("eleven" if c.gitt_av.value == "elev" else "foresatt") + (
+        f" ({c.navn})" if c.navn else ""
+    )
+    if c.trukket is not None:
+        state = f"trukket {c.trukket:%d.%m.%Y}"
+    else:
+        state = "på plass" if c.on_file(dato) else ""
+    name = service_word(c.tjeneste.value, c.annen)
+    return (name, who, f"{c.dato:%d.%m.%Y}", c.omfang or "–", state)
+
+
+class StudentScreen(DataScreen[StudentData]):
     BINDINGS = [
         Binding("m", "melding", "Melding", id="melding"),
         Binding("r", "contact", "Ringt hjem", id="contact"),
         Binding("s", "case", "Sak", id="case"),
+        Binding("n", "add_consent", "Samtykke", id="add_consent"),
+        Binding("t", "withdraw_consent", "Trekk samtykke", id="withdraw_consent"),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
@@ -53,17 +86,25 @@ class StudentScreen(DataScreen[StudentPage]):
         self.elev = elev
         self.dato = dato
         self.page: StudentPage | None = None
+        self.consents: list[Samtykke] | None = None
+        self.consent_refusal = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="title", classes="title")
         with VerticalScroll(id="page"):
             yield Static(id="phones")
+            yield Static(id="consents-title")
+            yield DataTable(id="consents", cursor_type="row", zebra_stripes=False)
             yield Static(id="content")
         yield Footer(compact=True, show_command_palette=False)
 
-    def fetch(self) -> StudentPage:
-        return self.session.student_page(self.elev, self.dato, self.app.alerts)
+    def fetch(self) -> StudentData:
+        page = self.session.student_page(self.elev, self.dato, self.app.alerts)
+        try:
+            return StudentData(page, self.session.consents(self.elev, self.dato))
+        except AccessDenied as exc:  # the door says who may: shown when n or t is pressed
+            return StudentData(page, None, exc.message)
 
     def refusal(self, action: str) -> str | None:
         if action in ("melding", "contact", "case") and self.page and not self.page.follows_up:
@@ -71,11 +112,16 @@ class StudentScreen(DataScreen[StudentPage]):
                 f"Meldinger, kontakt med hjemmet og saker for {self.page.student.navn} er for "
                 f"kontaktlæreren i {self.page.student.klasse} og ledelsen."
             )
+        if action in ("add_consent", "withdraw_consent") and self.consent_refusal:
+            return self.consent_refusal
         return None
 
-    def show(self, page: StudentPage) -> None:
+    def show(self, data: StudentData) -> None:
+        page = data.page
         self.page = page
+        self.consents, self.consent_refusal = data.consents, data.consent_refusal
         self.refresh_bindings()
+        self._show_consents()
         s = page.student
         self.query_one("#title", Static).update(
             f"{s.navn} · {s.klasse} · elev-id {s.id} · semesteret {date_range(page.fra, page.til)}"
@@ -89,6 +135,33 @@ class StudentScreen(DataScreen[StudentPage]):
                 )
         self.query_one("#phones", Static).update(phones)
         self.query_one("#content", Static).update("\n".join(self._lines(page)))
+
+    def _show_consents(self) -> None:
+        """The samtykke register: one row a consent, newest first; the cursor stays."""
+        table = self.query_one("#consents", DataTable)
+        title = self.query_one("#consents-title", Static)
+        shown = self.consents is not None
+        table.display = title.display = shown
+        if self.consents is None:
+            return
+        was = self.consent_under_cursor()
+        table.clear(columns=True)
+        for label in ("Tjeneste", "Gitt av", "Dato", "Gjelder", "Status"):
+            table.add_column(label)
+        for c in self.consents:
+            table.add_row(*(Text(cell) for cell in consent_cells(c, self.dato)), key=c.id)
+        table.display = bool(self.consents)
+        ids = [c.id for c in self.consents]
+        if was is not None and was.id in ids:
+            table.move_cursor(row=ids.index(was.id))
+        head = "\n[b]Samtykker[/b] (n: nytt · t: trekk det under markøren · ⇥ til listen)"
+        title.update(head if self.consents else head + "\n  ingen registrert")
+
+    def consent_under_cursor(self) -> Samtykke | None:
+        table = self.query_one("#consents", DataTable)
+        if not self.consents or not 0 <= table.cursor_row < len(self.consents):
+            return None
+        return self.consents[table.cursor_row]
 
     def _lines(self, page: StudentPage) -> list[str]:
         lines: list[str] = []
@@ -176,6 +249,29 @@ class StudentScreen(DataScreen[StudentPage]):
         from fravaer_tui.screens.case import open_case_for
 
         open_case_for(self.app, self.elev, self.dato)
+
+    def action_add_consent(self) -> None:
+        from fravaer_tui.dialogs.consent import ConsentDialog
+
+        student = self.school.roster.student(self.elev)
+        if student is not None:
+            self.app.push_screen(ConsentDialog(student), callback=self._changed)
+
+    def action_withdraw_consent(self) -> None:
+        from fravaer_tui.dialogs.consent import WithdrawConsentDialog
+
+        chosen = self.consent_under_cursor()
+        student = self.school.roster.student(self.elev)
+        if chosen is None or student is None:
+            self.notify("Ingen samtykker å trekke (n fører et nytt).", severity="warning")
+        elif chosen.trukket is not None:
+            self.notify(
+                f"Samtykket for {chosen.tjeneste_navn} ble trukket {chosen.trukket:%d.%m.%Y}.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.app.push_screen(WithdrawConsentDialog(student, chosen), callback=self._changed)
 
     def _changed(self, saved: object) -> None:
         if saved:

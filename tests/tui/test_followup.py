@@ -67,6 +67,8 @@ async def test_the_morning_says_what_to_do_today_in_that_order(
         assert dialog.fra.isoformat() == day
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await pilot.press("escape")  # the receipt to foresatte: later (test_routine_daily)
+        await settle(pilot)
         assert app.screen is morning
         assert not any(r.key == key for r in morning.rows)  # meldt now: the row went
         assert morning.query_one(RowList).cursor_row > 0  # the cursor stayed near

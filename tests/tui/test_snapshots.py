@@ -143,6 +143,33 @@ async def test_a_hole_case(snapshot: SnapshotAssertion, demo_dir) -> None:
     album.compare(snapshot)
 
 
+async def test_the_daily_routine(
+    snapshot: SnapshotAssertion, demo_school: School, make_app
+) -> None:
+    """Issue 13: the receipt after a melding, the morning's list of receipts owed, the
+    student's samtykke register and its dialogs."""
+    app = make_app(kontaktlaerer(demo_school), BEFORE_SCHOOL)
+    async with running(app) as pilot:
+        album = Album(pilot)
+        go_to(app.screen, "ikke_meldt|")
+        await pilot.press("m", "ctrl+s")
+        await settle(pilot)
+        await album.take("receipt_dialog")
+        await pilot.press("escape")
+        await settle(pilot)
+        go_to(app.screen, "kvittering|")
+        await album.take("morning_receipts")
+        await pilot.press("enter", "n")
+        await settle(pilot)
+        await album.take("consent_dialog")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await album.take("student_consents")
+        await pilot.press("t")
+        await album.take("withdraw_dialog")
+    album.compare(snapshot)
+
+
 async def test_a_roll_call_with_a_draft_saved_meanwhile(
     snapshot: SnapshotAssertion, demo_school: School, make_app
 ) -> None:
@@ -183,7 +210,10 @@ async def test_ledelsen(snapshot: SnapshotAssertion, demo_school: School, make_a
         album = Album(pilot)
         await pilot.press("o")
         await album.take("leaders")
-        await pilot.press("escape", "L")
+        go_to(app.screen, "gjennomgang|")
+        await pilot.press("h")
+        await album.take("review_dialog")
+        await pilot.press("escape", "escape", "L")
         await album.take("audit")
         await pilot.press("tab", "enter")
         await album.take("audit_entry")
