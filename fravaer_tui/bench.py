@@ -187,8 +187,8 @@ def _vedlegg(school: School, result: CheckResult, dato: dt.date, out: Path) -> f
 
     alert = result.alerts[0]
     kontakt = school.roster.kontaktlaerere(alert.klasse)[0]
-    session = Session(school, kontakt)
     now = dt.datetime.combine(dato, NOON)
+    session = Session(school, kontakt, clock=lambda: now)  # reads are logged (innsyn)
     case = session.open_case(alert, dato, now)
     answers = {
         f"v1_q{n:02d}": f"Svar på spørsmål {n}: det går litt bedre nå." for n in range(1, 15)
