@@ -134,6 +134,10 @@ def _session(conn: socket.socket, argv: list[str]) -> int | None:
             chunk = conn.recv(64)
         except InterruptedError:
             continue
+        except OSError:
+            if not buffer:  # the server closed without taking the request (it was stopping,
+                return None  # idle or told to): nothing ran, so the app runs here instead
+            chunk = b""
         if not chunk:
             # The child went without an exit code (killed): say so on the terminal.
             os.write(2, "\r\nfravaer: økten ble avbrutt.\r\n".encode())

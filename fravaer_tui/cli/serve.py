@@ -15,7 +15,10 @@ command's own request (`--data <this folder> ssh <ansatt-id>`): a child is exact
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
+import datetime as dt
+import gc
 import json
 import os
 import select
@@ -25,6 +28,7 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fravaer_tui.cli.common import Invocation, Subparsers
@@ -55,7 +59,7 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
     if args.stop:
         return _stop(run_dir)
     _preload(data)
-    Server(data, run_dir).serve()
+    Server(data, run_dir, lambda: _warm_up(data, inv.now)).serve()
     return 0
 
 
@@ -77,6 +81,36 @@ def _preload(data: Path) -> None:
         Store(data).load_roster()
 
 
+def _warm_up(data: Path, now: dt.datetime) -> None:
+    """One roll call run headless in the server, before the first child is forked: what
+    every session would otherwise do first on its own (parse the CSS, fill the caches of
+    styles and text) is then done once, and inherited. Then what is loaded is kept for the
+    server's life out of the garbage collector's sight, so no child's collection walks it
+    (and writes to its pages, copying them). Only a head start: a failure is ignored."""
+    with contextlib.suppress(Exception):
+        asyncio.run(_one_roll_call(data, now))
+    for thread in threading.enumerate():  # no thread may hold a lock when a child is forked
+        if thread is not threading.current_thread():
+            thread.join(timeout=10)
+    gc.collect()
+    gc.freeze()
+
+
+async def _one_roll_call(data: Path, now: dt.datetime) -> None:
+    from fravaer_tui.app import FravaerApp
+    from fravaer_tui.application.school import open_school
+
+    school = open_school(data)  # no clock: the warm-up writes nothing (no daily backup)
+    day = school.calendar.on_or_next_school_day(now.date())
+    slot = min(school.roster.slots_on(school.roster.classes[0], day), key=lambda s: s.time)
+    moment = dt.datetime.combine(day, slot.start) + dt.timedelta(minutes=1)
+    teacher = school.roster.staff_member(slot.laerer)
+    app = FravaerApp(school, teacher, clock=lambda: moment, check_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+
+
 def _stop(run_dir: Path) -> int:
     try:
         pid = int((run_dir / "fravaer.pid").read_text())
@@ -89,8 +123,11 @@ def _stop(run_dir: Path) -> int:
 
 
 class Server:
-    def __init__(self, data: Path, run_dir: Path) -> None:
+    def __init__(
+        self, data: Path, run_dir: Path, warm_up: Callable[[], None] | None = None
+    ) -> None:
         self.data = data
+        self.warm_up = warm_up
         self.run_dir = run_dir
         self.build = build_id()
         self.children: set[int] = set()
@@ -110,6 +147,8 @@ class Server:
             os.umask(old)
         listener.listen(128)
         (self.run_dir / "fravaer.pid").write_text(str(os.getpid()))
+        if self.warm_up is not None:  # logins wait in the queue meanwhile, none is refused
+            self.warm_up()
         signal.signal(signal.SIGTERM, self._stop)
         last = time.monotonic()
         try:

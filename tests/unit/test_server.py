@@ -8,11 +8,13 @@ import json
 import os
 import re
 import select
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import termios
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,3 +243,23 @@ def test_without_a_server_the_login_runs_on_its_own(school: Path) -> None:
     login.wait_for("Håvard Rønning")
     assert server_pid(school) is None
     assert login.quit() == 0
+
+
+def test_a_server_that_closes_without_taking_the_login_leaves_it_to_run_here() -> None:
+    """A server stopping (idle, or `serve --stop`) while a login waits in its queue closes
+    that connection with the request unread: the client gets a reset, not an exit code.
+    Nothing ran for it, so it runs the app itself (None) rather than fail or print a
+    traceback — found by the storm bench, two logins of forty in a row started that way."""
+    from fravaer_tui.connect import _session
+
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGWINCH, signal.SIGHUP, signal.SIGTERM)}
+    client, server = socket.socketpair()
+    try:
+        with client:
+            closer = threading.Thread(target=lambda: time.sleep(0.05) or server.close())
+            closer.start()
+            assert _session(client, ["--data", "/x", "ssh", "A001"]) is None
+            closer.join()
+    finally:
+        for sig, handler in kept.items():  # the client's handlers are for a client process
+            signal.signal(sig, handler)
