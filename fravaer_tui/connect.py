@@ -21,10 +21,8 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 RUN_DIR = ".run"
 SOCKET = "fravaer.sock"
@@ -35,13 +33,22 @@ START_TIMEOUT = 20.0  # seconds a first client waits for the server it started
 
 
 def build_id() -> str:
-    """Which installation this is: a server of another version is not used."""
-    here = Path(__file__).resolve().parent
-    newest = max((p.stat().st_mtime_ns for p in here.rglob("*.py")), default=0)
+    """Which installation this is: a server of another version is not used. (Every login
+    asks, so it walks the package with `os.scandir`: a third of pathlib's cost.)"""
+    here = os.path.dirname(os.path.realpath(__file__))
+    newest, folders = 0, [here]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    newest = max(newest, entry.stat(follow_symlinks=False).st_mtime_ns)
     return f"{here}:{newest}"
 
 
-def forced_app_request(argv: list[str]) -> tuple[Path, str] | None:
+def forced_app_request(argv: list[str]) -> tuple[str, str] | None:
     """(data folder, ansatt id) when `argv` is the forced command opening the app:
     `--data DIR ssh ID`, or on a demo school for training `--data DIR --now T ssh ID`."""
     if len(argv) == 6 and argv[2] == "--now":
@@ -52,8 +59,8 @@ def forced_app_request(argv: list[str]) -> tuple[Path, str] | None:
         return None
     if not (os.isatty(0) and os.isatty(1)):
         return None
-    data = Path(argv[1])
-    return (data, argv[3]) if data.is_absolute() else None
+    data = argv[1]
+    return (data, argv[3]) if os.path.isabs(data) else None
 
 
 def via_server(argv: list[str]) -> int | None:
@@ -62,7 +69,7 @@ def via_server(argv: list[str]) -> int | None:
     if request is None:
         return None
     data, _ = request
-    run_dir = data / RUN_DIR
+    run_dir = os.path.join(data, RUN_DIR)
     try:
         conn = _connect(run_dir) or _start_and_connect(data, run_dir)
     except OSError:
@@ -73,30 +80,32 @@ def via_server(argv: list[str]) -> int | None:
         return _session(conn, argv)
 
 
-def _connect(run_dir: Path) -> socket.socket | None:
+def _connect(run_dir: str) -> socket.socket | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        conn.connect(str(run_dir / SOCKET))
+        conn.connect(os.path.join(run_dir, SOCKET))
     except (FileNotFoundError, ConnectionRefusedError):
         conn.close()
         return None
     return conn
 
 
-def _start_and_connect(data: Path, run_dir: Path) -> socket.socket | None:
+def _start_and_connect(data: str, run_dir: str) -> socket.socket | None:
     """Start the server (one client does; the others wait on the lock) and connect."""
-    if not run_dir.is_dir():
+    import subprocess  # only the first login of a morning starts the server
+
+    if not os.path.isdir(run_dir):
         os.mkdir(run_dir, 0o700)
-    if run_dir.is_symlink() or run_dir.stat().st_uid != os.geteuid():
+    if os.path.islink(run_dir) or os.stat(run_dir).st_uid != os.geteuid():
         return None
-    fd = os.open(run_dir / START_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    fd = os.open(os.path.join(run_dir, START_LOCK), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         conn = _connect(run_dir)  # another client started it while this one waited
         if conn is not None:
             return conn
         subprocess.Popen(
-            [sys.executable, "-m", "fravaer_tui.cli", "--data", str(data), "serve"],
+            [sys.executable, "-m", "fravaer_tui.cli", "--data", data, "serve"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -111,6 +111,9 @@ async def _one_roll_call(data: Path, now: dt.datetime) -> None:
         await app.workers.wait_for_complete()
 
 
+RUSH = 0.05  # seconds: a second login this close behind the first makes a rush
+
+
 def _stop(run_dir: Path) -> int:
     try:
         pid = int((run_dir / "fravaer.pid").read_text())
@@ -147,8 +150,10 @@ class Server:
             os.umask(old)
         listener.listen(128)
         (self.run_dir / "fravaer.pid").write_text(str(os.getpid()))
-        if self.warm_up is not None:  # logins wait in the queue meanwhile, none is refused
-            self.warm_up()
+        # The warm-up (`_warm_up`) pays back in a rush: when a second login is already
+        # waiting behind the first, it comes first and every login of the rush is forked
+        # from the warm server; a lone login is forked at once and the warm-up follows.
+        warm_up = self.warm_up
         signal.signal(signal.SIGTERM, self._stop)
         last = time.monotonic()
         try:
@@ -158,12 +163,19 @@ class Server:
                     last = time.monotonic()
                 elif time.monotonic() - last > IDLE:
                     break
-                ready, _, _ = select.select([listener], [], [], 1.0)
-                if ready:
-                    conn, _ = listener.accept()
-                    with conn:
-                        self._accept(conn)
-                    last = time.monotonic()
+                ready, _, _ = select.select([listener], [], [], 1.0 if warm_up is None else 0.05)
+                if not ready:
+                    if warm_up is not None:  # nobody waits: a good moment
+                        warm_up()
+                        warm_up = None
+                    continue
+                conn, _ = listener.accept()
+                with conn:
+                    if warm_up is not None and select.select([listener], [], [], RUSH)[0]:
+                        warm_up()
+                        warm_up = None
+                    self._accept(conn)
+                last = time.monotonic()
         finally:
             listener.close()
             with contextlib.suppress(FileNotFoundError):
