@@ -81,7 +81,7 @@ def run_audit(args: argparse.Namespace, inv: Invocation) -> int:
             return 0
         print(
             f"Endringsloggen er IKKE hel: {result.file}, linje {result.line}: {result.problem}. "
-            f"{count(result.entries, 'oppføring', 'oppføringer')} før denne er hele.",
+            + _whole(result.entries),
         )
         return 1
     entries = filter_audit(session.admin.audit(), args.student, args.staff, args.since)
@@ -95,3 +95,13 @@ def run_audit(args: argparse.Namespace, inv: Invocation) -> int:
     if not entries and not args.json:
         print("Ingen oppføringer funnet.")
     return 0
+
+
+def _whole(entries: int) -> str:
+    """How much of a broken log is still sure: the entries before the one that may be
+    changed (the line named, or the one before it)."""
+    if entries == 0:
+        return "Ingen oppføringer før den er sikkert hele."
+    if entries == 1:
+        return "Den første oppføringen er hel."
+    return f"De {entries} første oppføringene er hele."

@@ -197,7 +197,9 @@ class AuditLog:
                     else "lenken stemmer ikke med oppføringen før: den forrige er endret, "
                     "eller oppføringer imellom er fjernet eller flyttet"
                 )
-                return Verification(False, count, unchained, problem=problem, **where)
+                # the one before may be the changed one: only those before it are whole
+                whole = count if link is None else max(count - 1, 0)
+                return Verification(False, whole, unchained, problem=problem, **where)
             else:
                 chained = True
             previous, count = line_hash(line), count + 1

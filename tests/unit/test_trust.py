@@ -448,6 +448,9 @@ def test_audit_verify_names_the_first_broken_line(
     )
     assert code == 1
     assert "IKKE hel" in out and str(path) in out and f"linje {broken}" in out
+    if attack == "edit":  # the edited line itself is never among those said to be whole
+        whole = n - 2  # the lines before the edited one
+        assert ("Den første oppføringen er hel." if whole == 1 else f"De {whole} første") in out
 
 
 def test_restore_does_not_rewind_the_log_and_records_itself(logged: Path) -> None:
