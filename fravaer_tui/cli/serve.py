@@ -112,6 +112,7 @@ async def _one_roll_call(data: Path, now: dt.datetime) -> None:
 
 
 RUSH = 0.05  # seconds: a second login this close behind the first makes a rush
+GC_PAUSE = 10.0  # seconds a new session runs without garbage collection
 
 
 def _stop(run_dir: Path) -> int:
@@ -265,6 +266,12 @@ def _child(conn: socket.socket, fds: list[int], argv: list[str], env: dict) -> N
         )
         conn.settimeout(None)
         threading.Thread(target=_follow_client, args=(conn,), daemon=True).start()
+        # No garbage collection while the session starts (a tenth of its CPU, measured): what
+        # it allocates then is its screen, kept; collection resumes once it is up.
+        gc.disable()
+        resume = threading.Timer(GC_PAUSE, gc.enable)
+        resume.daemon = True
+        resume.start()
         from fravaer_tui.cli import main
 
         code = main(argv)
