@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
+from fravaer_tui.domain.schoolcalendar import parse_date
 from fravaer_tui.messages import Done
 from fravaer_tui.screens.base import AppDialog, failure_text
 
@@ -47,6 +48,14 @@ class FormDialog(AppDialog[bool]):
         error = self.query_one("#error", Static)
         error.update(escape(text))
         error.scroll_visible(animate=False)  # at 80×24 the line may sit below the fold
+
+    def date_of(self, field: str = "#dato") -> dt.date | None:
+        """The date typed in `field` (dd.mm.yyyy), or None after saying what is wrong."""
+        try:
+            return parse_date(self.query_one(field, Input).value)
+        except ValueError as exc:
+            self.fail(str(exc))
+            return None
 
     def stored(self, text: str) -> None:
         """Called from the write's worker: the UI thread says it and closes the dialog."""

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Select, Static
 from fravaer_tui.dialogs.base import FormDialog
 from fravaer_tui.domain.consent import MAX_SCOPE, GivenBy, Samtykke, Service
 from fravaer_tui.domain.model import Student
-from fravaer_tui.domain.schoolcalendar import format_date, parse_date
+from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.domain.words import service_word
 
 SERVICES = [(service_word(s.value), s) for s in Service]
@@ -49,10 +49,8 @@ class ConsentDialog(FormDialog):
         self.query_one("#tjeneste", Select).focus()
 
     def action_save(self) -> None:
-        try:
-            dato = parse_date(self.query_one("#dato", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        dato = self.date_of()
+        if dato is None:
             return
         tjeneste = self.query_one("#tjeneste", Select).value
         gitt_av = self.query_one("#gitt_av", Select).value
@@ -115,10 +113,8 @@ class WithdrawConsentDialog(FormDialog):
         self.query_one("#dato", Input).focus()
 
     def action_save(self) -> None:
-        try:
-            dato = parse_date(self.query_one("#dato", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        dato = self.date_of()
+        if dato is None:
             return
         self._store(dato)
 

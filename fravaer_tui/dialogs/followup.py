@@ -166,10 +166,8 @@ class StepDialog(FormDialog):
         return self.step.utfall[index].id
 
     def action_save(self) -> None:
-        try:
-            dato = parse_date(self.query_one("#dato", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        dato = self.date_of()
+        if dato is None:
             return
         if dato > self.now.date():
             self.fail("Et trinn kan ikke føres som utført fram i tid.")
@@ -278,10 +276,8 @@ class TiltakDialog(FormDialog):
         if not uker.isdigit() or not 1 <= int(uker) <= 52:
             self.fail("Varighet: skriv antall uker, 1–52.")
             return
-        try:
-            fra = parse_date(self.query_one("#fra", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        fra = self.date_of("#fra")
+        if fra is None:
             return
         from_list = any(hva == t for _, items in VEDLEGG5_TILTAK for t in items)
         self._store(Tiltak(f"T{uuid.uuid4().hex[:8]}", hva, hvem, fra, int(uker), from_list))

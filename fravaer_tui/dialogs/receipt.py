@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from fravaer_tui.dialogs.base import FormDialog
 from fravaer_tui.domain.model import Student
 from fravaer_tui.domain.receipts import HOW
-from fravaer_tui.domain.schoolcalendar import format_date, parse_date
+from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.messages import Loaded
 
 # how it was given, short enough for the field at 80 columns (`HOW` says it in full)
@@ -71,10 +71,8 @@ class ReceiptDialog(FormDialog):
         area.focus()
 
     def action_save(self) -> None:
-        try:
-            dato = parse_date(self.query_one("#dato", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        dato = self.date_of()
+        if dato is None:
             return
         how = self.query_one("#hvordan", Select).value
         assert isinstance(how, str)

@@ -14,7 +14,7 @@ from fravaer_tui.application.routine_rows import ReviewDue, figures_lines, perio
 from fravaer_tui.dialogs.base import FormDialog
 from fravaer_tui.domain import reviews
 from fravaer_tui.domain.reviews import Beslutning
-from fravaer_tui.domain.schoolcalendar import format_date, parse_date
+from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.messages import Loaded
 
 
@@ -67,10 +67,8 @@ class ReviewDialog(FormDialog):
         self.query_one("#figures", Static).update("\n".join(lines))
 
     def action_save(self) -> None:
-        try:
-            dato = parse_date(self.query_one("#dato", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        dato = self.date_of()
+        if dato is None:
             return
         decisions: list[Beslutning] = []
         text = self.query_one("#beslutninger", TextArea).text

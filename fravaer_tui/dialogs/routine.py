@@ -124,10 +124,8 @@ class TaskDialog(FormDialog):
         self.query_one("#samtykke", Static).update(consent_lines(self._statuses(dato)))
 
     def action_save(self) -> None:
-        try:
-            dato = parse_date(self.query_one("#dato", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        dato = self.date_of()
+        if dato is None:
             return
         if dato > self.now.date():
             self.fail("En oppgave kan ikke føres som gjort fram i tid.")
@@ -184,10 +182,8 @@ class StafettDialog(FormDialog):
         if not hvem:
             self.fail("Skriv hvem som er stafettholder (navn og tjeneste).")
             return
-        try:
-            fra = parse_date(self.query_one("#fra", Input).value)
-        except ValueError as exc:
-            self.fail(str(exc))
+        fra = self.date_of("#fra")
+        if fra is None:
             return
         self._store(hvem, fra)
 
