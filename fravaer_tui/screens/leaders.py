@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
 from fravaer_tui.application.leaders import leader_rows
 from fravaer_tui.application.routine_rows import (
@@ -18,14 +17,12 @@ from fravaer_tui.application.routine_rows import (
     ReviewDue,
     insert_before,
     review_rows,
-    reviews_due,
     reviews_listed,
 )
 from fravaer_tui.application.session import LeaderOverview
-from fravaer_tui.domain.reviews import Occurrence
-from fravaer_tui.messages import FiguresLoaded
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.screens.lessons import day_title
+from fravaer_tui.screens.reviewfigures import LoadsReviewFigures
 from fravaer_tui.widgets.rowlist import RowList
 
 
@@ -35,7 +32,7 @@ class LeaderData:
     reviews: list[ReviewDue] = field(default_factory=list)
 
 
-class LeaderScreen(DataScreen[LeaderData]):
+class LeaderScreen(LoadsReviewFigures, DataScreen[LeaderData]):
     BINDINGS = [
         Binding("enter", "open", "Åpne saken", id="open_case", priority=True),
         Binding("s", "open", "Sak", id="case", show=False),
@@ -72,18 +69,6 @@ class LeaderScreen(DataScreen[LeaderData]):
         self._rebuild()
         if data.overview.gjennomganger:
             self._figures(data.overview.gjennomganger, self._generation)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
-    def _figures(self, due: list[Occurrence], generation: int) -> None:
-        items = reviews_due(self.session, due, self.dato)
-        if not get_current_worker().is_cancelled:
-            self.post_message(FiguresLoaded(items, generation))
-
-    @on(FiguresLoaded)
-    def _figures_loaded(self, message: FiguresLoaded) -> None:
-        if message.generation == self._generation:
-            self.reviews = message.items
-            self._rebuild()
 
     def refusal(self, action: str) -> str | None:
         if action == "review" and not self.school.profile.gjennomganger:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
 
 from fravaer_tui.application.morning import MorningRow, morning_rows
 from fravaer_tui.application.receipts import PendingReceipt
@@ -20,14 +19,12 @@ from fravaer_tui.application.routine_rows import (
     receipt_key,
     receipt_rows,
     review_rows,
-    reviews_due,
     reviews_listed,
 )
 from fravaer_tui.application.session import ClassMorning
-from fravaer_tui.domain.reviews import Occurrence
-from fravaer_tui.messages import FiguresLoaded
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.screens.lessons import day_title
+from fravaer_tui.screens.reviewfigures import LoadsReviewFigures
 from fravaer_tui.widgets.rowlist import RowList
 
 
@@ -38,7 +35,7 @@ class MorningData:
     has_reviews: bool = False  # the profile gives this person a review (Hole: monthly)
 
 
-class MorningScreen(DataScreen[MorningData]):
+class MorningScreen(LoadsReviewFigures, DataScreen[MorningData]):
     BINDINGS = [
         Binding("enter", "student", "Åpne elev", id="open_student", priority=True),
         Binding("m", "melding", "Melding", id="melding"),
@@ -93,18 +90,6 @@ class MorningScreen(DataScreen[MorningData]):
         due = [o for b in data.blocks for o in b.gjennomganger]
         if due:
             self._figures(due, self._generation)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
-    def _figures(self, due: list[Occurrence], generation: int) -> None:
-        items = reviews_due(self.session, due, self.dato)
-        if not get_current_worker().is_cancelled:
-            self.post_message(FiguresLoaded(items, generation))
-
-    @on(FiguresLoaded)
-    def _figures_loaded(self, message: FiguresLoaded) -> None:
-        if message.generation == self._generation:
-            self.reviews = message.items
-            self._rebuild()
 
     def refusal(self, action: str) -> str | None:
         if action == "review" and not self.has_reviews:
