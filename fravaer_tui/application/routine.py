@@ -46,6 +46,24 @@ class CaseConsents:
 NOT_APPLICABLE = "ikke_aktuelt"  # a task's outcome: the service was not brought in
 
 
+def task_line(state: TaskState, *, with_id: bool = False) -> str:
+    """«Samtale med helsesykepleier tilbudt – frist 04.12.2026 (forfalt)» or «– gjort …»;
+    `with_id` adds the item's id, which the command line asks for («(helsesykepleier_tilbud)»)."""
+    line = f"{state.task.tittel} ({state.task.id})" if with_id else state.task.tittel
+    if state.record is not None:
+        outcome = state.task.outcome(state.record.utfall) if state.record.utfall else None
+        line += f" – gjort {format_date(state.record.dato)}"
+        if outcome is not None:
+            line += f": {outcome.tittel}"
+    elif state.frist is not None:
+        line += f" – frist {format_date(state.frist)}"
+        if state.overdue:
+            line += " (forfalt)"
+    else:
+        line += " – ingen fast frist"
+    return line
+
+
 def task_needs_consent(state: TaskState) -> bool:
     """A task brings its services in, unless it was recorded as not applicable (Strand,
     Ledelsens ansvar c: PPT is notified only «dersom eleven allerede er i kontakt med PPT»)."""

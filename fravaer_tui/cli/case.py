@@ -21,7 +21,7 @@ import json
 import sys
 from typing import Any
 
-from fravaer_tui.application.routine import NOT_APPLICABLE, CaseConsents
+from fravaer_tui.application.routine import NOT_APPLICABLE, CaseConsents, task_line
 from fravaer_tui.application.session import Session, held_dates
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, int_arg, open_session
 from fravaer_tui.domain import consent, followup
@@ -185,23 +185,7 @@ def _print_new_tasks(session: Session, case: Case, dato: dt.date) -> None:
     """The tracked items now open, with their deadlines (the helsesykepleier offer …)."""
     for state in session.task_states(case, dato):
         if state.record is None:
-            print(f"Oppgave: {_task_line(state)}")
-
-
-def _task_line(state: TaskState) -> str:
-    line = f"{state.task.tittel} ({state.task.id})"
-    if state.record is not None:
-        outcome = state.task.outcome(state.record.utfall) if state.record.utfall else None
-        line += f" – gjort {format_date(state.record.dato)}"
-        if outcome is not None:
-            line += f": {outcome.tittel}"
-    elif state.frist is not None:
-        line += f" – frist {format_date(state.frist)}"
-        if state.overdue:
-            line += " (forfalt)"
-    else:
-        line += " – ingen fast frist"
-    return line
+            print(f"Oppgave: {task_line(state, with_id=True)}")
 
 
 def run_task(args: argparse.Namespace, inv: Invocation) -> int:
@@ -372,7 +356,7 @@ def run_show(args: argparse.Namespace, inv: Invocation) -> int:
             print(f"      {status_.text()}")
         if state.state == "utfort" or state.state == "neste":
             for task in (t for t in tasks if t.step.id == state.step.id):
-                print(f"      oppgave: {_task_line(task)}")
+                print(f"      oppgave: {task_line(task, with_id=True)}")
                 for status_ in found.tasks.get(task.task.id, []):
                     print(f"        {status_.text()}")
     holder = case.stafettholder

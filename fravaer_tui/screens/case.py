@@ -17,7 +17,7 @@ from textual.markup import escape
 from textual.widgets import Footer, Header, Static
 
 from fravaer_tui.app import FravaerApp
-from fravaer_tui.application.routine import CaseConsents
+from fravaer_tui.application.routine import CaseConsents, task_line
 from fravaer_tui.documents.forms import form_spec
 from fravaer_tui.domain import followup
 from fravaer_tui.domain.consent import ConsentStatus, Samtykke
@@ -110,23 +110,6 @@ def form_keys(profile: Profile, forms: tuple[str, ...]) -> str:
 def task_title(profile: Profile, task_id: str) -> str:
     found = (t for s in profile.steps for t in s.oppgaver if t.id == task_id)
     return next((t.tittel for t in found), task_id.replace("_", " "))
-
-
-def task_line(state: TaskState) -> str:
-    """«Samtale med helsesykepleier tilbudt – frist 04.12.2026 (forfalt)» or «– gjort …»."""
-    line = state.task.tittel
-    if state.record is not None:
-        outcome = state.task.outcome(state.record.utfall) if state.record.utfall else None
-        line += f" – gjort {format_date(state.record.dato)}"
-        if outcome is not None:
-            line += f": {outcome.tittel}"
-    elif state.frist is not None:
-        line += f" – frist {format_date(state.frist)}"
-        if state.overdue:
-            line += " (forfalt)"
-    else:
-        line += " – ingen fast frist"
-    return line
 
 
 def consent_markup(status: ConsentStatus, indent: str) -> str:
