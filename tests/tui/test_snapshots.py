@@ -143,6 +143,30 @@ async def test_a_hole_case(snapshot: SnapshotAssertion, demo_dir) -> None:
     album.compare(snapshot)
 
 
+async def test_strands_tracked_items(
+    snapshot: SnapshotAssertion, demo_school: School, make_app
+) -> None:
+    """Strand's case at the plan meeting: the tracked items with their consent lines, the
+    picker, an item's dialog and the stafettholder's (issue 13, BTI)."""
+    from tests.tui.test_routine_tui import case_with_steps
+
+    session, case = case_with_steps(demo_school, ["", "", ""])
+    app = make_app(session.user, BEFORE_SCHOOL)
+    async with running(app) as pilot:
+        album = Album(pilot)
+        app.push_screen(CaseScreen(case.id, FRIDAY))
+        await album.take("strand_case_items")
+        await pilot.press("g")
+        await album.take("task_picker")
+        await pilot.press("enter")
+        await album.take("task_dialog")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("s")
+        await album.take("stafett_dialog")
+    album.compare(snapshot)
+
+
 async def test_the_daily_routine(
     snapshot: SnapshotAssertion, demo_school: School, make_app
 ) -> None:
