@@ -138,7 +138,27 @@ def vedlegg_values(
     for field in (EVALUATION_DATE, SA_EVALUATION_DATE):
         if not values.get(field, "").strip():
             values[field] = evaluation_date(school, student, case, dato)
+    if not values.get(MEETING_PARTICIPANTS, "").strip():
+        values[MEETING_PARTICIPANTS] = meeting_participants(school, case, dato)
     return values
+
+
+MEETING_PARTICIPANTS = "sa_deltakere"  # the Samarbeidsavtale's «Til stede på møtet»
+
+
+def meeting_participants(school: School, case: Case | None, dato: dt.date) -> str:
+    """Who was at the meeting a Samarbeidsavtale came out of, unless typed: the newest step
+    with participants up to the newest agreement recorded (Hole: «Møtet og kartleggingen
+    skal munne ut i en samarbeidsavtale»), so a later samarbeidsmøte does not count."""
+    if case is None:
+        return ""
+    agreement = {s.id for s in school.profile.steps if "samarbeidsavtale" in s.vedlegg}
+    steps = [r for r in case.steps if r.dato <= dato]
+    made = [i for i, r in enumerate(steps) if r.step in agreement]
+    if made:
+        steps = steps[: made[-1] + 1]
+    met = [r for r in steps if r.deltakere]
+    return "; ".join(met[-1].deltakere) if met else ""
 
 
 def _name_patterns(student: Student) -> list[tuple[re.Pattern[str], str]]:

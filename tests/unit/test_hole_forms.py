@@ -173,6 +173,28 @@ def test_the_samarbeidsavtale_filled_from_the_case(hole_case, tmp_path: Path) ->
     assert "Kari Haugen" not in text  # who gave consent by name stays out of documents
 
 
+def test_til_stede_comes_from_the_meeting_the_agreement_came_out_of(
+    hole_case, tmp_path: Path
+) -> None:
+    """Not typed: «Til stede på møtet» is who the kartleggingsmøte step recorded (Mor), not
+    the later samarbeidsmøte's people; typed, the typed text wins (the test above)."""
+    data, school, session, _ = hole_case
+    case = session.open_case_of("E0021", D(2026, 11, 20))
+    untyped = replace(case, felt=tuple((k, v) for k, v in case.felt if k != "sa_deltakere"))
+    later = replace(
+        untyped.steps[-1], step="samarbeidsmote", dato=D(2026, 11, 10), deltakere=("PPT",)
+    )
+    for at, steps, who in (
+        (D(2026, 10, 7), untyped.steps[:4], "Mor"),
+        (D(2026, 11, 20), (*untyped.steps, later), "Mor"),  # the samarbeidsmøte came after
+    ):
+        path, _ = exports.export_vedlegg(
+            school, session, "E0021", "samarbeidsavtale", at, tmp_path / str(at),
+            case=replace(untyped, steps=steps), now=clock(),
+        )  # fmt: skip
+        assert cells(path)["Til stede på møtet"] == who
+
+
 def test_the_pedagogisk_rapport_for_ppt(hole_case, tmp_path: Path) -> None:
     data, school, session, effect = hole_case
     path, report = exports.export_vedlegg(
