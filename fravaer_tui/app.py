@@ -7,9 +7,7 @@ patching time. Blocking work runs in thread workers that only post messages. A l
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -37,7 +35,6 @@ if TYPE_CHECKING:
     from fravaer_tui.application.session import Session
 
 _CSS_VARIABLES: dict[str, dict[str, str]] = {}
-CHECK_NICE = 10  # the checker's thread gives way to sessions starting (see run_checker)
 # CSS parsed once a process for each set of theme variables, by every app the process runs
 # (a session forked from the server finds it parsed there: `cli.serve.warm_up`)
 _PARSED: dict[tuple, list] = {}
@@ -260,13 +257,7 @@ class FravaerApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="checker")
     def run_checker(self) -> None:
-        """Re-run the threshold check off the UI thread; only posts the result.
-
-        The thread runs at a lower priority (nice, per thread on Linux): when forty staff
-        open the app at once, the CPU goes to the roll calls coming up, and the checks
-        (the ⚠ marks, a moment later) to what is left."""
-        with contextlib.suppress(OSError, AttributeError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_NICE)
+        """Re-run the threshold check off the UI thread; only posts the result."""
         with self._check_lock:
             self._check_started += 1
             started = self._check_started
