@@ -204,20 +204,19 @@ class OverviewsMixin:
         regs, meldinger = self._data(year_fra, dato)
         roster, calendar = self.school.roster, self.school.calendar
         visible = regs if follows else [r for r in regs if self._taught_by_me(r)]
+        view = analysis.StudentView(elev, student.klasse, roster, calendar, visible)
         page = StudentPage(
             student=student,
             fra=fra,
             til=dato,
-            heatmap=analysis.heatmap(elev, student.klasse, roster, calendar, visible, fra, dato),
-            trend=analysis.weekly_trend(elev, student.klasse, roster, calendar, visible, fra, dato),
-            semester=analysis.totals(elev, student.klasse, roster, calendar, visible, fra, dato),
-            year=analysis.totals(elev, student.klasse, roster, calendar, visible, year_fra, dato),
+            heatmap=view.heatmap(fra, dato),
+            trend=view.weekly_trend(fra, dato),
+            semester=view.totals(fra, dato),
+            year=view.totals(year_fra, dato),
             marks=analysis.mark_rows(
                 elev, roster, visible, meldinger if follows else [], fra, dato, follows
             ),
-            patterns=analysis.patterns(elev, student.klasse, roster, calendar, visible, fra, dato)
-            if follows
-            else [],
+            patterns=analysis.student_patterns(view, fra, dato) if follows else [],
             alerts=result.alerts_for(elev) if result and follows else [],
             follows_up=follows,
         )
