@@ -47,9 +47,15 @@ class _SharedParseCache:
 
     def __init__(self, stylesheet: object) -> None:
         self._stylesheet = stylesheet
+        self._key: tuple[object, tuple] = (None, ())
 
     def _variables(self) -> tuple:
-        return tuple(sorted(getattr(self._stylesheet, "_variables", {}).items()))
+        """The variables as a key, worked out again only when the stylesheet got new ones
+        (a theme change replaces its dict; a start looks up some eighty times)."""
+        variables = getattr(self._stylesheet, "_variables", {})
+        if self._key[0] is not variables:
+            self._key = (variables, tuple(sorted(variables.items())))
+        return self._key[1]
 
     def __getitem__(self, key: tuple) -> list:
         return _PARSED[(self._variables(), key)]
