@@ -132,6 +132,7 @@ class Server:
     ) -> None:
         self.data = data
         self.warm_up = warm_up
+        self.listener: socket.socket | None = None
         self.run_dir = run_dir
         self.build = build_id()
         self.children: set[int] = set()
@@ -150,6 +151,7 @@ class Server:
         finally:
             os.umask(old)
         listener.listen(128)
+        self.listener = listener
         (self.run_dir / "fravaer.pid").write_text(str(os.getpid()))
         # The warm-up (`_warm_up`) pays back in a rush: when a second login is already
         # waiting behind the first, it comes first and every login of the rush is forked
@@ -216,6 +218,10 @@ class Server:
                 return
             pid = os.fork()
             if pid == 0:
+                # The session must not hold the server's socket: if the server goes (kill -9,
+                # a crash) while it runs, the next logins would queue on it for ever.
+                if self.listener is not None:
+                    self.listener.close()
                 _child(conn, fds, argv, header.get("env", {}))  # never returns
             self.children.add(pid)
         except (ValueError, OSError):

@@ -165,6 +165,27 @@ def test_two_logins_are_forked_from_one_server_as_two_people(school: Path) -> No
     assert alive(server)  # it stays for the next login
 
 
+def test_a_server_killed_midway_leaves_its_sessions_and_the_next_login_starts_anew(
+    school: Path,
+) -> None:
+    """kill -9 of the server (the warm-up may be running, or a rush being forked): the
+    sessions it forked go on, its socket is left behind, and the next login neither hangs
+    nor fails: it starts a server of its own."""
+    first = Login(school, "A005")
+    first.wait_for("Håvard Rønning")
+    killed = server_pid(school)
+    assert killed and alive(killed)
+    os.kill(killed, signal.SIGKILL)
+    with_timeout(lambda: not alive(killed))
+    assert (school / RUN_DIR / SOCKET).exists()  # nobody cleaned up
+    second = Login(school, "A001")
+    second.wait_for("Nina Andreassen")
+    fresh = server_pid(school)
+    assert fresh and fresh != killed and alive(fresh)
+    for login in (first, second):  # the first session outlived its server
+        assert login.quit() == 0
+
+
 def test_a_dropped_connection_ends_its_session(school: Path) -> None:
     login = Login(school, "A005")
     login.wait_for("Håvard Rønning")
