@@ -34,6 +34,7 @@ from pathlib import Path
 from fravaer_tui.cli.common import Invocation, Subparsers
 from fravaer_tui.connect import NO_SERVER, RUN_DIR, SOCKET, build_id
 from fravaer_tui.domain.sshkeys import is_safe_id
+from fravaer_tui.errors import UserError
 
 IDLE = 15 * 60  # seconds without a session before the server ends
 HEADER_LIMIT = 64 * 1024
@@ -58,9 +59,31 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
     run_dir = data / RUN_DIR
     if args.stop:
         return _stop(run_dir)
+    if run_dir.is_symlink() or (run_dir.exists() and run_dir.lstat().st_uid != os.geteuid()):
+        raise UserError(
+            f"{run_dir} er en lenke eller eies av en annen bruker, så øktserveren starter ikke "
+            f"der. Fjern den (rm -r «{run_dir}») hvis du ikke vet hvorfor den er der."
+        )
+    if _answers(run_dir / SOCKET):
+        raise UserError(
+            f"En øktserver kjører allerede for {data}. Vil du starte den på nytt (etter en "
+            "oppgradering), stopp den først: fravaer serve --stop"
+        )
     _preload(data)
     Server(data, run_dir, lambda: _warm_up(data, inv.now)).serve()
     return 0
+
+
+def _answers(path: Path) -> bool:
+    """Whether a server listens on `path` (a second one would take its socket away)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
 
 
 def _preload(data: Path) -> None:

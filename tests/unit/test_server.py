@@ -8,6 +8,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -184,6 +185,33 @@ def test_a_server_killed_midway_leaves_its_sessions_and_the_next_login_starts_an
     assert fresh and fresh != killed and alive(fresh)
     for login in (first, second):  # the first session outlived its server
         assert login.quit() == 0
+
+
+def test_a_second_server_is_refused_and_the_first_keeps_serving(school: Path) -> None:
+    """An admin starting `fravaer serve` by hand while one runs (two at once): the second
+    would take the socket away from the first. It is refused in words; and a `.run` that is
+    a symlink is refused too, nothing made through it."""
+    first = Login(school, "A005")
+    first.wait_for("Håvard Rønning")
+    server = server_pid(school)
+    cli = [sys.executable, "-m", "fravaer_tui.cli", "--data", str(school), "serve"]
+    done = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "En øktserver kjører allerede" in done.stderr
+    assert "Traceback" not in done.stderr
+    second = Login(school, "A001")
+    second.wait_for("Nina Andreassen")
+    assert server_pid(school) == server
+    for login in (first, second):
+        assert login.quit() == 0
+    subprocess.run([*cli, "--stop"], cwd=REPO, capture_output=True, timeout=60)
+    with_timeout(lambda: not alive(server))
+    elsewhere = school.parent / "et-annet-sted"
+    elsewhere.mkdir()
+    shutil.rmtree(school / RUN_DIR)
+    (school / RUN_DIR).symlink_to(elsewhere)
+    done = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "er en lenke" in done.stderr
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_dropped_connection_ends_its_session(school: Path) -> None:
