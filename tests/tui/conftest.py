@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from textual.pilot import Pilot
@@ -13,12 +13,17 @@ from textual.pilot import Pilot
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.model import Role, Slot, Staff
-from tests.tui.waiting import settle, until
+from tests.tui.waiting import quick_idle_steps, settle, until
 
 MONDAY = dt.date(2026, 11, 23)  # no registrations yet
 FRIDAY = dt.date(2026, 11, 20)  # the demo's last day
 BEFORE_SCHOOL = dt.datetime.combine(FRIDAY, dt.time(7, 30))
 LONG_PAUSE = 600.0  # a row number typed in a test completes by a key, never by the clock
+
+
+@pytest.fixture(autouse=True)
+def _quick_idle_steps() -> Iterator[None]:
+    yield from quick_idle_steps()
 
 
 def lesson_at(school: School, dato: dt.date, period: int, klasse: str | None = None) -> Slot:
