@@ -45,10 +45,14 @@ class Album:
     def __init__(self, pilot: Pilot) -> None:
         self.pilot = pilot
         self.shots: dict[str, str] = {}
+        self.sizes = SIZES
 
     async def take(self, name: str) -> None:
+        """Both pictures, starting at the size the last one ended at: one resize fewer."""
         pilot, app = self.pilot, self.pilot.app
-        for width, height in SIZES:
+        if app.size != self.sizes[0]:
+            self.sizes = self.sizes[::-1]
+        for width, height in self.sizes:
             await pilot.resize_terminal(width, height)
             await settle(pilot, f"the screen for «{name}» at {width}×{height}")
             app.clear_notifications()  # toasts come and go with the clock
