@@ -9,7 +9,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from fravaer_tui.application.audit import (
     audit_details,
@@ -20,6 +20,7 @@ from fravaer_tui.application.audit import (
 from fravaer_tui.domain import words
 from fravaer_tui.domain.words import audit_kind, person
 from fravaer_tui.screens.base import DataScreen
+from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.labels import shorten
 
 SHOWN = 500  # newest first; the CLI (`fravaer audit`) gives everything
@@ -47,7 +48,7 @@ class AuditScreen(DataScreen[list[dict[str, Any]]]):
         )
         yield Static(id="count", classes="status")
         yield DataTable(id="audit", cursor_type="row")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         self._columns()

@@ -4,7 +4,7 @@
 dialog on top closes), posts a `Loaded` message, and `show()` puts the data on screen on
 the UI thread. A worker that fails is said in Norwegian, never hidden (STYLE, Textual
 habits). Keys that do not apply to the person are hidden from the footer and the help, and
-say why when pressed (`refusal`).
+say why when pressed (`refusal`); the footer follows each load.
 """
 
 from __future__ import annotations
@@ -127,6 +127,7 @@ class DataScreen(AppScreen, Generic[T]):
         if message.generation == self._generation:
             self.show(message.data)
             self.loaded = True
+            self.refresh_bindings()  # keys refused by the new data leave the footer
 
 
 class AppDialog(Door, ModalScreen[R], Generic[R]):

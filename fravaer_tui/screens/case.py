@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.routine import CaseConsents, task_line
@@ -38,6 +38,7 @@ from fravaer_tui.domain.words import (
 from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.messages import Done
 from fravaer_tui.screens.base import DataScreen
+from fravaer_tui.widgets.footer import Footer
 
 
 def open_case_for(app: FravaerApp, elev: str, dato: dt.date, regel: str | None = None) -> None:
@@ -148,7 +149,7 @@ class CaseScreen(DataScreen[CaseView]):
             yield Static(id="stairs")
             yield Static(id="tiltak")
             yield Static(id="history")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         """The number keys open the profile's own forms: the footer says how many."""

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 from textual.worker import Worker
 
 from fravaer_tui.documents.forms import FormSpec, form_spec
 from fravaer_tui.domain.followup import Case
 from fravaer_tui.messages import Done
 from fravaer_tui.screens.base import AppScreen, failure_text
+from fravaer_tui.widgets.footer import Footer
 
 SAVE_PAUSE = 0.4  # seconds after the last key
 
@@ -68,7 +69,7 @@ class FormScreen(AppScreen):
         yield Static(id="guidance", classes="hint")
         yield TextArea(id="answer", soft_wrap=True)
         yield Static(id="status", classes="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         self._show()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fravaer_tui.application.leaders import leader_rows
 from fravaer_tui.application.routine_rows import (
@@ -23,6 +23,7 @@ from fravaer_tui.application.session import LeaderOverview
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.screens.reviewfigures import LoadsReviewFigures
+from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.rowlist import RowList
 
 
@@ -54,7 +55,7 @@ class LeaderScreen(LoadsReviewFigures, DataScreen[LeaderData]):
         yield Static(f"Ledelsens oversikt · {day_title(self.dato)}", classes="title")
         yield RowList(id="leaders")
         yield Static("Henter …", id="detail", classes="detail")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.watch(self.app, "alerts", lambda _: self.load(), init=False)
@@ -65,7 +66,6 @@ class LeaderScreen(LoadsReviewFigures, DataScreen[LeaderData]):
 
     def show(self, data: LeaderData) -> None:
         self.overview, self.reviews = data.overview, data.reviews
-        self.refresh_bindings()
         self._rebuild()
         if data.overview.gjennomganger:
             self._figures(data.overview.gjennomganger, self._generation)

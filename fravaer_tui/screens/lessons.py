@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fravaer_tui.application.lessons import LessonState
 from fravaer_tui.domain.model import Student, class_sort_key
 from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.domain.words import person
 from fravaer_tui.screens.base import DataScreen
+from fravaer_tui.widgets.footer import Footer
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -54,7 +55,7 @@ class LessonsScreen(DataScreen[DayData]):
         yield Static(id="title", classes="title")
         yield DataTable(id="lessons", cursor_type="row", zebra_stripes=True)
         yield Static(id="empty", classes="hint")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

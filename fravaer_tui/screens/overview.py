@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fravaer_tui.application.morning import MorningRow, morning_rows
 from fravaer_tui.application.receipts import PendingReceipt
@@ -25,6 +25,7 @@ from fravaer_tui.application.session import ClassMorning
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.screens.reviewfigures import LoadsReviewFigures
+from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.rowlist import RowList
 
 
@@ -68,7 +69,7 @@ class MorningScreen(LoadsReviewFigures, DataScreen[MorningData]):
         yield Static(f"Morgenoversikt · {day_title(self.dato)}", id="title", classes="title")
         yield RowList(id="morning")
         yield Static(id="detail", classes="detail")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.watch(self.app, "alerts", lambda _: self.load(), init=False)
@@ -85,7 +86,6 @@ class MorningScreen(LoadsReviewFigures, DataScreen[MorningData]):
 
     def show(self, data: MorningData) -> None:
         self.blocks, self.reviews, self.has_reviews = data.blocks, data.reviews, data.has_reviews
-        self.refresh_bindings()
         self._rebuild()
         due = [o for b in data.blocks for o in b.gjennomganger]
         if due:

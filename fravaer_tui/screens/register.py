@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fravaer_tui.application.lessons import LessonState, default_late_minutes
 from fravaer_tui.application.rollcall import RegisterData, row_state
@@ -29,6 +29,7 @@ from fravaer_tui.domain.model import Mark, MarkType, Registration, Student
 from fravaer_tui.domain.words import person
 from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.screens.register_keeping import KeepingRollCall
+from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.labels import mark_text, short_mark
 from fravaer_tui.widgets.prompt import InlinePrompt
 from fravaer_tui.widgets.rollcall import SAVE_ROW, RollCallTable, RollRow
@@ -82,7 +83,7 @@ class RegisterScreen(KeepingRollCall):
         yield RollCallTable(id="roster")
         yield Static(id="detail", classes="detail")
         yield InlinePrompt(id="inline")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.students = self.school.roster.students_in(self.lesson.slot.klasse)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fravaer_tui.application.session import StudentPage
 from fravaer_tui.domain import analysis, followup
@@ -26,6 +26,7 @@ from fravaer_tui.domain.words import (
 )
 from fravaer_tui.errors import AccessDenied
 from fravaer_tui.screens.base import DataScreen
+from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.labels import ALERT_SYMBOL, phone_text, unbroken
 
 WEEKDAY_HEAD = "man tir ons tor fre"
@@ -97,7 +98,7 @@ class StudentScreen(DataScreen[StudentData]):
             yield Static(id="consents-title")
             yield DataTable(id="consents", cursor_type="row", zebra_stripes=False)
             yield Static(id="content")
-        yield Footer(compact=True, show_command_palette=False)
+        yield Footer()
 
     def fetch(self) -> StudentData:
         page = self.session.student_page(self.elev, self.dato, self.app.alerts)
@@ -120,7 +121,6 @@ class StudentScreen(DataScreen[StudentData]):
         page = data.page
         self.page = page
         self.consents, self.consent_refusal = data.consents, data.consent_refusal
-        self.refresh_bindings()
         self._show_consents()
         s = page.student
         self.query_one("#title", Static).update(

@@ -6,10 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fravaer_tui.domain.model import Role, Staff
 from fravaer_tui.screens.base import Door
+from fravaer_tui.widgets.footer import Footer
 
 ORDER = {Role.KONTAKTLAERER: 0, Role.FAGLAERER: 1, Role.AVDELINGSLEDER: 2, Role.REKTOR: 3}
 # drift works on the school's machinery, not with the children: not a person to be here
@@ -31,7 +32,7 @@ class UserPickerScreen(Door, Screen[Staff | None]):
             classes="title",
         )
         yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield Footer(show_command_palette=True)
 
     def on_mount(self) -> None:
         school = self.app.school

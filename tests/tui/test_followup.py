@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from fravaer_tui.application.school import School, open_school
 from fravaer_tui.dialogs.audit_entry import AuditEntryDialog
@@ -26,6 +27,10 @@ from fravaer_tui.screens.student import StudentScreen
 from fravaer_tui.widgets.rowlist import RowList
 from tests.tui.conftest import BEFORE_SCHOOL, FRIDAY, kontaktlaerer, rektor, running
 from tests.tui.waiting import settle, until
+
+
+def footer_keys(screen) -> set[str]:
+    return {key.key for key in screen.query(FooterKey)}
 
 
 def go_to(screen, prefix: str) -> str:
@@ -106,14 +111,20 @@ async def test_a_case_from_an_alert_row_its_step_tiltak_contact_and_closing(
         assert app.screen is screen
         assert len(screen.case.tiltak) == 1 and screen.case.tiltak[0].fra_vedlegg5
 
+        shown = list(screen.query(FooterKey))
+        screen.refresh_bindings()  # as focus changes and every reload do: the same keys
+        await settle(pilot)
+        assert list(screen.query(FooterKey)) == shown  # so the footer was not built again
         await pilot.press("l")  # lukk
         await settle(pilot)
         assert screen.case.status is CaseStatus.LUKKET
+        assert {"t", "a"} & footer_keys(screen) == set() and "l" in footer_keys(screen)
         await pilot.press("t")
         assert "gjenåpne" in " ".join(n.message for n in app._notifications)
         await pilot.press("l")  # gjenåpne
         await settle(pilot)
         assert screen.case.status is CaseStatus.AAPEN
+        assert {"t", "a"} <= footer_keys(screen)
 
         await pilot.press("escape")
         await settle(pilot)
