@@ -111,6 +111,7 @@ class FravaerApp(App[None]):
         self._check_lock = threading.Lock()
         self._check_started = 0
         self._check_posted = 0
+        self._first_check_asked = False
         self.jump_pause = JUMP_PAUSE
         self.sub_title = school.config.navn
 
@@ -161,7 +162,16 @@ class FravaerApp(App[None]):
             self.push_screen(LessonsScreen(day))
         if self.check_interval:
             self.set_interval(self.check_interval, self.run_checker)
-        self.call_after_refresh(self.run_checker)
+
+    def first_screen_shown(self) -> None:
+        """The first screen has its data up (or said why not): the threshold check may start
+        now, after the next refresh (issue 10: the check arrives after the first screen).
+        Queued from the app, not from the screen: a callback the screen queues waits for
+        that screen's refresh, and a dialog it opens at once (a draft to choose) held the
+        first check back until the dialog closed."""
+        if not self._first_check_asked:
+            self._first_check_asked = True
+            self.call_after_refresh(self.run_checker)
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual works the theme's colours out again for every stylesheet update (~50

@@ -128,6 +128,11 @@ class DataScreen(AppScreen, Generic[T]):
             self.show(message.data)
             self.loaded = True
             self.refresh_bindings()  # keys refused by the new data leave the footer
+            self.app.first_screen_shown()
+
+    def failed(self, worker: Worker) -> None:
+        super().failed(worker)
+        self.app.first_screen_shown()  # a first screen that could not load holds nothing back
 
 
 class AppDialog(Door, ModalScreen[R], Generic[R]):
