@@ -138,13 +138,34 @@ RUSH = 0.05  # seconds: a second login this close behind the first makes a rush
 GC_PAUSE = 10.0  # seconds a new session runs without garbage collection
 
 
+STOP_WAIT = 10.0  # seconds `serve --stop` waits for the server to be gone
+
+
 def _stop(run_dir: Path) -> int:
+    """SIGTERM to the server that answers on the socket, and wait until it is gone (so that
+    `serve --stop && serve` works). A pid file with no server answering is one left by a
+    server killed with -9: its number may be another process's by now, and gets no signal."""
+    pid_file = run_dir / "fravaer.pid"
     try:
-        pid = int((run_dir / "fravaer.pid").read_text())
-        os.kill(pid, signal.SIGTERM)
+        pid = int(pid_file.read_text())
     except (OSError, ValueError):
+        pid = None
+    if pid is None or not _answers(run_dir / SOCKET):
         print("Ingen øktserver kjører.")
         return 0
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        print("Ingen øktserver kjører.")
+        return 0
+    deadline = time.monotonic() + STOP_WAIT
+    while pid_file.exists() and _answers(run_dir / SOCKET):
+        if time.monotonic() > deadline:
+            raise UserError(
+                f"Øktserveren (prosess {pid}) fikk beskjed om å stoppe, men går fortsatt etter "
+                f"{STOP_WAIT:.0f} sekunder. Økter som kjører, fortsetter uansett; prøv igjen."
+            )
+        time.sleep(0.02)
     print(f"Øktserveren (prosess {pid}) er stoppet.")
     return 0
 
@@ -160,6 +181,11 @@ class Server:
         self.build = build_id()
         self.children: set[int] = set()
         self.stopping = False
+        # SIGTERM wakes the loop through this pipe (signal.set_wakeup_fd): a select() that
+        # a signal interrupts is resumed by Python, and `serve --stop` waited out its timeout.
+        self._wake_r, self._wake_w = os.pipe()
+        for fd in (self._wake_r, self._wake_w):
+            os.set_blocking(fd, False)
 
     def serve(self) -> None:
         if not self.run_dir.is_dir():
@@ -181,6 +207,7 @@ class Server:
         # from the warm server; a lone login is forked at once and the warm-up follows.
         warm_up = self.warm_up
         signal.signal(signal.SIGTERM, self._stop)
+        signal.set_wakeup_fd(self._wake_w)
         last = time.monotonic()
         try:
             while not self.stopping:
@@ -189,20 +216,28 @@ class Server:
                     last = time.monotonic()
                 elif time.monotonic() - last > IDLE:
                     break
-                ready, _, _ = select.select([listener], [], [], 1.0 if warm_up is None else 0.05)
+                timeout = 1.0 if warm_up is None else 0.05
+                ready, _, _ = select.select([listener, self._wake_r], [], [], timeout)
+                if self._wake_r in ready:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(self._wake_r, 512)
+                    continue  # a signal: `stopping` says whether to go on
                 if not ready:
                     if warm_up is not None:  # nobody waits: a good moment
                         warm_up()
                         warm_up = None
+                        signal.set_wakeup_fd(self._wake_w)  # in case the warm-up's loop took it
                     continue
                 conn, _ = listener.accept()
                 with conn:
                     if warm_up is not None and select.select([listener], [], [], RUSH)[0]:
                         warm_up()
                         warm_up = None
+                        signal.set_wakeup_fd(self._wake_w)
                     self._accept(conn)
                 last = time.monotonic()
         finally:
+            signal.set_wakeup_fd(-1)
             listener.close()
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -245,6 +280,9 @@ class Server:
                 # a crash) while it runs, the next logins would queue on it for ever.
                 if self.listener is not None:
                     self.listener.close()
+                signal.set_wakeup_fd(-1)  # nor its wake-up pipe: the session's signals are its own
+                os.close(self._wake_r)
+                os.close(self._wake_w)
                 _child(conn, fds, argv, header.get("env", {}))  # never returns
             self.children.add(pid)
         except (ValueError, OSError):

@@ -203,7 +203,9 @@ def test_a_second_server_is_refused_and_the_first_keeps_serving(school: Path) ->
     assert server_pid(school) == server
     for login in (first, second):
         assert login.quit() == 0
-    subprocess.run([*cli, "--stop"], cwd=REPO, capture_output=True, timeout=60)
+    stopped = subprocess.run([*cli, "--stop"], cwd=REPO, capture_output=True, text=True)
+    assert f"Øktserveren (prosess {server}) er stoppet." in stopped.stdout
+    assert not (school / RUN_DIR / SOCKET).exists()  # gone when it says so, not a moment later
     with_timeout(lambda: not alive(server))
     elsewhere = school.parent / "et-annet-sted"
     elsewhere.mkdir()
@@ -312,3 +314,19 @@ def test_a_server_that_closes_without_taking_the_login_leaves_it_to_run_here() -
     finally:
         for sig, handler in kept.items():  # the client's handlers are for a client process
             signal.signal(sig, handler)
+
+
+def test_a_pid_file_left_by_a_killed_server_gets_no_one_a_signal(school: Path) -> None:
+    """A server killed with -9 leaves its pid file; by the time of `serve --stop` its number
+    may be another process's. Nothing answers on the socket, so nobody is signalled."""
+    bystander = subprocess.Popen(["sleep", "30"])
+    try:
+        (school / RUN_DIR).mkdir(mode=0o700)
+        (school / RUN_DIR / "fravaer.pid").write_text(str(bystander.pid))
+        cli = [sys.executable, "-m", "fravaer_tui.cli", "--data", str(school), "serve", "--stop"]
+        done = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and "Ingen øktserver kjører." in done.stdout
+        assert bystander.poll() is None  # still sleeping
+    finally:
+        bystander.kill()
+        bystander.wait()
