@@ -43,7 +43,11 @@ class Footer(TextualFooter):
             self._bindings_ready
             and self.is_attached
             and screen is self.screen
-            and self._showing() == self._shown
+            and screen.app.app_focus
         ):
-            return
+            showing = self._showing()
+            if showing == self._shown:
+                return
+            self._shown = showing  # what the rebuild asked for below shows: a second signal
+            # before it runs (focus leaving a field and the screen's reload, say) is let go
         super().bindings_changed(screen)
