@@ -105,10 +105,7 @@ class Login:
         return code
 
 
-@pytest.fixture
-def school(demo_dir: Path) -> Iterator[Path]:
-    data = make_real(demo_dir).resolve()
-    yield data
+def stop_server(data: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "fravaer_tui.cli", "--data", str(data), "serve", "--stop"],
         cwd=REPO,
@@ -117,6 +114,33 @@ def school(demo_dir: Path) -> Iterator[Path]:
     pid = server_pid(data)
     if pid:
         with_timeout(lambda: not alive(pid))
+
+
+@pytest.fixture
+def school(demo_dir: Path) -> Iterator[Path]:
+    """A school of the test's own, for the tests that stop, kill or replace its server."""
+    data = make_real(demo_dir).resolve()
+    yield data
+    stop_server(data)
+
+
+@pytest.fixture(scope="module")
+def _one_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("served") / "data"
+    shutil.copytree(demo_template, folder)
+    data = make_real(folder).resolve()
+    yield data
+    stop_server(data)
+
+
+@pytest.fixture
+def served(_one_server: Path) -> Iterator[Path]:
+    """A school whose server the module's other logins share, as a school's morning does
+    (the first login of the module starts it); a test leaves no session of its own."""
+    yield _one_server
+    pid = server_pid(_one_server)
+    if pid:
+        with_timeout(lambda: children(pid) == [])
 
 
 def server_pid(data: Path) -> int | None:
@@ -151,14 +175,14 @@ def with_timeout(ok, seconds: float = 10.0) -> None:  # noqa: ANN001
         time.sleep(0.05)
 
 
-def test_two_logins_are_forked_from_one_server_as_two_people(school: Path) -> None:
-    first = Login(school, "A005")
+def test_two_logins_are_forked_from_one_server_as_two_people(served: Path) -> None:
+    first = Login(served, "A005")
     first.wait_for("Håvard Rønning")  # the kontaktlærer in the title, not the OS login
-    server = server_pid(school)
+    server = server_pid(served)
     assert server and alive(server)
-    second = Login(school, "A001")
+    second = Login(served, "A001")
     second.wait_for("Nina Andreassen")
-    assert server_pid(school) == server  # one server, started by the first login
+    assert server_pid(served) == server  # one server for both logins
     assert len(children(server)) == 2
     for login in (first, second):
         assert login.quit() == 0
@@ -216,18 +240,18 @@ def test_a_second_server_is_refused_and_the_first_keeps_serving(school: Path) ->
     assert list(elsewhere.iterdir()) == []
 
 
-def test_a_dropped_connection_ends_its_session(school: Path) -> None:
-    login = Login(school, "A005")
+def test_a_dropped_connection_ends_its_session(served: Path) -> None:
+    login = Login(served, "A005")
     login.wait_for("Håvard Rønning")
-    server = server_pid(school)
+    server = server_pid(served)
     assert server and len(children(server)) == 1
     login.hang_up()  # the SSH connection goes: the kernel hangs up the client's terminal
     login.proc.wait(timeout=30)
     with_timeout(lambda: children(server) == [])  # no app left running on a dead terminal
 
 
-def test_a_resized_window_reaches_the_session(school: Path) -> None:
-    login = Login(school, "A005")
+def test_a_resized_window_reaches_the_session(served: Path) -> None:
+    login = Login(served, "A005")
     login.wait_for("Håvard Rønning")
     fcntl.ioctl(login.master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     # the kernel tells the terminal's foreground process (the client) on a resize
@@ -236,17 +260,17 @@ def test_a_resized_window_reaches_the_session(school: Path) -> None:
     assert login.quit() == 0
 
 
-def test_the_server_runs_nothing_but_the_forced_command(school: Path) -> None:
-    login = Login(school, "A005")
+def test_the_server_runs_nothing_but_the_forced_command(served: Path) -> None:
+    login = Login(served, "A005")
     login.wait_for("Håvard Rønning")
-    server = server_pid(school)
+    server = server_pid(served)
     assert server is not None
-    path = school / RUN_DIR / SOCKET
+    path = served / RUN_DIR / SOCKET
     for argv in (
-        ["--data", str(school), "check"],
+        ["--data", str(served), "check"],
         ["--data", "/tmp", "ssh", "A005"],
-        ["--data", str(school), "ssh", "-A005"],
-        ["--data", str(school), "--user", "A001", "ssh", "A005"],
+        ["--data", str(served), "ssh", "-A005"],
+        ["--data", str(served), "--user", "A001", "ssh", "A005"],
     ):
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.connect(str(path))
@@ -261,10 +285,10 @@ def test_the_server_runs_nothing_but_the_forced_command(school: Path) -> None:
     assert login.quit() == 0
 
 
-def test_another_user_cannot_reach_the_server(school: Path) -> None:
+def test_another_user_cannot_reach_the_server(served: Path) -> None:
     if os.geteuid() != 0:
         pytest.fail("needs root to run as another user; CI runs as root")
-    login = Login(school, "A005")
+    login = Login(served, "A005")
     login.wait_for("Håvard Rønning")
 
     def as_nobody() -> None:
@@ -279,7 +303,7 @@ def test_another_user_cannot_reach_the_server(school: Path) -> None:
     )
     python = "/usr/bin/python3"  # the project's venv may be out of reach for «nobody»
     done = subprocess.run(
-        [python, "-c", probe, str(school / RUN_DIR / SOCKET)],
+        [python, "-c", probe, str(served / RUN_DIR / SOCKET)],
         capture_output=True,
         text=True,
         preexec_fn=as_nobody,
