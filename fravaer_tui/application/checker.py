@@ -12,6 +12,7 @@ reads the night's results instead of checking the whole school before its first 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from fravaer_tui.application.school import School, check_window_start, without_gc, years_between
@@ -36,8 +37,15 @@ class SharedCheck:
     computed: list[str] = field(default_factory=list)
 
 
-def shared_check(school: School, dato: dt.date, cache: FileCache | None = None) -> SharedCheck:
-    """The whole school's check at `dato`, from the shared results where they are current."""
+def shared_check(
+    school: School,
+    dato: dt.date,
+    cache: FileCache | None = None,
+    classes: Collection[str] | None = None,
+) -> SharedCheck:
+    """The school's check at `dato` (only `classes`, when given), from the shared results
+    where they are current. A session asks only for the classes its person may see: a
+    teacher's process neither computes nor reads the rest of the school's alerts."""
     store = school.store
     fra = check_window_start(school.profile, dato)
     years = years_between(fra, dato)
@@ -50,6 +58,8 @@ def shared_check(school: School, dato: dt.date, cache: FileCache | None = None) 
     figures: dict[str, StudentFigures] = {}
     computed: list[str] = []
     for klasse in sorted(by_class, key=class_sort_key):
+        if classes is not None and klasse not in classes:
+            continue
         students = by_class[klasse]
         pairs = sorted({(y, s.klasse_i(y)) for s in students for y in years})
         paths = [p for y, k in pairs for p in (*store.class_files(y, k), store.cases_path(y, k))]

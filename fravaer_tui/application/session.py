@@ -221,7 +221,8 @@ class Session(
         from fravaer_tui.application.checker import shared_check
 
         self.require_children()
-        return self.visible(shared_check(self.school, dato, self.cache).result)
+        shared = shared_check(self.school, dato, self.cache, self._visible_classes())
+        return self.visible(shared.result)
 
 
 def without_reasons(alert: Alert) -> Alert:

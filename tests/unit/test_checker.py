@@ -52,6 +52,26 @@ def test_a_save_rechecks_only_its_class_once(demo_school: School) -> None:
     assert shared_check(school, DAY).computed == []
 
 
+@pytest.mark.parametrize("rolle", [Role.FAGLAERER, Role.KONTAKTLAERER, Role.REKTOR])
+def test_a_session_reads_only_the_classes_its_person_may_see(demo_dir: Path, rolle: Role) -> None:
+    """The same alerts as the whole school's check cut to what the person may see; and a
+    teacher's process computes (and reads) no other class's alerts."""
+    school = open_school(demo_dir, clock=clock)
+    person = next(s for s in school.roster.staff if s.rolle is rolle)
+    session = Session(school, person)
+    mine = session.check(DAY)
+    seen = {a.klasse for a in mine.alerts}
+    computed = {k for k in school.roster.classes if school.store.checks.path(DAY, k).exists()}
+    whole = shared_check(open_school(demo_dir), DAY)
+    assert same(mine, session.visible(whole.result))
+    assert mine.alerts and seen <= session._visible_classes()
+    assert computed <= session._visible_classes()  # the session computed only its own
+    if rolle is not Role.REKTOR:
+        assert seen < {a.klasse for a in whole.result.alerts}
+        assert computed < set(school.roster.classes)
+        assert sorted(whole.computed) == sorted(set(school.roster.classes) - computed)
+
+
 def test_a_melding_a_contact_and_a_roster_change_each_count(demo_school: School) -> None:
     school = demo_school
     shared_check(school, DAY)
