@@ -20,6 +20,7 @@ from fravaer_tui.domain.model import MarkType, Reason, Validity
 from fravaer_tui.screens.lessons import LessonsScreen
 from fravaer_tui.screens.register import RegisterScreen
 from tests.tui.conftest import (
+    LARGE,
     MONDAY,
     during,
     faglaerer_lesson,
@@ -100,7 +101,7 @@ async def test_row_numbers_minutes_remarks_and_search(demo_school: School, make_
     students = demo_school.roster.students_in(slot.klasse)
     assert 10 <= len(students) < 30
     app = make_app(teacher_of(demo_school, slot), during(slot, MONDAY), jump_pause=0.3)
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:  # the remark whole in its row (80: cut, …)
         screen = app.screen
         table = screen.query_one(DataTable)
         await pilot.press(

@@ -24,7 +24,9 @@ from fravaer_tui.screens.form import FormScreen
 from tests.tui.conftest import (
     BEFORE_SCHOOL,
     FRIDAY,
+    LARGE,
     MONDAY,
+    SMALLEST,
     during,
     kontaktlaerer,
     lesson_at,
@@ -35,7 +37,7 @@ from tests.tui.conftest import (
 from tests.tui.test_followup import go_to
 from tests.tui.waiting import settle, until
 
-SIZES = [(120, 40), (80, 24)]
+SIZES = [LARGE, SMALLEST]
 
 
 class Album:
@@ -77,7 +79,7 @@ async def test_a_kontaktlaerers_morning(
     snapshot: SnapshotAssertion, demo_school: School, make_app
 ) -> None:
     app = make_app(kontaktlaerer(demo_school), BEFORE_SCHOOL)
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         await album.take("morning")
         go_to(app.screen, "ikke_meldt|")
@@ -102,7 +104,7 @@ async def test_a_case_and_its_dialogs(
     snapshot: SnapshotAssertion, demo_school: School, make_app
 ) -> None:
     app = make_app(kontaktlaerer(demo_school), BEFORE_SCHOOL)
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         go_to(app.screen, "varsel|")
         await pilot.press("s")
@@ -131,7 +133,7 @@ async def test_a_hole_case(snapshot: SnapshotAssertion, demo_dir) -> None:
 
     session, case = case_with_steps(hole_school(demo_dir), ["bekymring", "", "", ""])
     app = app_on(session.school, session.user)
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         app.push_screen(CaseScreen(case.id, FRIDAY))
         await album.take("hole_case")
@@ -156,7 +158,7 @@ async def test_strands_tracked_items(
 
     session, case = case_with_steps(demo_school, ["", "", ""])
     app = make_app(session.user, BEFORE_SCHOOL)
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         app.push_screen(CaseScreen(case.id, FRIDAY))
         await album.take("strand_case_items")
@@ -177,7 +179,7 @@ async def test_the_daily_routine(
     """Issue 13: the receipt after a melding, the morning's list of receipts owed, the
     student's samtykke register and its dialogs."""
     app = make_app(kontaktlaerer(demo_school), BEFORE_SCHOOL)
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         go_to(app.screen, "ikke_meldt|")
         await pilot.press("m", "ctrl+s")
@@ -212,7 +214,7 @@ async def test_a_roll_call_with_a_draft_saved_meanwhile(
         slot.klasse, MONDAY, slot.time, other, now
     )
     app = make_app(teacher, now + dt.timedelta(minutes=3))
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         await album.take("draft_conflict")
         await pilot.press("u", "8", "n", "m", "a", "right", "enter", "1")
@@ -234,7 +236,7 @@ async def test_ledelsen(snapshot: SnapshotAssertion, demo_school: School, make_a
     alert = next(a for a in session.check(FRIDAY).alerts if a.klasse == klasse)
     session.open_case(alert, FRIDAY, BEFORE_SCHOOL)
     app = make_app(rektor(demo_school), BEFORE_SCHOOL)
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         await pilot.press("o")
         await album.take("leaders")
@@ -251,7 +253,7 @@ async def test_ledelsen(snapshot: SnapshotAssertion, demo_school: School, make_a
 async def test_the_demo_picker(snapshot: SnapshotAssertion, demo_school: School, make_app) -> None:
     """On the demo school, whoever starts the app chooses who to be."""
     app = make_app(None, dt.datetime.combine(MONDAY, dt.time(7, 0)))
-    async with running(app) as pilot:
+    async with running(app, LARGE) as pilot:
         album = Album(pilot)
         await album.take("user_picker")
         await pilot.press("enter")
