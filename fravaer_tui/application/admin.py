@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fravaer_tui.application import csvdata
+from fravaer_tui.domain.access import IMPORT_OPS
 from fravaer_tui.domain.access import Admin as Op
 from fravaer_tui.errors import UserError
 from fravaer_tui.store import Store
@@ -16,13 +17,6 @@ from fravaer_tui.store.auditlog import Verification
 
 if TYPE_CHECKING:
     from fravaer_tui.application.session import Session
-
-IMPORT_OPS = {
-    "students": Op.IMPORT_STUDENTS,
-    "staff": Op.IMPORT_STAFF,
-    "timetable": Op.IMPORT_TIMETABLE,
-    "absences": Op.IMPORT_ABSENCES,
-}
 
 
 class Admin:

@@ -27,6 +27,7 @@ from pathlib import Path
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.access import Admin, may_admin
 from fravaer_tui.domain.model import Staff
+from fravaer_tui.domain.sshkeys import ENV_VAR as ENV_VAR  # where it is asked for
 from fravaer_tui.domain.sshkeys import (
     KeyEntry,
     forced_command,
@@ -40,7 +41,6 @@ from fravaer_tui.domain.sshkeys import (
 from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.store.files import fsync_file
 
-ENV_VAR = "FRAVAER_AUTHORIZED_KEYS"
 LOCK_TIMEOUT = 10.0
 
 

@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from fravaer_tui.application.school import default_data_dir
 from fravaer_tui.cli import (
     admin,
     bench,
@@ -110,6 +109,8 @@ def _terminal_safe_stdout() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None, *, identity: str | None = None) -> int:
     """Run `fravaer ARGV`. `identity` is the staff id fixed by the SSH forced command."""
     args = build_parser().parse_args(argv)
+    from fravaer_tui.application.school import default_data_dir  # after --help and usage errors
+
     data_dir: Path = getattr(args, "data", None) or default_data_dir()
     # The entry point owns the wall clock; everything below gets it passed in.
     wall = dt.datetime.now  # noqa: TID251

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from fravaer_tui.application.audit import audit_json, audit_line, filter_audit
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
 from fravaer_tui.domain.formats import count
 
@@ -84,6 +83,8 @@ def run_audit(args: argparse.Namespace, inv: Invocation) -> int:
             + _whole(result.entries),
         )
         return 1
+    from fravaer_tui.application.audit import audit_json, audit_line, filter_audit
+
     entries = filter_audit(session.admin.audit(), args.student, args.staff, args.since)
     if args.innsyn:
         entries = [e for e in entries if e.get("hva") == "innsyn"]

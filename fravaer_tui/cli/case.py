@@ -19,10 +19,8 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fravaer_tui.application.routine import NOT_APPLICABLE, CaseConsents, task_line
-from fravaer_tui.application.session import Session, held_dates
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, int_arg, open_session
 from fravaer_tui.domain import consent, followup
 from fravaer_tui.domain.consent import ConsentStatus, Service
@@ -30,6 +28,10 @@ from fravaer_tui.domain.followup import Case, StepState, TaskState
 from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.domain.validate import check_name, check_text
 from fravaer_tui.errors import UserError
+
+if TYPE_CHECKING:  # the application layer is imported by the commands that run, not by --help
+    from fravaer_tui.application.routine import CaseConsents
+    from fravaer_tui.application.session import Session
 
 SERVICES = ", ".join(s.value for s in Service)
 
@@ -109,6 +111,8 @@ def _session(inv: Invocation) -> Session:
 
 
 def _states(session: Session, case: Case, dato: dt.date) -> list[StepState]:
+    from fravaer_tui.application.session import held_dates
+
     school = session.school
     held = held_dates(session.check(dato)).get(case.elev, {})
     return followup.staircase(case, school.profile, school.calendar, dato, held)
@@ -183,12 +187,16 @@ def run_step(args: argparse.Namespace, inv: Invocation) -> int:
 
 def _print_new_tasks(session: Session, case: Case, dato: dt.date) -> None:
     """The tracked items now open, with their deadlines (the helsesykepleier offer …)."""
+    from fravaer_tui.application.routine import task_line
+
     for state in session.task_states(case, dato):
         if state.record is None:
             print(f"Oppgave: {task_line(state, with_id=True)}")
 
 
 def run_task(args: argparse.Namespace, inv: Invocation) -> int:
+    from fravaer_tui.application.routine import NOT_APPLICABLE
+
     session = _session(inv)
     case, task = session.record_task(
         args.student, args.task_id, args.date, inv.now, args.outcome, args.note
@@ -327,6 +335,8 @@ def form_label(form_id: str) -> str:
 
 
 def run_show(args: argparse.Namespace, inv: Invocation) -> int:
+    from fravaer_tui.application.routine import task_line
+
     session = _session(inv)
     dato = inv.now.date()
     case = session.case_of(args.student, dato)

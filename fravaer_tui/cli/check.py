@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from fravaer_tui.application.school import School
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
 from fravaer_tui.domain import words
 from fravaer_tui.domain.rules import FULGT_OPP, Alert, CheckResult
 from fravaer_tui.domain.schoolcalendar import format_date, format_number
+
+if TYPE_CHECKING:  # the application layer comes with the commands that run
+    from fravaer_tui.application.school import School
 
 
 def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:

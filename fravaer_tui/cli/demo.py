@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from fravaer_tui.application.demo import write_demo
 from fravaer_tui.cli.common import MAX_DEMO_STUDENTS, Invocation, Subparsers, date_arg, int_arg
 from fravaer_tui.domain.schoolcalendar import format_date
 
@@ -31,6 +30,8 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
     that just ended, are still to be registered (the flow the README describes)."""
     until = args.until or inv.now.date()
     now = None if args.until else inv.now
+    from fravaer_tui.application.demo import write_demo
+
     school = write_demo(inv.data_dir, args.students, args.seed, until, now)
     up_to = format_date(until) + (f" kl. {now:%H:%M}" if now else "")
     print(

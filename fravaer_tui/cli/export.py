@@ -10,7 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from fravaer_tui.application.csvdata import write_private_file
 from fravaer_tui.cli.common import Invocation, Parser, Subparsers, date_arg, open_session
 from fravaer_tui.documents.forms import ALL_FORMS
 from fravaer_tui.domain.schoolcalendar import format_date
@@ -97,6 +96,8 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
     if args.what == "absences":
         text = session.admin.export_absences()
         if out:
+            from fravaer_tui.application.csvdata import write_private_file
+
             write_private_file(out, text.encode("utf-8"))
             print(f"Fraværet er eksportert til {out}.", file=sys.stderr)
         else:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fravaer_tui.application.admin import IMPORT_OPS
-from fravaer_tui.application.csvdata import ImportResult, import_file
-from fravaer_tui.application.identity import bootstrapping, os_login
-from fravaer_tui.application.school import open_or_create_school
 from fravaer_tui.cli.common import Invocation, Subparsers, check_clock, date_arg, open_session
+from fravaer_tui.domain.access import IMPORT_OPS
 from fravaer_tui.errors import AccessDenied, UserError
-from fravaer_tui.store import Store
+
+if TYPE_CHECKING:  # the application layer comes with the commands that run
+    from fravaer_tui.application.csvdata import ImportResult
 
 
 def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
@@ -46,6 +46,11 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
+    from fravaer_tui.application.csvdata import import_file
+    from fravaer_tui.application.identity import bootstrapping, os_login
+    from fravaer_tui.application.school import open_or_create_school
+    from fravaer_tui.store import Store
+
     if args.dry_run and not Store(inv.data_dir).exists():  # a dry run creates no school
         from fravaer_tui.application.csvdata import read_input
         from fravaer_tui.application.importpreview import preview

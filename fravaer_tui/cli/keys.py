@@ -7,17 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from fravaer_tui.application.keys import (
-    ENV_VAR,
-    add_key,
-    list_keys,
-    remove_keys,
-    staff_for_key,
-)
-from fravaer_tui.application.school import open_school
 from fravaer_tui.cli.common import Invocation, Parser, Subparsers
 from fravaer_tui.domain.model import Staff
-from fravaer_tui.domain.sshkeys import shown
+from fravaer_tui.domain.sshkeys import ENV_VAR, shown
 from fravaer_tui.errors import UserError
 
 
@@ -60,6 +52,9 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, inv: Invocation) -> int:
+    from fravaer_tui.application.keys import add_key, list_keys, remove_keys, staff_for_key
+    from fravaer_tui.application.school import open_school
+
     school = open_school(inv.data_dir, clock=inv.wall())
     data = Path(os.path.realpath(inv.data_dir))
     actor: Staff | None = staff_for_key(school, inv.identity) if inv.identity else None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from fravaer_tui.application.session import Session
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, ids_arg, open_session
 from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.errors import UserError
+
+if TYPE_CHECKING:  # the application layer comes with the commands that run
+    from fravaer_tui.application.session import Session
 
 
 def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:

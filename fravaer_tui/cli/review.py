@@ -11,15 +11,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
-from fravaer_tui.application.reviews import ReviewFigures
-from fravaer_tui.application.session import Session
 from fravaer_tui.cli.common import Invocation, Subparsers, date_arg, open_session
 from fravaer_tui.domain import reviews
 from fravaer_tui.domain.profiles import ReviewDef
 from fravaer_tui.domain.reviews import Occurrence
 from fravaer_tui.domain.schoolcalendar import format_date, format_number, semester_bounds
 from fravaer_tui.errors import UserError
+
+if TYPE_CHECKING:  # the application layer comes with the commands that run
+    from fravaer_tui.application.reviews import ReviewFigures
+    from fravaer_tui.application.session import Session
 
 
 def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:

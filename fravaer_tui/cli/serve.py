@@ -15,7 +15,6 @@ command's own request (`--data <this folder> ssh <ansatt-id>`): a child is exact
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import datetime as dt
 import gc
@@ -111,6 +110,8 @@ def _warm_up(data: Path, now: dt.datetime) -> None:
     server's life out of the garbage collector's sight, so no child's collection walks it
     (and writes to its pages, copying them). Only a head start: a failure is ignored."""
     with contextlib.suppress(Exception):
+        import asyncio
+
         asyncio.run(_one_roll_call(data, now))
     for thread in threading.enumerate():  # no thread may hold a lock when a child is forked
         if thread is not threading.current_thread():

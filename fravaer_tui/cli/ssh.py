@@ -18,14 +18,16 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fravaer_tui.application.keys import staff_for_key
-from fravaer_tui.application.school import School, open_school
 from fravaer_tui.cli.common import Invocation, Subparsers
 from fravaer_tui.domain.access import may_use_children_data
 from fravaer_tui.domain.model import Staff
 from fravaer_tui.domain.sshkeys import is_safe_id, shown
 from fravaer_tui.errors import UserError
+
+if TYPE_CHECKING:  # the application layer comes with the commands that run
+    from fravaer_tui.application.school import School
 
 # Never demo (it rebuilds a folder), bench (minutes of CPU), ssh (a second identity) or the
 # bare app with options.
@@ -90,6 +92,9 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     if inv.user or inv.identity:
         return _refuse("den tvungne kommandoen tar ikke --user eller en annen identitet.")
+    from fravaer_tui.application.keys import staff_for_key
+    from fravaer_tui.application.school import open_school
+
     school = open_school(inv.data_dir, clock=inv.wall())
     if inv.now_given and not school.config.demo:  # a demo school's clock may be set (training)
         return _refuse("den tvungne kommandoen tar ikke --now på en ekte skole.")

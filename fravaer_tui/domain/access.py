@@ -34,6 +34,15 @@ class Admin(StrEnum):
     AUDIT_VERIFY = "audit_verify"
 
 
+# `fravaer import KIND`: the operation each kind of CSV import is.
+IMPORT_OPS = {
+    "students": Admin.IMPORT_STUDENTS,
+    "staff": Admin.IMPORT_STAFF,
+    "timetable": Admin.IMPORT_TIMETABLE,
+    "absences": Admin.IMPORT_ABSENCES,
+}
+
+
 # Which roles may run each operation. Drift keeps the school running (imports, backups,
 # restore, keys, checking the log is whole) but reads no child's data: not the audit log
 # (it holds reasons and case notes) and not the absence export.

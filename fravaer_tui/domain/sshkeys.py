@@ -20,6 +20,9 @@ from dataclasses import dataclass
 
 from fravaer_tui.errors import InputError, UserError
 
+# The environment variable that names the authorized_keys file the app manages.
+ENV_VAR = "FRAVAER_AUTHORIZED_KEYS"
+
 # Key types a staff member may bring, with the number of SSH strings in the decoded blob
 # (RFC 4253 6.6, RFC 5656 3.1, RFC 8709 4, OpenSSH PROTOCOL.u2f). No DSA (OpenSSH dropped it)
 # and no certificates (they need a cert-authority line, not a staff key).
