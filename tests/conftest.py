@@ -22,7 +22,6 @@ from fravaer_tui.store import files
 files.DURABLE = False
 
 
-
 def pytest_configure(config: pytest.Config) -> None:
     """The package's bytecode written once, for the programs the tests start. Where the
     machine says not to write bytecode (PYTHONDONTWRITEBYTECODE=1, as here and in CI), each

@@ -1,0 +1,78 @@
+"""A start costs what its first screen needs (issue 10, points 6 and 8): the TUI's first
+screens load no Word library, and the command line's parser loads no application layer.
+
+Each is checked in a fresh Python (the test process has imported everything by now).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).parents[2]
+
+FIRST_SCREENS = """
+import asyncio, datetime as dt, json, sys
+from fravaer_tui.app import FravaerApp
+from fravaer_tui.application.school import open_school
+from fravaer_tui.domain.model import Role
+
+school = open_school(sys.argv[1])
+monday = dt.date(2026, 11, 23)
+lesson = school.roster.slots_on(school.roster.classes[0], monday)[0]
+teacher = school.roster.staff_member(lesson.laerer)
+kontakt = school.roster.kontaktlaerere(school.roster.classes[0])[0]
+rektor = next(s for s in school.roster.staff if s.rolle is Role.REKTOR)
+starts = [
+    (teacher, dt.datetime.combine(monday, lesson.start) + dt.timedelta(minutes=2)),
+    (kontakt, dt.datetime.combine(monday, dt.time(7, 30))),
+    (rektor, dt.datetime.combine(monday, dt.time(12, 0))),
+]
+screens = []
+
+async def start(user, now):
+    app = FravaerApp(school, user, clock=lambda: now, check_interval=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.alerts is None:
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        screens.append(type(app.screen).__name__)
+
+for user, now in starts:
+    asyncio.run(start(user, now))
+loaded = sorted({m.split(".")[0] for m in sys.modules} & {"docx", "lxml"})
+print(json.dumps({"screens": screens, "loaded": loaded}))
+"""
+
+PARSER = """
+import json, sys
+from fravaer_tui.cli import build_parser
+build_parser()
+layers = ("fravaer_tui.application", "fravaer_tui.store")  # documents.forms: pure words
+heavy = ("textual", "docx", "lxml")
+print(json.dumps(sorted(
+    m for m in sys.modules if m.startswith(layers) or m.split(".")[0] in heavy
+)))
+"""
+
+
+def python(code: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_first_screens_load_no_word_library(demo_dir: Path) -> None:
+    found = json.loads(python(FIRST_SCREENS, str(demo_dir)))
+    assert found["screens"] == ["RegisterScreen", "MorningScreen", "LessonsScreen"]
+    assert found["loaded"] == []
+
+
+def test_the_command_lines_parser_loads_no_application_layer() -> None:
+    """--help, a usage error and the SSH forced command's refusals are answered before any
+    command's dependencies are imported."""
+    assert json.loads(python(PARSER)) == []
