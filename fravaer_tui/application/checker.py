@@ -26,7 +26,7 @@ from fravaer_tui.domain.model import (
 )
 from fravaer_tui.domain.rules import Alert, CheckResult, StudentFigures, check
 from fravaer_tui.domain.schoolcalendar import school_year_name
-from fravaer_tui.store import FileCache, codec
+from fravaer_tui.store import FileCache, checkcache
 
 
 @dataclass
@@ -72,8 +72,8 @@ def shared_check(
                     doc = _compute(school, dato, students, pairs, cache)
                     store.checks.save(dato, klasse, key, doc)
                     computed.append(klasse)
-        alerts += [codec.alert(a) for a in doc["varsler"]]
-        figures |= {f[0]: codec.figures(f) for f in doc["tall"]}
+        alerts += [checkcache.alert(a) for a in doc["varsler"]]
+        figures |= {f[0]: checkcache.figures(f) for f in doc["tall"]}
     if computed:
         store.checks.prune(keep=dato)
     result = CheckResult(
@@ -128,6 +128,6 @@ def _compute(
             cancelled=cancelled,
         )
     return {
-        "varsler": [codec.alert_doc(a) for a in result.alerts],
-        "tall": [codec.figures_doc(f) for f in result.figures.values()],
+        "varsler": [checkcache.alert_doc(a) for a in result.alerts],
+        "tall": [checkcache.figures_doc(f) for f in result.figures.values()],
     }

@@ -6,7 +6,8 @@ size) of the data files they were computed from, the roster, the settings and th
 A session that finds the key unchanged reads the result instead of checking again; the
 first one after a save recomputes the one class whose files changed, under that class's
 lock, so forty open sessions compute it once. Derived data: never backed up, never audited,
-safe to delete.
+safe to delete. The JSON of an alert and of a student's figures is here too, beside the
+only files that hold them (not in `codec`, whose pairs are the school's records).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fravaer_tui.domain.model import MarkType, Reason, Validity
+from fravaer_tui.domain.rules import Alert, Evidence, StudentFigures
 from fravaer_tui.errors import StoreError
-from fravaer_tui.store.codec import safe_file_name
+from fravaer_tui.store.codec import date, safe_file_name
 from fravaer_tui.store.files import encode, file_lock, read_bytes, write_atomic
 
 if TYPE_CHECKING:
@@ -89,3 +92,95 @@ class CheckCache:
             folder = self.root / name
             if name != keep.isoformat() and folder.is_dir() and not folder.is_symlink():
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- the results' JSON: alerts and figures, as the class files hold them ----------------
+
+
+def alert_doc(a: Alert) -> dict[str, Any]:
+    return {
+        "elev": a.elev,
+        "klasse": a.klasse,
+        "regel": a.regel,
+        "tittel": a.tittel,
+        "forst": a.forst.isoformat(),
+        "antall": a.antall,
+        "terskel": a.terskel,
+        "enhet": a.enhet,
+        "vindu_fra": a.vindu_fra.isoformat(),
+        "tiltak": a.tiltak,
+        "bevis": [
+            [
+                e.dato.isoformat(),
+                e.time,
+                e.klasse,
+                e.kind.value if e.kind else None,
+                e.validity.value if e.validity else None,
+                e.reason.value if e.reason else None,
+                e.minutter,
+                e.merknad,
+            ]
+            for e in a.evidence
+        ],
+        "siste": a.siste.isoformat() if a.siste else None,
+        "status": a.status,
+        "kontakt": a.kontakt.isoformat() if a.kontakt else None,
+    }
+
+
+# Enum lookups by value as dicts: `MarkType(kind)` costs a call through EnumType, and a
+# year's shared check holds ~11,000 pieces of evidence that every session reads.
+_MARK_TYPES = {m.value: m for m in MarkType}
+_VALIDITIES = {v.value: v for v in Validity}
+_REASONS = {r.value: r for r in Reason}
+
+
+def alert(doc: dict[str, Any]) -> Alert:
+    return Alert(
+        elev=doc["elev"],
+        klasse=doc["klasse"],
+        regel=doc["regel"],
+        tittel=doc["tittel"],
+        forst=dt.date.fromisoformat(doc["forst"]),
+        antall=doc["antall"],
+        terskel=doc["terskel"],
+        enhet=doc["enhet"],
+        vindu_fra=dt.date.fromisoformat(doc["vindu_fra"]),
+        tiltak=doc["tiltak"],
+        evidence=tuple(
+            Evidence(
+                dt.date.fromisoformat(d),
+                time,
+                klasse,
+                _MARK_TYPES[kind] if kind else None,
+                _VALIDITIES[validity] if validity else None,
+                _REASONS[reason] if reason else None,
+                minutter,
+                merknad,
+            )
+            for d, time, klasse, kind, validity, reason, minutter, merknad in doc["bevis"]
+        ),
+        siste=date(doc["siste"]),
+        status=doc["status"],
+        kontakt=date(doc["kontakt"]),
+    )
+
+
+def figures_doc(f: StudentFigures) -> list[Any]:
+    return [
+        f.elev,
+        f.klasse,
+        f.fra.isoformat(),
+        f.held_lessons,
+        f.absent_lessons,
+        f.dager,
+        f.sent,
+        f.forlot,
+    ]
+
+
+def figures(doc: list[Any]) -> StudentFigures:
+    elev, klasse, fra, held, absent, dager, sent, forlot = doc
+    return StudentFigures(
+        elev, klasse, dt.date.fromisoformat(fra), held, absent, dager, sent, forlot
+    )

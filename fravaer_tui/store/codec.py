@@ -40,7 +40,6 @@ from fravaer_tui.domain.model import (
     Validity,
 )
 from fravaer_tui.domain.reviews import Beslutning, ReviewRecord
-from fravaer_tui.domain.rules import Alert, Evidence, StudentFigures
 
 REGISTRATIONS = "registreringer"
 MELDINGER = "meldinger"
@@ -445,99 +444,6 @@ def safe_file_name(name: str) -> str:
     """A class name as a file name: `8A` stays, anything odd is hex-escaped."""
     cleaned = _SAFE_NAME.sub(lambda m: f"~{ord(m.group()):06x}", name)
     return cleaned or "~"
-
-
-# ---------------------------------------------------------------------------
-# Threshold-check results (the shared check cache: derived data, never the record)
-
-
-def alert_doc(a: Alert) -> dict[str, Any]:
-    return {
-        "elev": a.elev,
-        "klasse": a.klasse,
-        "regel": a.regel,
-        "tittel": a.tittel,
-        "forst": a.forst.isoformat(),
-        "antall": a.antall,
-        "terskel": a.terskel,
-        "enhet": a.enhet,
-        "vindu_fra": a.vindu_fra.isoformat(),
-        "tiltak": a.tiltak,
-        "bevis": [
-            [
-                e.dato.isoformat(),
-                e.time,
-                e.klasse,
-                e.kind.value if e.kind else None,
-                e.validity.value if e.validity else None,
-                e.reason.value if e.reason else None,
-                e.minutter,
-                e.merknad,
-            ]
-            for e in a.evidence
-        ],
-        "siste": a.siste.isoformat() if a.siste else None,
-        "status": a.status,
-        "kontakt": a.kontakt.isoformat() if a.kontakt else None,
-    }
-
-
-# Enum lookups by value as dicts: `MarkType(kind)` costs a call through EnumType, and a
-# year's shared check holds ~11,000 pieces of evidence that every session reads.
-_MARK_TYPES = {m.value: m for m in MarkType}
-_VALIDITIES = {v.value: v for v in Validity}
-_REASONS = {r.value: r for r in Reason}
-
-
-def alert(doc: dict[str, Any]) -> Alert:
-    return Alert(
-        elev=doc["elev"],
-        klasse=doc["klasse"],
-        regel=doc["regel"],
-        tittel=doc["tittel"],
-        forst=dt.date.fromisoformat(doc["forst"]),
-        antall=doc["antall"],
-        terskel=doc["terskel"],
-        enhet=doc["enhet"],
-        vindu_fra=dt.date.fromisoformat(doc["vindu_fra"]),
-        tiltak=doc["tiltak"],
-        evidence=tuple(
-            Evidence(
-                dt.date.fromisoformat(d),
-                time,
-                klasse,
-                _MARK_TYPES[kind] if kind else None,
-                _VALIDITIES[validity] if validity else None,
-                _REASONS[reason] if reason else None,
-                minutter,
-                merknad,
-            )
-            for d, time, klasse, kind, validity, reason, minutter, merknad in doc["bevis"]
-        ),
-        siste=date(doc["siste"]),
-        status=doc["status"],
-        kontakt=date(doc["kontakt"]),
-    )
-
-
-def figures_doc(f: StudentFigures) -> list[Any]:
-    return [
-        f.elev,
-        f.klasse,
-        f.fra.isoformat(),
-        f.held_lessons,
-        f.absent_lessons,
-        f.dager,
-        f.sent,
-        f.forlot,
-    ]
-
-
-def figures(doc: list[Any]) -> StudentFigures:
-    elev, klasse, fra, held, absent, dager, sent, forlot = doc
-    return StudentFigures(
-        elev, klasse, dt.date.fromisoformat(fra), held, absent, dager, sent, forlot
-    )
 
 
 def consent_doc(c: Samtykke) -> dict[str, Any]:

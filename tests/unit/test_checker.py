@@ -149,7 +149,7 @@ def test_every_field_of_an_alert_survives_the_shared_cache() -> None:
 
     from fravaer_tui.domain.model import MarkType, Reason, Validity
     from fravaer_tui.domain.rules import Alert, Evidence, StudentFigures
-    from fravaer_tui.store import codec
+    from fravaer_tui.store import checkcache
 
     evidence = Evidence(DAY, 3, "8A", MarkType.FRAVAER, Validity.GYLDIG, Reason.LEGE, 12, "x")
     remark = Evidence(DAY, 4, "8A", None, Validity.IKKE_MELDT, None, None, "mangler_utstyr")
@@ -159,5 +159,5 @@ def test_every_field_of_an_alert_survives_the_shared_cache() -> None:
     )  # fmt: skip
     figures = StudentFigures("E1", "8A", DAY, 100, 12, 2.5, 3, 1)
     assert all(getattr(alert, f.name) is not None for f in dataclasses.fields(Alert))
-    assert codec.alert(codec.alert_doc(alert)) == alert
-    assert codec.figures(codec.figures_doc(figures)) == figures
+    assert checkcache.alert(checkcache.alert_doc(alert)) == alert
+    assert checkcache.figures(checkcache.figures_doc(figures)) == figures
