@@ -119,31 +119,10 @@ class LeaderScreen(LoadsReviewFigures, DataScreen[LeaderData]):
 
         self.app.push_screen(StudentScreen(row.elev, self.dato))
 
-    def action_review(self) -> None:
-        row = self.query_one(RowList).current
-        item = next((r for r in self.reviews if row and r.key == row.key), None)
-        if item is None:
-            self.notify(
-                "Velg en gjennomgang under «Gjennomganger» (⇥ flytter mellom delene).",
-                severity="warning",
-            )
-            return
-        from fravaer_tui.dialogs.review import ReviewDialog
-
-        self.app.push_screen(ReviewDialog(item))
-
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
-
-    def on_resize(self) -> None:
-        """A new terminal size: the rows are laid out again, the cursor stays."""
-        if self.loaded and self.query_one(RowList).width_for != self.app.size.width:
-            self._rebuild()
-
-    def action_section(self, step: int) -> None:
-        self.query_one(RowList).jump_section(step)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -208,30 +208,9 @@ class MorningScreen(LoadsReviewFigures, DataScreen[MorningData]):
         if student is not None:
             self.app.push_screen(ReceiptDialog(student, found.melding.id))
 
-    def action_review(self) -> None:
-        row = self._row()
-        item = next((r for r in self.reviews if row and r.key == row.key), None)
-        if item is None:
-            self.notify(
-                "Velg en gjennomgang under «Gjennomganger» (⇥ flytter mellom delene).",
-                severity="warning",
-            )
-            return
-        from fravaer_tui.dialogs.review import ReviewDialog
-
-        self.app.push_screen(ReviewDialog(item))
-
     def _changed(self, saved: object) -> None:
         if saved:
             self.app.run_checker()  # the screen reloads when it is back, the alerts after
-
-    def on_resize(self) -> None:
-        """A new terminal size: the rows are laid out again, the cursor stays."""
-        if self.loaded and self.query_one(RowList).width_for != self.app.size.width:
-            self._rebuild()
-
-    def action_section(self, step: int) -> None:
-        self.query_one(RowList).jump_section(step)
 
     def action_back(self) -> None:
         self.dismiss()
