@@ -27,8 +27,8 @@ from pathlib import Path
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.access import Admin, may_admin
 from fravaer_tui.domain.model import Staff
-from fravaer_tui.domain.sshkeys import ENV_VAR as ENV_VAR  # where it is asked for
 from fravaer_tui.domain.sshkeys import (
+    ENV_VAR,
     KeyEntry,
     forced_command,
     holds_blob,

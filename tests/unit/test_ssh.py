@@ -32,9 +32,9 @@ from typing import IO
 
 import pytest
 
-from fravaer_tui.application.keys import ENV_VAR
 from fravaer_tui.application.school import open_school
 from fravaer_tui.domain.model import Role, Staff
+from fravaer_tui.domain.sshkeys import ENV_VAR
 from tests.unit.sshkit import HOW, keygen, real_school, tool
 
 BOUND = 60.0  # seconds: a bound on waits that end as soon as the awaited thing happens

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from fravaer_tui.app import run_app
-from fravaer_tui.application.keys import ENV_VAR
 from fravaer_tui.application.school import open_school
 from fravaer_tui.cli import main
 from fravaer_tui.domain.model import Role, Staff
+from fravaer_tui.domain.sshkeys import ENV_VAR
 from tests.unit.sshkit import real_school
 
 
