@@ -56,13 +56,16 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     data = inv.data_dir.resolve()
     run_dir = data / RUN_DIR
-    if args.stop:
-        return _stop(run_dir)
+    # A link or someone else's folder: neither start a server there nor stop the one it
+    # leads to (a link to another school's .run would stop that school's server).
     if run_dir.is_symlink() or (run_dir.exists() and run_dir.lstat().st_uid != os.geteuid()):
+        what = "stoppes" if args.stop else "starter"
         raise UserError(
-            f"{run_dir} er en lenke eller eies av en annen bruker, så øktserveren starter ikke "
+            f"{run_dir} er en lenke eller eies av en annen bruker, så øktserveren {what} ikke "
             f"der. Fjern den (rm -r «{run_dir}») hvis du ikke vet hvorfor den er der."
         )
+    if args.stop:
+        return _stop(run_dir)
     if _answers(run_dir / SOCKET):
         raise UserError(
             f"En øktserver kjører allerede for {data}. Vil du starte den på nytt (etter en "

@@ -354,3 +354,25 @@ def test_a_pid_file_left_by_a_killed_server_gets_no_one_a_signal(school: Path) -
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_a_stop_through_a_linked_run_folder_stops_no_other_schools_server(
+    school: Path, served: Path
+) -> None:
+    """A careless admin (or a colleague) links this school's `.run` to another school's:
+    `serve --stop` here must not stop the server that link leads to."""
+    login = Login(served, "A005")
+    login.wait_for("Håvard Rønning")
+    other = server_pid(served)
+    assert other and alive(other)
+    link = school / RUN_DIR
+    link.symlink_to(served / RUN_DIR)
+    try:
+        cli = [sys.executable, "-m", "fravaer_tui.cli", "--data", str(school), "serve", "--stop"]
+        done = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1 and "er en lenke" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    finally:
+        link.unlink()
+    assert alive(other) and server_pid(served) == other
+    assert login.quit() == 0
