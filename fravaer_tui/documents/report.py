@@ -42,7 +42,7 @@ def year_report_bytes(report: YearReport, school_name: str) -> bytes:
     footer.text += "\tSide "
     layout.append_page_field(footer)
 
-    document.add_heading(f"Fraværsrapport for skoleåret {report.skoleaar}", level=1)
+    layout.heading(document, f"Fraværsrapport for skoleåret {report.skoleaar}", 1)
     facts = (
         ("Elev", report.navn),
         ("Elev-ID", report.elev),
@@ -56,7 +56,7 @@ def year_report_bytes(report: YearReport, school_name: str) -> bytes:
         row.cells[1].paragraphs[0].text = layout.xml_safe(value)
     document.add_paragraph()
 
-    document.add_heading("Fravær per semester og skoleår", level=2)
+    layout.heading(document, "Fravær per semester og skoleår", 2)
     widths = (2.6, 1.7, 1.9, 2.1, 2.3, 2.1, 2.0, 2.3)
     table = layout.table(document, rows=len(_REPORT_PERIODS) + 1, widths=widths)
     for cell, text in zip(table.rows[0].cells, _REPORT_COLUMNS, strict=True):
@@ -86,14 +86,14 @@ def year_report_bytes(report: YearReport, school_name: str) -> bytes:
                     run.bold = True
     layout.guidance(document.add_paragraph(), _HOURS_NOTE)
 
-    document.add_heading("Oppfølging", level=2)
+    layout.heading(document, "Oppfølging", 2)
     if report.steps:
         for step in report.steps:
-            document.add_paragraph(layout.xml_safe(step), style="List Bullet")
+            layout.styled(document.add_paragraph(layout.xml_safe(step)), layout.LIST_BULLET)
     else:
         document.add_paragraph("Ingen oppfølgingstrinn er ført dette skoleåret.")
 
-    document.add_heading("Vitnemål", level=2)
+    layout.heading(document, "Vitnemål", 2)
     if not report.vitnemal_applies:
         document.add_paragraph(
             f"Fravær føres på vitnemålet fra 8. trinn; det gjelder ikke klasse {report.klasse}."

@@ -145,7 +145,7 @@ def _new_document(spec: forms.FormSpec) -> DocxDocument:
     footer.text = f"{spec.label} – {who}\tSide "
     layout.append_page_field(footer)
 
-    document.add_heading(spec.heading, level=1)
+    layout.heading(document, spec.heading, 1)
     return document
 
 
@@ -158,12 +158,12 @@ def _build_v1(document: DocxDocument, spec: forms.FormSpec) -> None:
         "Forslag til hvordan en kan ha en samtale med elever om vanskelige tema:",
         _VANSKELIGE_TEMA,
     )
-    document.add_heading("Sjekkliste for samtale med elev:", level=2)
+    layout.heading(document, "Sjekkliste for samtale med elev:", 2)
     _interview(document, spec)
 
 
 def _build_v2(document: DocxDocument, spec: forms.FormSpec) -> None:
-    document.add_heading("Sjekkliste for samtale med foresatt:", level=2)
+    layout.heading(document, "Sjekkliste for samtale med foresatt:", 2)
     _interview(document, spec)
 
 
@@ -171,14 +171,14 @@ def _interview(document: DocxDocument, spec: forms.FormSpec) -> None:
     _facts_table(document, spec.facts)
     _summary_box(document)
     _question_table(document, [(str(q.number), q, q.id) for q in spec.questions])
-    document.add_heading("Avtalte tiltak", level=2)
+    layout.heading(document, "Avtalte tiltak", 2)
     layout.guidance(document.add_paragraph(), _AVTALTE_TILTAK)
     _box(document, "Tiltak – hvem har ansvaret, fra når og hvor lenge", "tiltak")
     _consents(document)
 
 
 def _consents(document: DocxDocument) -> None:
-    document.add_heading("Samtykker", level=2)
+    layout.heading(document, "Samtykker", 2)
     layout.guidance(document.add_paragraph(), _CONSENT_GUIDANCE)
     _box(document, "Samtykker til samarbeid med andre tjenester", "samtykker")
 
@@ -211,7 +211,7 @@ def _build_v4(document: DocxDocument, spec: forms.FormSpec) -> None:
         "Evaluering": (_V4_EVALUERING,),
     }
     for section, questions in by_section.items():
-        document.add_heading(section, level=2)
+        layout.heading(document, section, 2)
         for text in texts.get(section, ()):
             document.add_paragraph(text)
         _facts_table(document, [(q.text, q.id) for q in questions])
@@ -225,7 +225,7 @@ def _build_samarbeidsavtale(document: DocxDocument, spec: forms.FormSpec) -> Non
     _summary_box(document)
     by_id = {q.id: q for q in spec.questions}
     _question_table(document, [("1", by_id["sa_kartlegging"], "sa_kartlegging")])
-    document.add_heading("Tiltak de neste ukene", level=2)
+    layout.heading(document, "Tiltak de neste ukene", 2)
     layout.guidance(document.add_paragraph(), forms.SA_TILTAK)
     _box(document, "Tiltak – hvem har ansvaret (skole eller hjem), fra når og hvor lenge", "tiltak")
     _question_table(
@@ -233,7 +233,7 @@ def _build_samarbeidsavtale(document: DocxDocument, spec: forms.FormSpec) -> Non
         [(str(q.number), q, q.id) for q in (by_id["sa_oppfolging"], by_id["sa_plan_b"])],
     )
     _consents(document)
-    document.add_heading("Evaluering", level=2)
+    layout.heading(document, "Evaluering", 2)
     document.add_paragraph(forms.SA_EVALUERING)
     _facts_table(document, [("Dato for evalueringsmøtet", forms.SA_EVALUATION_DATE)])
 
@@ -245,11 +245,11 @@ def _build_pedagogisk_rapport(document: DocxDocument, spec: forms.FormSpec) -> N
     _summary_box(document)
     by_id = {q.id: q for q in spec.questions}
     _question_table(document, [("1", by_id["pr_utbytte"], "pr_utbytte")])
-    document.add_heading("Tiltak som er prøvd ut", level=2)
+    layout.heading(document, "Tiltak som er prøvd ut", 2)
     _box(document, "Tiltak – hvem har hatt ansvaret, fra når og hvor lenge", "tiltak")
     _box(document, "Evalueringer av tiltakene", "evalueringer")
     _question_table(document, [("2", by_id["pr_tiltak_vurdering"], "pr_tiltak_vurdering")])
-    document.add_heading("Saksgang, avtaler og referater", level=2)
+    layout.heading(document, "Saksgang, avtaler og referater", 2)
     layout.guidance(document.add_paragraph(), forms.PR_VEDLEGG)
     _box(document, "Trinn i oppfølgingen (dato, hva, hvem)", "saksgang")
     _question_table(document, [("3", by_id["pr_referater"], "pr_referater")])
@@ -257,9 +257,9 @@ def _build_pedagogisk_rapport(document: DocxDocument, spec: forms.FormSpec) -> N
 
 
 def _guidance_list(document: DocxDocument, title: str, items: Sequence[str]) -> None:
-    document.add_heading(title, level=2)
+    layout.heading(document, title, 2)
     for item in items:
-        document.add_paragraph(item, style="List Bullet")
+        layout.styled(document.add_paragraph(item), layout.LIST_BULLET)
 
 
 def _facts_table(document: DocxDocument, facts: Sequence[tuple[str, str]]) -> Table:
@@ -301,7 +301,7 @@ def _question_table(
         nr.paragraphs[0].text = number
         asked.paragraphs[0].text = question.text
         for line in question.guidance:
-            layout.guidance(asked.add_paragraph(style="List Bullet"), line)
+            layout.guidance(layout.styled(asked.add_paragraph(), layout.LIST_BULLET), line)
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         if answer:
             answered.paragraphs[0].text = f"{{{{{answer}}}}}"
