@@ -205,7 +205,11 @@ def sshd(folder: Path, authorized_keys: Path, user: str) -> Iterator[tuple[int, 
                     "PermitTunnel yes",
                     "PermitTTY yes",
                     "Subsystem sftp internal-sftp",
-                    f"SetEnv {ENV_VAR}={authorized_keys}",
+                    # SHLVL=1: the service account's shell is /bin/sh (README), which reads
+                    # no file before the forced command; bash, the shell of whoever runs these
+                    # tests, sources ~/.bashrc when sshd starts it (Debian's build), unless it
+                    # is a nested shell. On this machine that was 0.13 s a login (pyenv init).
+                    f"SetEnv {ENV_VAR}={authorized_keys} SHLVL=1",
                     "LogLevel DEBUG1",
                     "MaxStartups 100:30:200",  # the tests connect many times at once
                     "",
