@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.model import Role, Slot, Staff
-from tests.tui.waiting import quick_idle_steps, settle, until
+from tests.tui.waiting import paint_settled_states_only, quick_idle_steps, settle, until
 
 MONDAY = dt.date(2026, 11, 23)  # no registrations yet
 FRIDAY = dt.date(2026, 11, 20)  # the demo's last day
@@ -24,6 +24,14 @@ LONG_PAUSE = 600.0  # a row number typed in a test completes by a key, never by 
 @pytest.fixture(autouse=True)
 def _quick_idle_steps() -> Iterator[None]:
     yield from quick_idle_steps()
+
+
+@pytest.fixture(autouse=True)
+def _paint_settled_states_only(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("every_frame"):
+        yield  # a picture is of the frames a user saw, every one of them painted
+    else:
+        yield from paint_settled_states_only()
 
 
 def lesson_at(school: School, dato: dt.date, period: int, klasse: str | None = None) -> Slot:

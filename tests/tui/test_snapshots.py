@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from pytest_textual_snapshot import SVGImageExtension
 from syrupy.assertion import SnapshotAssertion
 from textual.command import CommandList
@@ -38,6 +39,10 @@ from tests.tui.test_followup import go_to
 from tests.tui.waiting import settle, until
 
 SIZES = [LARGE, SMALLEST]
+
+# Every frame painted, as on a terminal: what a dialog shows of the screen under it depends
+# on that screen's last frame (waiting.paint_settled_states_only).
+pytestmark = pytest.mark.every_frame
 
 
 class Album:

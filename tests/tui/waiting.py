@@ -12,7 +12,10 @@ import time
 from collections.abc import Callable, Iterator
 
 import textual._wait
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.worker import WorkerCancelled
 
 # Textual's Pilot waits after every key press until the process looks idle: it sleeps in
 # steps of SLEEP_GRANULARITY (20 ms) until a step used under SLEEP_IDLE of CPU. Two such
@@ -36,6 +39,45 @@ def quick_idle_steps() -> Iterator[None]:
         textual._wait.SLEEP_GRANULARITY, textual._wait.SLEEP_IDLE = saved
 
 
+_painting = False
+
+
+def paint_settled_states_only() -> Iterator[None]:
+    """Frames painted when the app has settled, not between every two keys.
+
+    Headless, Textual still paints a frame whenever a widget changes (up to 60 a second),
+    and drops it: a third of the TUI tests' CPU went to frames nobody saw. Here a change
+    only marks its region to paint, and `settle` paints the screen as it then stands: what
+    a slow terminal shows, which Textual allows (it skips frames when it is busy). Layout,
+    focus and every widget's state are as before; a render that fails still fails the
+    test, at the next `settle`; pictures (`export_screenshot`) paint the whole screen."""
+    real = Screen._compositor_refresh
+
+    def only_when_settled(screen: Screen) -> None:
+        if _painting:
+            real(screen)
+        else:  # as the real one leaves it: the changed regions marked, nothing else to do
+            screen._dirty_widgets.clear()
+
+    Screen._compositor_refresh = only_when_settled  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Screen._compositor_refresh = real  # type: ignore[method-assign]
+
+
+def paint(app: App) -> None:
+    """The screens as they stand: those under a dialog first, as Textual paints them."""
+    global _painting
+    _painting = True
+    try:
+        for screen in [*app._background_screens, app.screen]:
+            if screen.is_attached:
+                screen._compositor_refresh()
+    finally:
+        _painting = False
+
+
 async def settle(pilot: Pilot, what: str = "the app to finish its work") -> None:
     """Until no worker runs and what they posted has been handled (a save starts a check,
     the check makes screens reload: each round lets the next wave finish)."""
@@ -48,9 +90,23 @@ async def settle(pilot: Pilot, what: str = "the app to finish its work") -> None
             raise AssertionError(
                 f"waited {BOUND:.0f} s for {what}; still running: {list(app.workers)}"
             )
-        await asyncio.wait_for(app.workers.wait_for_complete(), timeout=left)
+        await asyncio.wait_for(_workers_ended(app), timeout=left)
         await pilot.pause()
         quiet = quiet + 1 if len(app.workers) == 0 else 0
+    paint(app)
+
+
+async def _workers_ended(app: App) -> None:
+    """Until every worker has ended: done, failed or cancelled. Textual's `wait_for_complete`
+    raises when one was cancelled, which the app does on purpose (a screen that closes
+    cancels its load): that failed a test now and then, at random. A failed worker still
+    fails the test."""
+    ended = await asyncio.gather(*(w.wait() for w in app.workers), return_exceptions=True)
+    for outcome in ended:
+        if isinstance(outcome, BaseException) and not isinstance(
+            outcome, WorkerCancelled | asyncio.CancelledError
+        ):
+            raise outcome
 
 
 async def until(
