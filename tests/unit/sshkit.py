@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_school
+
 SSHD = "/usr/sbin/sshd"
 HOW = (
     "OpenSSH is missing here: run .ci/run (it installs openssh-server and openssh-client "
@@ -57,7 +59,7 @@ def random_ed25519(comment: str = "") -> bytes:
 def real_school(template: Path, folder: Path) -> Path:
     """A copy of the demo school that is not a demo (`demo = true` taken out): identity
     rules for a real school apply."""
-    shutil.copytree(template, folder)
+    copy_school(template, folder)
     config = folder / "skole.toml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("demo = true\n", ""), encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from fravaer_tui.application.school import open_school
 from fravaer_tui.cli import main
 from fravaer_tui.domain.model import Mark, MarkType
 from fravaer_tui.errors import UserError
+from tests.conftest import copy_school
 
 NOW = dt.datetime(2026, 11, 20, 12, 0)
 
@@ -22,7 +22,7 @@ NOW = dt.datetime(2026, 11, 20, 12, 0)
 @pytest.fixture(scope="module")
 def school_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("fuzz") / "data"
-    shutil.copytree(demo_template, folder)
+    copy_school(demo_template, folder)
     return folder
 
 

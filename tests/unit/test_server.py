@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from fravaer_tui.connect import RUN_DIR, SOCKET, build_id
+from tests.conftest import copy_school
 from tests.unit.test_trust import make_real
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()=>][A-Z0-9]?")
@@ -127,7 +128,7 @@ def school(demo_dir: Path) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def _one_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("served") / "data"
-    shutil.copytree(demo_template, folder)
+    copy_school(demo_template, folder)
     data = make_real(folder).resolve()
     yield data
     stop_server(data)
