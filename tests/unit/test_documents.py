@@ -7,10 +7,11 @@ from pathlib import Path
 import docx
 import pytest
 from docx.document import Document as DocxDocument
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from fravaer_tui.documents import layout
 from fravaer_tui.documents.filling import (
     FillReport,
     TemplateError,
@@ -200,6 +201,27 @@ def test_build_is_byte_identical_when_repeated(built: Path, tmp_path: Path):
     assert [p.name for p in again] == [s.file_name for s in ALL_FORMS.values()]
     for path in again:
         assert path.read_bytes() == (built / path.name).read_bytes()
+
+
+def test_styles_set_by_id_are_what_python_docx_sets_by_name() -> None:
+    """layout.heading, layout.styled and layout.table skip python-docx's style lookup by
+    name (a quarter of a year report's time); the XML must be what the lookup gives."""
+    by_name, by_id = docx.Document(), docx.Document()
+    by_name.add_heading("Oppfølging", level=2)
+    layout.heading(by_id, "Oppfølging", 2)
+    by_name.add_paragraph("Samtale med eleven", style="List Bullet")
+    layout.styled(by_id.add_paragraph("Samtale med eleven"), layout.LIST_BULLET)
+    widths = (3.0, 9.0, 5.0)
+    table = by_name.add_table(rows=3, cols=len(widths))
+    table.style = by_name.styles["Table Grid"]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+    layout.table(by_id, rows=3, widths=widths)
+    assert by_id.element.body.xml == by_name.element.body.xml
+    assert "Heading2" in by_id.element.body.xml and "TableGrid" in by_id.element.body.xml
 
 
 # ---------------------------------------------------------------------------
