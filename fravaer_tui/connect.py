@@ -90,13 +90,21 @@ def _connect(run_dir: str) -> socket.socket | None:
     return conn
 
 
+def foreign_run_dir(run_dir: str | os.PathLike[str]) -> bool:
+    """Whether the server's folder is a link or another account's: no server is started,
+    reached or stopped through it (a link to another school's would reach that school's)."""
+    return os.path.islink(run_dir) or (
+        os.path.exists(run_dir) and os.lstat(run_dir).st_uid != os.geteuid()
+    )
+
+
 def _start_and_connect(data: str, run_dir: str) -> socket.socket | None:
     """Start the server (one client does; the others wait on the lock) and connect."""
     import subprocess  # only the first login of a morning starts the server
 
     if not os.path.isdir(run_dir):
         os.mkdir(run_dir, 0o700)
-    if os.path.islink(run_dir) or os.stat(run_dir).st_uid != os.geteuid():
+    if foreign_run_dir(run_dir):
         return None
     fd = os.open(os.path.join(run_dir, START_LOCK), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:

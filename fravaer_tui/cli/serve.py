@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fravaer_tui.cli.common import Invocation, Subparsers
-from fravaer_tui.connect import NO_SERVER, RUN_DIR, SOCKET, build_id
+from fravaer_tui.connect import NO_SERVER, RUN_DIR, SOCKET, build_id, foreign_run_dir
 from fravaer_tui.domain.sshkeys import is_safe_id
 from fravaer_tui.errors import UserError
 
@@ -56,9 +56,7 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     data = inv.data_dir.resolve()
     run_dir = data / RUN_DIR
-    # A link or someone else's folder: neither start a server there nor stop the one it
-    # leads to (a link to another school's .run would stop that school's server).
-    if run_dir.is_symlink() or (run_dir.exists() and run_dir.lstat().st_uid != os.geteuid()):
+    if foreign_run_dir(run_dir):  # neither start a server there nor stop the one it leads to
         what = "stoppes" if args.stop else "starter"
         raise UserError(
             f"{run_dir} er en lenke eller eies av en annen bruker, så øktserveren {what} ikke "
