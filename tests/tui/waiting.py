@@ -39,7 +39,8 @@ def quick_idle_steps() -> Iterator[None]:
         textual._wait.SLEEP_GRANULARITY, textual._wait.SLEEP_IDLE = saved
 
 
-_painting = False
+_held = False  # frames held back until `settle` (paint_settled_states_only)
+_painting = False  # `paint` is painting them
 
 
 def paint_settled_states_only() -> Iterator[None]:
@@ -50,7 +51,8 @@ def paint_settled_states_only() -> Iterator[None]:
     only marks its region to paint, and `settle` paints the screen as it then stands: what
     a slow terminal shows, which Textual allows (it skips frames when it is busy). Layout,
     focus and every widget's state are as before; a render that fails still fails the
-    test, at the next `settle`; pictures (`export_screenshot`) paint the whole screen."""
+    test, at the next `settle`. The pictures keep every frame (marker `every_frame`)."""
+    global _held
     real = Screen._compositor_refresh
 
     def only_when_settled(screen: Screen) -> None:
@@ -60,15 +62,20 @@ def paint_settled_states_only() -> Iterator[None]:
             screen._dirty_widgets.clear()
 
     Screen._compositor_refresh = only_when_settled  # type: ignore[method-assign]
+    _held = True
     try:
         yield
     finally:
         Screen._compositor_refresh = real  # type: ignore[method-assign]
+        _held = False
 
 
 def paint(app: App) -> None:
-    """The screens as they stand: those under a dialog first, as Textual paints them."""
+    """The screens as they stand, those under a dialog first, as Textual paints them; only
+    where frames are held back (where every frame is painted, there is nothing left)."""
     global _painting
+    if not _held:
+        return
     _painting = True
     try:
         for screen in [*app._background_screens, app.screen]:
