@@ -12,8 +12,9 @@ Where the files go (issue 5, point 4):
 - The root is `elevmapper` in skole.toml (relative to the data folder), else <data>/elevmapper.
 - Folders the export creates are 0700, files 0600. Names keep æøå, hyphens and apostrophes;
   only `/` and control characters (NUL among them) are taken out.
-- An export never overwrites. The name is reserved with O_CREAT|O_EXCL before the document is
-  written into it, so two processes exporting the same second get two names, never one file.
+- An export never overwrites, and is never seen half-written: the document is written to a
+  hidden temporary file, then linked to its name (`write_new_file`), so two processes
+  exporting the same second get two names, never one file, and a kill leaves no empty one.
 
 Templates: a school's own restyled copy in <data>/maler/<file name> (e.g.
 `maler/vedlegg1_kartlegging_elev.docx`) wins over the shipped one, file by file, so a restyled
@@ -24,9 +25,12 @@ editable install, in `<repo>/templates/`.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from fravaer_tui.application.formvalues import _spec
@@ -34,7 +38,7 @@ from fravaer_tui.application.school import School
 from fravaer_tui.documents.forms import FORMS
 from fravaer_tui.domain.model import Student
 from fravaer_tui.errors import UserError
-from fravaer_tui.store.files import ensure_dir, fsync_file
+from fravaer_tui.store.files import ensure_dir, fsync_dir, fsync_file
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -126,46 +130,104 @@ def make_private_dirs(folder: Path, base: Path) -> Path:
     return folder
 
 
-def reserve_file(folder: Path, stem: str, suffix: str) -> Path:
-    """A new, empty 0600 file `<stem><suffix>`, or `<stem> (2)<suffix>`, … if taken.
+def write_new_file(folder: Path, stem: str, suffix: str, payload: bytes) -> Path:
+    """`payload` as a new 0600 file `<stem><suffix>`, or `<stem> (2)<suffix>`, … if taken.
 
-    O_CREAT|O_EXCL makes taking a name atomic: of two processes wanting the same name,
-    one gets it and the other moves on to the next.
+    The bytes go to a hidden temporary file in `folder` first; a hard link then gives them
+    the name. A link is atomic and fails if the name is taken (of two processes wanting
+    the same name, one gets it and the other moves on to the next), so no export ever
+    overwrites, and a process killed midway leaves nothing under an export's name: only its
+    temporary file, which the next export into the folder takes away. Where the folder's
+    file system has no hard links (some network shares), the name is taken with
+    O_CREAT|O_EXCL and the bytes written into it.
     """
     stem = safe_name(stem)
-    for n in range(1, MAX_VERSIONS + 1):
-        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}")
+    _remove_stale_temporaries(folder)
+    temporary = folder / f"{_TEMPORARY}{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
+    except OSError as exc:
+        raise UserError(f"Kunne ikke lage en fil i {folder}: {exc.strerror}.") from None
+    try:
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            _write_all(fd, payload)
+        finally:
+            os.close(fd)
+        for path in _versions(folder, stem, suffix):
+            try:
+                os.link(temporary, path, follow_symlinks=False)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno not in _NO_HARD_LINKS:
+                    raise UserError(f"Kunne ikke lage filen {path}: {exc.strerror}.") from None
+                return _reserve_and_write(folder, stem, suffix, payload)
+            fsync_dir(folder)
+            return path
+    finally:
+        temporary.unlink(missing_ok=True)
+    raise UserError(f"{folder} har allerede {MAX_VERSIONS} versjoner av «{stem}{suffix}».")
+
+
+_TEMPORARY = ".fravaer-eksport-"  # + <pid>-<random>.tmp: an export's bytes before their name
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
+
+
+def _versions(folder: Path, stem: str, suffix: str) -> Iterator[Path]:
+    for n in range(1, MAX_VERSIONS + 1):
+        yield folder / (f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}")
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """The temporary files of exports killed midway: those whose process is gone."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        pid = name.removeprefix(_TEMPORARY).split("-", 1)[0]
+        if name.startswith(_TEMPORARY) and pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another account's process
+        return True
+    return True
+
+
+def _reserve_and_write(folder: Path, stem: str, suffix: str, payload: bytes) -> Path:
+    """Without hard links: the name taken with O_CREAT|O_EXCL, then written; on a failure
+    the empty name goes away again (a kill -9 between the two can leave it)."""
+    for path in _versions(folder, stem, suffix):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
         except FileExistsError:
             continue
         except OSError as exc:
             raise UserError(f"Kunne ikke lage filen {path}: {exc.strerror}.") from None
+        try:
+            _write_all(fd, payload)
+        except BaseException:
+            os.close(fd)
+            path.unlink(missing_ok=True)
+            raise
         os.close(fd)
         return path
     raise UserError(f"{folder} har allerede {MAX_VERSIONS} versjoner av «{stem}{suffix}».")
 
 
-def _write_reserved(path: Path, write: Callable[[], object]) -> None:
-    """Run `write()` to fill a reserved file; on failure the empty reservation goes away."""
-    try:
-        write()
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+    fsync_file(fd)
 
 
 def _target_folder(out: Path | None, default: Callable[[], Path]) -> Path:
     return make_private_dirs(Path(out), Path(out)) if out is not None else default()
-
-
-def _write_file(path: Path, payload: bytes) -> None:
-    """Write into a reserved (empty, 0600) file and sync it."""
-    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW)
-    try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        fsync_file(fd)
-    finally:
-        os.close(fd)

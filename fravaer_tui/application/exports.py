@@ -40,17 +40,15 @@ from fravaer_tui.application.elevmappe import (
     MAX_VERSIONS,
     SCHOOL_TEMPLATES,
     _target_folder,
-    _write_file,
-    _write_reserved,
     class_folder,
     elevmappe_root,
     make_private_dirs,
-    reserve_file,
     safe_name,
     student_folder,
     student_folder_name,
     template_path,
     templates_dir,
+    write_new_file,
 )
 from fravaer_tui.application.formvalues import (
     CASE_TEXTS,
@@ -103,8 +101,8 @@ __all__ = [
     "form_values",
     "make_private_dirs",
     "profile_forms",
-    "reserve_file",
     "safe_name",
+    "write_new_file",
     "student_case",
     "student_folder",
     "student_folder_name",
@@ -214,11 +212,11 @@ def export_vedlegg(
         base = f"{dato:%Y-%m-%d} Vedlegg {spec.number} {VEDLEGG_NAMES[spec.number]}"
     else:
         base = f"{dato:%Y-%m-%d} {spec.title}"
-    target = reserve_file(folder, _stem(base, student, out, initials_only=spec.id == "3"), ".docx")
     from fravaer_tui.documents.filling import render_template  # docx only when exporting
 
     payload, report = render_template(template, chosen)
-    _write_reserved(target, lambda: _write_file(target, payload))
+    stem = _stem(base, student, out, initials_only=spec.id == "3")
+    target = write_new_file(folder, stem, ".docx", payload)
     report = replace(report, path=target)
     entry: dict[str, object] = {
         "hva": "eksport",
@@ -331,9 +329,8 @@ def export_report(
         student = by_id[report.elev]
         folder = _target_folder(out, lambda s=student: student_folder(school, s, skoleaar))
         base = f"{dato:%Y-%m-%d} Fraværsrapport {skoleaar}"
-        target = reserve_file(folder, _stem(base, student, out), ".docx")
         document = year_report_bytes(report, school.config.navn)
-        _write_reserved(target, lambda d=document, t=target: _write_file(t, d))
+        target = write_new_file(folder, _stem(base, student, out), ".docx", document)
         paths.append(target)
         entries.append(
             {
@@ -346,9 +343,9 @@ def export_report(
         )
     subject = student_folder_name(students[0]) if elev is not None else klasse
     folder = _target_folder(out, lambda: class_folder(school, klasse, skoleaar))
-    target = reserve_file(folder, f"{dato:%Y-%m-%d} Fraværsrapport {skoleaar} {subject}", ".csv")
     payload = excel_bytes(format_csv(reports))
-    _write_reserved(target, lambda: _write_file(target, payload))
+    name = f"{dato:%Y-%m-%d} Fraværsrapport {skoleaar} {subject}"
+    target = write_new_file(folder, name, ".csv", payload)
     paths.append(target)
     entries.append(
         {"hva": "eksport", "av": who, "klasse": klasse, "rapport": skoleaar, "fil": str(target)}

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
+import os
+import random
 import shutil
+import signal
 import stat
 import threading
+import time
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +34,7 @@ from fravaer_tui.domain.model import Foresatt, MarkType, Role, Staff, Student
 from fravaer_tui.domain.schoolcalendar import school_year_name
 from fravaer_tui.domain.yearreport import KANDIDAT_MERKNAD, report_rows, year_report
 from tests.conftest import DEMO_UNTIL, clock
+from tests.forked import Forked
 
 TODAY = DEMO_UNTIL
 NOW = dt.datetime(2026, 11, 20, 12, 0)
@@ -287,13 +293,13 @@ def test_names_keep_their_letters_only_slash_and_control_characters_go() -> None
     assert exports.safe_name("..") == exports.safe_name("/") == "_"
 
 
-def test_reserving_a_name_is_atomic_under_concurrency(tmp_path: Path) -> None:
+def test_taking_a_name_is_atomic_under_concurrency(tmp_path: Path) -> None:
     got: list[Path] = []
     lock = threading.Lock()
 
     def worker() -> None:
         for _ in range(10):
-            path = exports.reserve_file(tmp_path, "2026-11-20 Vedlegg 1", ".docx")
+            path = exports.write_new_file(tmp_path, "2026-11-20 Vedlegg 1", ".docx", b"PK")
             with lock:
                 got.append(path)
 
@@ -304,6 +310,51 @@ def test_reserving_a_name_is_atomic_under_concurrency(tmp_path: Path) -> None:
         t.join()
     assert len(got) == len(set(got)) == 40
     assert (tmp_path / "2026-11-20 Vedlegg 1 (40).docx") in got
+
+
+def test_a_folder_without_hard_links_still_gets_each_export_under_a_name_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network shares (an elevmappe on a school's file server) refuse hard links."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    first = exports.write_new_file(tmp_path, "2026-11-20 Vedlegg 1", ".docx", b"first")
+    second = exports.write_new_file(tmp_path, "2026-11-20 Vedlegg 1", ".docx", b"second")
+    assert (first.name, first.read_bytes()) == ("2026-11-20 Vedlegg 1.docx", b"first")
+    assert (second.name, second.read_bytes()) == ("2026-11-20 Vedlegg 1 (2).docx", b"second")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, second.name])
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+
+
+def test_exports_killed_at_random_instants_leave_no_empty_or_half_document(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    """kill -9 while a class's year reports are written (a careless admin, a server going
+    down): every file under an export's name is a whole document. An empty file under its
+    name was left before, when the process died between taking the name and writing it.
+    The next export into the folder takes the killed ones' temporary files away."""
+    out = tmp_path / "ut"
+    argv = ["--data", str(demo_dir), "--user", "A001", "export", "report", "--class", "8A"]
+    argv += ["--date", "20.11.2026", "--out", str(out)]
+    rng = random.Random(5)
+    for _ in range(6):
+        proc = Forked(main, argv, cwd=REPO)
+        time.sleep(rng.uniform(0.05, 0.6))  # the class's 25 reports take a second or two
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+    done = Forked(main, argv, cwd=REPO)
+    _, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    files = sorted(out.iterdir())
+    assert files and not [p.name for p in files if p.name.startswith(".")]
+    for path in files:
+        if path.suffix == ".docx":
+            docx.Document(str(path))  # opens: a whole document, neither empty nor cut
+        else:
+            assert path.suffix == ".csv" and path.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 def _restyled(source: Path, target: Path, extra: str) -> None:
