@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -30,6 +30,7 @@ from fravaer_tui.domain.rules import Alert, CheckResult
 from fravaer_tui.errors import AccessDenied, UserError
 from fravaer_tui.messages import AlertsChanged
 from fravaer_tui.store import FileCache
+from fravaer_tui.typeahead import KeysInOrder
 
 if TYPE_CHECKING:
     from fravaer_tui.application.session import Session
@@ -73,7 +74,7 @@ JUMP_PAUSE = 1.0  # seconds: a row number typed on the register completes after 
 __all__ = ["AlertsChanged", "FravaerApp", "run_app"]  # AlertsChanged lives in messages.py
 
 
-class FravaerApp(App[None]):
+class FravaerApp(KeysInOrder):
     """fravaer-tui."""
 
     TITLE = "fravaer-tui"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from fravaer_tui.application.lessons import add_melding, registration_for
@@ -146,6 +147,58 @@ async def test_row_numbers_minutes_remarks_and_search(demo_school: School, make_
             await until(
                 pilot, lambda t=typed: f"Ingen treff på «{t}»" in said(app), "no match said"
             )
+
+
+async def test_keys_that_arrive_together_act_in_the_order_typed(
+    demo_school: School, make_app
+) -> None:
+    """Over a slow line, or pasted, keys arrive in one read. Each acts where the key before
+    it left the app: «n» opens the remark field, so «m a» are the remark, not the screen's
+    «m» (melding) and a lost «a»; «enter» closes the field, so «4 s» mark row 4 late."""
+    slot = lesson_at(demo_school, MONDAY, 4)
+    students = demo_school.roster.students_in(slot.klasse)
+    app = make_app(teacher_of(demo_school, slot), during(slot, MONDAY))
+    async with running(app) as pilot:
+        screen = app.screen
+        arrive_together(app, "3", "n", "m", "a", "enter", "4", "s", "7", "enter", "2", "f")
+        await settle(pilot, "keys that arrived together")
+        assert app.screen is screen  # no melding dialog
+        assert screen.marks[students[2].id].merknad == "ma"
+        assert (screen.marks[students[3].id].kind, screen.marks[students[3].id].minutter) == (
+            MarkType.SENT,
+            7,
+        )
+        assert screen.marks[students[1].id].kind is MarkType.FRAVAER
+        arrive_together(app, "ctrl+s", "1", "f")  # saved, then a new mark after the save
+        await settle(pilot, "a save and a key after it")
+        assert screen.dirty and screen.marks[students[0].id].kind is MarkType.FRAVAER
+    saved = registration_for(demo_school, slot.klasse, MONDAY, slot.time)
+    assert saved is not None
+    assert {m.elev for m in saved.marks} >= {students[1].id, students[2].id, students[3].id}
+    assert students[0].id not in {m.elev for m in saved.marks}
+
+
+async def test_keys_typed_while_the_roll_call_opens_act_on_its_rows(
+    demo_school: School, make_app
+) -> None:
+    """«enter 3 f» from the day list: the roll call opens, loads, and row 3 is marked absent
+    (the «3 f» waited for the rows; before, they were lost while it loaded)."""
+    slot = faglaerer_lesson(demo_school, MONDAY)
+    students = demo_school.roster.students_in(slot.klasse)
+    app = make_app(teacher_of(demo_school, slot), dt.datetime.combine(MONDAY, dt.time(7, 0)))
+    async with running(app) as pilot:
+        arrive_together(app, "enter", "3", "f")
+        await settle(pilot, "the roll call and the keys typed ahead")
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen) and screen.lesson.slot == slot
+        assert screen.marks[students[2].id].kind is MarkType.FRAVAER
+
+
+def arrive_together(app, *keys: str) -> None:
+    """Keys in the app's queue at once, as the terminal driver puts one read's keys there."""
+    chars = {"enter": "\r", "space": " ", "escape": "\x1b", "ctrl+s": "\x13"}
+    for key in keys:
+        app.post_message(events.Key(key, chars.get(key, key)))
 
 
 async def test_leaving_or_quitting_with_marks_not_saved_asks(demo_school: School, make_app) -> None:
