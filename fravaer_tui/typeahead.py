@@ -36,22 +36,29 @@ class KeysInOrder(App[None]):
         super().__init__()
         self._held_keys: deque[events.Key | events.Paste] = deque()
         self._released: set[events.Key | events.Paste] = set()
+        self._releasing = False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if event in self._released:
                 self._released.discard(event)
-            elif self._held_keys or self._busy():
+            elif self._held_keys or self.busy():
                 self._held_keys.append(event)
-                if len(self._held_keys) == 1:
+                if not self._releasing:
+                    self._releasing = True
                     self.run_worker(self._release_in_order(), group="typeahead")
                 return
         await super().on_event(event)
 
-    def _busy(self) -> bool:
-        """Whether the app is still at what came before: a message waiting in the app's or the
-        screen's queues, or the screen still loading what it shows (keys typed while the
-        roll call opens are for its rows)."""
+    @property
+    def keys_held(self) -> int:
+        """How many keys wait to be let go."""
+        return len(self._held_keys)
+
+    def busy(self) -> bool:
+        """Whether the app is still at what came before: a message waiting in the app's queue
+        or its screens', or the screen on top still loading what it shows (keys typed while
+        the roll call opens are for its rows)."""
         if not self._message_queue.empty():
             return True
         try:
@@ -63,15 +70,21 @@ class KeysInOrder(App[None]):
             for worker in self.workers
         )
         return loading or any(
-            not node._message_queue.empty() for node in screen.walk_children(with_self=True)
+            not node._message_queue.empty()
+            for under in self.screen_stack  # those under a dialog still take a resize
+            for node in under.walk_children(with_self=True)
         )
 
     async def _release_in_order(self) -> None:
-        while self._held_keys:
-            bound = time.monotonic() + SETTLE_BOUND
-            while self._busy() and time.monotonic() < bound:
-                await asyncio.sleep(POLL)
-            event = self._held_keys.popleft()
-            self._released.add(event)
-            self.post_message(event)
-            await asyncio.sleep(0)
+        """The one releaser while keys are held (`_releasing`): keys let go one at a time."""
+        try:
+            while self._held_keys:
+                bound = time.monotonic() + SETTLE_BOUND
+                while self.busy() and time.monotonic() < bound:
+                    await asyncio.sleep(POLL)
+                event = self._held_keys.popleft()
+                self._released.add(event)
+                self.post_message(event)
+                await asyncio.sleep(0)
+        finally:
+            self._releasing = False
