@@ -13,7 +13,12 @@ from textual.pilot import Pilot
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.school import School
 from fravaer_tui.domain.model import Role, Slot, Staff
-from tests.tui.waiting import paint_settled_states_only, quick_idle_steps, settle, until
+from tests.tui.waiting import (
+    paint_settled_states_only,
+    pilot_waits_for_the_app,
+    settle,
+    until,
+)
 
 MONDAY = dt.date(2026, 11, 23)  # no registrations yet
 FRIDAY = dt.date(2026, 11, 20)  # the demo's last day
@@ -22,8 +27,8 @@ LONG_PAUSE = 600.0  # a row number typed in a test completes by a key, never by 
 
 
 @pytest.fixture(autouse=True)
-def _quick_idle_steps() -> Iterator[None]:
-    yield from quick_idle_steps()
+def _pilot_waits_for_the_app() -> Iterator[None]:
+    yield from pilot_waits_for_the_app()
 
 
 @pytest.fixture(autouse=True)

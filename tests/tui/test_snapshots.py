@@ -69,6 +69,8 @@ class Album:
                 if isinstance(field, TextArea):  # and lines kept from the blink's last phase
                     field.notify_style_update()  # (or the size before) are drawn again
             await pilot.wait_for_scheduled_animations()
+            for under in app.screen_stack[:-1]:  # as its last frame would have it, finished
+                under._refresh_layout(app.size)
             await pilot.pause()
             shot = app.export_screenshot(title=app.title, simplify=True)
             self.shots[f"{name}[{width}x{height}]"] = shot

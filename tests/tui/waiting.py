@@ -11,32 +11,78 @@ import asyncio
 import time
 from collections.abc import Callable, Iterator
 
-import textual._wait
+import textual.app
+import textual.pilot
+from textual._context import active_app
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
-# Textual's Pilot waits after every key press until the process looks idle: it sleeps in
-# steps of SLEEP_GRANULARITY (20 ms) until a step used under SLEEP_IDLE of CPU. Two such
-# steps a key, on ~1,000 keys, were half the TUI tests' time, spent asleep. Steps of 2 ms
-# with the same 5 % share of CPU ask the same question ten times as often; what a test
-# relies on is waited for by `settle` and `until` below, never by this heuristic.
-IDLE_STEP = 0.002
-IDLE_CPU = IDLE_STEP / 20
+from fravaer_tui.typeahead import KeysInOrder
 
 BOUND = 30.0  # seconds: far beyond any honest wait, on a loaded 2-core machine
 QUIET_ROUNDS = 2  # rounds with no worker running and the messages handled
+# Pilot hands a key to the app through the event loop (a callback, then a task): it is in
+# the app's queue two turns of the loop later. Quiet for three turns in a row is quiet.
+QUIET_TURNS = 3
 
 
-def quick_idle_steps() -> Iterator[None]:
-    """Pilot's idle wait in 2 ms steps for the time of a test (see IDLE_STEP)."""
-    saved = textual._wait.SLEEP_GRANULARITY, textual._wait.SLEEP_IDLE
-    textual._wait.SLEEP_GRANULARITY, textual._wait.SLEEP_IDLE = IDLE_STEP, IDLE_CPU
+def pilot_waits_for_the_app() -> Iterator[None]:
+    """Pilot's wait after a key press asks the app whether it is done, not the CPU.
+
+    Textual's Pilot, after every key, sleeps in 20 ms steps until one step used almost no
+    CPU: it guesses that the app is done when the process falls quiet. A thread at work (the
+    threshold check, a screen's load) keeps it from falling quiet, and so does a slow machine,
+    where the event loop's own wake-ups cost more than the share allowed: each wait then ran
+    to its bound of 1 s. Two such waits a key made most of the TUI tests' time sleep (one
+    walk: 5.8 s, of which 1.4 s on the CPU). Here the wait ends as soon as no message waits in
+    the app's or its screen's queues and no screen is loading: the question the app asks
+    itself before it lets a typed-ahead key go (`KeysInOrder.busy`), a screen's load
+    included, however long it takes on a loaded machine. What a test relies on beyond that
+    (a save's check, a timer) is waited for by `settle` and `until` below."""
+
+    async def until_the_app_is_done(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+        app = active_app.get()
+        deadline = time.monotonic() + BOUND  # what it waits for is real: no guessed bound
+        turns = quiet = 0
+        while quiet < QUIET_TURNS and app.is_running and time.monotonic() < deadline:
+            turns += 1
+            await asyncio.sleep(0 if turns < 50 else 0.001)  # a thread's load: no busy spin
+            if busy(app) or laid_out_late(app):
+                quiet = 0
+            else:
+                quiet += 1
+
+    def busy(app: App) -> bool:
+        resizing = app._resize_event is not None  # handed to the screens on a timer
+        return resizing or (isinstance(app, KeysInOrder) and (app.keys_held > 0 or app.busy()))
+
+    def laid_out_late(app: App) -> bool:
+        """Lay out and mark for painting what the screen's update timer (60 a second) would
+        next: the next key then meets the screen as a person sees it, as the CPU wait let
+        it. (A dialog keeps the screen under it as it was when it opened, scroll bars and
+        all: the pictures show that.) True when there was something to do."""
+        try:
+            screen = app.screen
+        except Exception:
+            return False
+        pending = (
+            screen._layout_required
+            or screen._scroll_required
+            or screen._repaint_required
+            or bool(screen._dirty_widgets)
+        )
+        if pending:
+            screen._on_timer_update()
+        return pending
+
+    saved = textual.pilot.wait_for_idle, textual.app.wait_for_idle
+    textual.pilot.wait_for_idle = textual.app.wait_for_idle = until_the_app_is_done
     try:
         yield
     finally:
-        textual._wait.SLEEP_GRANULARITY, textual._wait.SLEEP_IDLE = saved
+        textual.pilot.wait_for_idle, textual.app.wait_for_idle = saved
 
 
 _held = False  # frames held back until `settle` (paint_settled_states_only)
