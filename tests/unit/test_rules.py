@@ -1187,7 +1187,10 @@ def test_property_alerts_are_consistent(s: Scenario) -> None:
             assert rule is not None
             assert a.terskel == rule.terskel
             assert a.antall >= a.terskel - 1e-9
-            assert a.tiltak == rule.tiltak
+            if a.tiltak != rule.tiltak:  # Hole, rutinepunkt 4: «er det innvilget permisjon
+                # på 5 dager, trenger man ikke ringe hjem, men vurdere neste søknad»
+                assert rule.permisjon_tiltak and a.tiltak == rule.permisjon_tiltak
+                assert any(e.reason is PERMISJON and e.validity is GYLDIG for e in a.evidence)
             assert a.klasse == klasse_of(a.elev)
             assert a.vindu_fra == _expected_window_start(profile, a.regel, s.dato)
             assert a.forst <= s.dato
