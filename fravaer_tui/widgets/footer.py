@@ -26,16 +26,21 @@ class Footer(TextualFooter):
         self._shown: Hashable = None
 
     def _showing(self) -> Hashable:
-        """What `compose` would show now: each shown key, its words, and whether it works."""
+        """What `compose` would show now: each shown key as shown, its words, and whether it
+        works (a screen may rename a key when it mounts: the case screen's «1–2»)."""
         return tuple(
-            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            (binding.key, binding.key_display, binding.action, binding.description)
+            + (binding.group, enabled, tooltip)
             for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             if binding.show
         )
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._shown = self._showing()
+        # The keys from the first frame on. Textual's footer is empty until the screen's
+        # first bindings signal, then rebuilds: a second layout of the whole screen, and the
+        # roll call painted in full a second time, in every session of the morning rush.
+        self._bindings_ready = True
+        self._shown = self._showing()
         yield from super().compose()
 
     def bindings_changed(self, screen: Screen) -> None:
