@@ -19,6 +19,7 @@ class RegisterData:
     meldt: set[str]  # students with a melding for the day: absent unless they turn up
     meldinger: dict[str, Melding]  # the melding deciding each absence (kontaktlærer, ledelse)
     draft: Draft | None
+    flagged: frozenset[str] = frozenset()  # the class's students with an alert (first frame)
 
 
 def row_state(

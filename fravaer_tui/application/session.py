@@ -224,6 +224,18 @@ class Session(
         shared = shared_check(self.school, dato, self.cache, self._visible_classes())
         return self.visible(shared.result)
 
+    def flagged_in(self, klasse: str, dato: dt.date) -> frozenset[str]:
+        """The students of `klasse` with an alert at `dato`, as this user may see them: one
+        class read from the shared results, for a roll call's first frame (the whole check
+        comes after it, and then changes no row that was already right)."""
+        self.require_children()
+        if klasse not in self._visible_classes():
+            return frozenset()
+        from fravaer_tui.application.checker import shared_check
+
+        shared = shared_check(self.school, dato, self.cache, {klasse})
+        return frozenset(a.elev for a in shared.result.alerts if a.klasse == klasse)
+
 
 def without_reasons(alert: Alert) -> Alert:
     """The alert as a faglærer sees it: the incidents, never why (DESIGN, Trust)."""

@@ -121,6 +121,7 @@ class RegisterScreen(KeepingRollCall):
             session.meldt_on(slot.klasse, dato),
             session.meldinger_on(slot.klasse, dato) if self.follows_up else {},
             session.drafts.get(slot.klasse, dato, slot.time, self.app.clock().date()),
+            session.flagged_in(slot.klasse, self.app.clock().date()),
         )
 
     def show(self, data: RegisterData) -> None:
@@ -165,7 +166,7 @@ class RegisterScreen(KeepingRollCall):
             nr=nr,
             elev=student.id,
             name=f"{student.etternavn}, {student.fornavn}",
-            flagged=bool(self.app.flagged(student.id)),
+            flagged=self._flagged(student),
             mark=mark_text(mark),
             state=row_state(
                 mark,
@@ -177,6 +178,12 @@ class RegisterScreen(KeepingRollCall):
             ),
             earlier=" ".join(short_mark(t, m) for t, m in earlier if t != self.lesson.slot.time),
         )
+
+    def _flagged(self, student: Student) -> bool:
+        """From the app's check once it has come, from the class's shared results before."""
+        if self.app.alerts is not None or self.data is None:
+            return bool(self.app.flagged(student.id))
+        return student.id in self.data.flagged
 
     def _refresh(self, student: Student) -> None:
         self.table.put(self._row(self.students.index(student) + 1, student))

@@ -55,6 +55,7 @@ class RollCallTable(DataTable):
         self.widths = Widths.for_width(80)
         self.width_for = 0
         self.warning_style = "bold yellow"
+        self._shown: dict[str, tuple[object, ...]] = {}  # each row's cells, as on screen
 
     def setup(self, width: int, warning_style: str) -> None:
         self.width_for = width
@@ -82,11 +83,20 @@ class RollCallTable(DataTable):
         """All rows at once (first show, or a new width); the cursor stays on its row."""
         at = self.cursor_row
         self.clear()
+        self._shown = {}
         for row in rows:
-            self.add_row(*self._cells(row), key=row.elev)
+            self._shown[row.elev] = cells = self._cells(row)
+            self.add_row(*cells, key=row.elev)
         self.add_row("", Text("▶ Lagre føringen"), "enter · ctrl+s", "", "", key=SAVE_ROW)
         self.move_cursor(row=max(0, min(at, self.row_count - 1)))
 
     def put(self, row: RollRow) -> None:
-        for column, value in zip(COLUMNS, self._cells(row), strict=True):
-            self.update_cell(row.elev, column, value)
+        """A row as it is now; cells that show the same are left alone. (Any changed cell
+        makes the table draw every row again: the check arriving after the first frame, with
+        the flags already right, changes nothing.)"""
+        cells = self._cells(row)
+        shown = self._shown.get(row.elev)
+        for column, value, before in zip(COLUMNS, cells, shown or cells, strict=True):
+            if shown is None or value != before:
+                self.update_cell(row.elev, column, value)
+        self._shown[row.elev] = cells

@@ -24,6 +24,7 @@ from tests.tui.conftest import (
     LARGE,
     LONG_PAUSE,
     MONDAY,
+    SMALLEST,
     during,
     faglaerer_lesson,
     kontaktlaerer,
@@ -147,6 +148,37 @@ async def test_row_numbers_minutes_remarks_and_search(demo_school: School, make_
             await until(
                 pilot, lambda t=typed: f"Ingen treff på «{t}»" in said(app), "no match said"
             )
+
+
+async def test_the_flags_are_in_the_first_frame_and_the_check_after_it_redraws_nothing(
+    demo_school: School, make_app
+) -> None:
+    """The ⚠ of the students over a threshold are on the roll call from its first frame
+    (read from the class's shared results), and the whole check, coming after it, agrees and
+    changes no cell: the table is not drawn again (issue 10: the morning rush)."""
+    slot = lesson_at(demo_school, MONDAY, 3)
+    app = make_app(teacher_of(demo_school, slot), during(slot, MONDAY))
+    app._check_lock.acquire()  # the first check waits until the first frame is looked at
+    try:
+        async with app.run_test(size=SMALLEST) as pilot:
+            for _ in range(1500):  # not `until`: it settles, and the check is held
+                if getattr(app.screen, "ready", False):
+                    break
+                await pilot.pause(0.02)
+            screen = app.screen
+            assert isinstance(screen, RegisterScreen) and app.alerts is None
+            table = screen.query_one(DataTable)
+            first = {s.id for s in screen.students if "⚠" in row_text(screen, s.id)}
+            assert first, "the demo's class has students over a threshold"
+            drawn = table._update_count
+            app._check_lock.release()
+            await until(pilot, lambda: app.alerts is not None, "the check")
+            alerts = {a.elev for a in app.alerts.alerts if a.klasse == slot.klasse}
+            assert first == alerts
+            assert table._update_count == drawn  # no cell changed: nothing drawn again
+    finally:
+        if app._check_lock.locked():
+            app._check_lock.release()
 
 
 async def test_keys_that_arrive_together_act_in_the_order_typed(
