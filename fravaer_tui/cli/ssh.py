@@ -139,9 +139,9 @@ def requested_argv(original: str) -> list[str]:
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
-    from fravaer_tui.cli import build_parser
+    from fravaer_tui.cli import parser_for
 
-    return build_parser().parse_args(argv)  # a usage error exits 2 with argparse's message
+    return parser_for(argv).parse_args(argv)  # a usage error exits 2 with argparse's message
 
 
 def check_request(args: argparse.Namespace) -> None:

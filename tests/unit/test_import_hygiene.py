@@ -76,3 +76,24 @@ def test_the_command_lines_parser_loads_no_application_layer() -> None:
     """--help, a usage error and the SSH forced command's refusals are answered before any
     command's dependencies are imported."""
     assert json.loads(python(PARSER)) == []
+
+
+ONE_COMMAND = """
+import json, sys
+from fravaer_tui.cli import parser_for
+parser_for(sys.argv[1:]).parse_args(sys.argv[1:])
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("fravaer_tui.cli."))))
+"""
+
+
+def test_a_command_line_builds_only_its_own_commands_parser() -> None:
+    """`fravaer keys list` loads the keys command, not the follow-up routine's, the session
+    server's or the other fourteen; a value that spells a command is not taken for one."""
+    assert json.loads(python(ONE_COMMAND, "--data", "case", "keys", "list")) == [
+        "fravaer_tui.cli.common",
+        "fravaer_tui.cli.keys",
+    ]
+    assert json.loads(python(ONE_COMMAND, "--user", "A1", "backup", "--list")) == [
+        "fravaer_tui.cli.admin",
+        "fravaer_tui.cli.common",
+    ]
