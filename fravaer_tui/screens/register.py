@@ -214,7 +214,7 @@ class RegisterScreen(KeepingRollCall):
             state += " · " + (self.draft_note or "ikke lagret (utkast)")
         elif self.draft_note:
             state += " · " + self.draft_note
-        flagged = sum(1 for s in self.students if self.app.flagged(s.id))
+        flagged = sum(1 for s in self.students if self._flagged(s))
         warn = f" · ⚠ {flagged} over terskel" if flagged else ""
         status = self.query_one("#status", Static)
         status.update(f"{state} · {summary}{warn}")

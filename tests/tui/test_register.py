@@ -170,6 +170,7 @@ async def test_the_flags_are_in_the_first_frame_and_the_check_after_it_redraws_n
             table = screen.query_one(DataTable)
             first = {s.id for s in screen.students if "⚠" in row_text(screen, s.id)}
             assert first, "the demo's class has students over a threshold"
+            assert f"⚠ {len(first)} over terskel" in text_of(screen, "#status")  # same count
             drawn = table._update_count
             app._check_lock.release()
             await until(pilot, lambda: app.alerts is not None, "the check")
