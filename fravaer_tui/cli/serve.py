@@ -62,6 +62,13 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
             f"{run_dir} er en lenke eller eies av en annen bruker, så øktserveren {what} ikke "
             f"der. Fjern den (rm -r «{run_dir}») hvis du ikke vet hvorfor den er der."
         )
+    if run_dir.exists() and not run_dir.is_dir():
+        what = "stoppes" if args.stop else "starter"
+        raise UserError(
+            f"{run_dir} er en fil, ikke øktserverens mappe, så øktserveren {what} ikke. "
+            "Flytt fila et annet sted hvis du ikke vet hva den er; innloggingene virker imens, "
+            "hver for seg."
+        )
     if args.stop:
         return _stop(run_dir)
     if _answers(run_dir / SOCKET):

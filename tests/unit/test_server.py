@@ -314,6 +314,23 @@ def test_another_user_cannot_reach_the_server(served: Path) -> None:
     assert login.quit() == 0
 
 
+def test_a_file_where_the_server_folder_goes_is_named_and_logins_still_work(
+    school: Path,
+) -> None:
+    """A `.run` that is a file (left by hand, a backup tool): `fravaer serve` says so and
+    what to do, instead of «File exists»; the file is left as it was, and a login runs."""
+    (school / RUN_DIR).write_text("ikke min\n")
+    cli = [sys.executable, "-m", "fravaer_tui.cli", "--data", str(school), "serve"]
+    for extra in ([], ["--stop"]):
+        done = subprocess.run([*cli, *extra], cwd=REPO, capture_output=True, text=True)
+        assert done.returncode == 1 and "er en fil, ikke øktserverens mappe" in done.stderr
+        assert "Traceback" not in done.stderr
+    login = Login(school, "A005")
+    login.wait_for("Håvard Rønning")
+    assert login.quit() == 0
+    assert (school / RUN_DIR).read_text() == "ikke min\n"
+
+
 def test_without_a_server_the_login_runs_on_its_own(school: Path) -> None:
     login = Login(school, "A005", env={"FRAVAER_UTEN_TJENER": "1"})
     login.wait_for("Håvard Rønning")
