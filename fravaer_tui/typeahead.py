@@ -42,7 +42,7 @@ class KeysInOrder(App[None]):
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if event in self._released:
                 self._released.discard(event)
-            elif self._held_keys or self.busy():
+            elif self.key_must_wait():
                 self._held_keys.append(event)
                 if not self._releasing:
                     self._releasing = True
@@ -50,10 +50,9 @@ class KeysInOrder(App[None]):
                 return
         await super().on_event(event)
 
-    @property
-    def keys_held(self) -> int:
-        """How many keys wait to be let go."""
-        return len(self._held_keys)
+    def key_must_wait(self) -> bool:
+        """Whether a key that comes now is held: keys before it are, or the app is `busy`."""
+        return bool(self._held_keys) or self.busy()
 
     def busy(self) -> bool:
         """Whether the app is still at what came before: a message waiting in the app's queue

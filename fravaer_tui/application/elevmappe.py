@@ -166,7 +166,7 @@ def write_new_file(folder: Path, stem: str, suffix: str, payload: bytes) -> Path
             return path
     finally:
         temporary.unlink(missing_ok=True)
-    raise UserError(f"{folder} har allerede {MAX_VERSIONS} versjoner av «{stem}{suffix}».")
+    raise AssertionError("_versions raises when every name is taken")
 
 
 _TEMPORARY = ".fravaer-eksport-"  # + <pid>-<random>.tmp: an export's bytes before their name
@@ -174,8 +174,10 @@ _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, er
 
 
 def _versions(folder: Path, stem: str, suffix: str) -> Iterator[Path]:
+    """The names to try in turn; past the last one, the refusal in words."""
     for n in range(1, MAX_VERSIONS + 1):
         yield folder / (f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}")
+    raise UserError(f"{folder} har allerede {MAX_VERSIONS} versjoner av «{stem}{suffix}».")
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
@@ -219,7 +221,7 @@ def _reserve_and_write(folder: Path, stem: str, suffix: str, payload: bytes) -> 
             raise
         os.close(fd)
         return path
-    raise UserError(f"{folder} har allerede {MAX_VERSIONS} versjoner av «{stem}{suffix}».")
+    raise AssertionError("_versions raises when every name is taken")
 
 
 def _write_all(fd: int, payload: bytes) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import functools
 import importlib
 import io
 import os
@@ -58,10 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
     """A parser for `argv`: only its command's, unless the whole one is built already."""
-    return _parser(None if None in _built else _command_in(argv))
+    return _parser(None if None in _parsers else _command_in(argv))
 
 
-_built: set[str | None] = set()  # the parsers built in this process (None: the whole one)
+_parsers: dict[str | None, argparse.ArgumentParser] = {}  # built here; None: the whole one
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -78,9 +77,13 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-@functools.cache
 def _parser(command: str | None) -> argparse.ArgumentParser:
-    _built.add(command)
+    if command not in _parsers:
+        _parsers[command] = _build(command)
+    return _parsers[command]
+
+
+def _build(command: str | None) -> argparse.ArgumentParser:
     common = common_options()
     parser = Parser(
         prog="fravaer",

@@ -56,14 +56,13 @@ def add_parser(sub: Subparsers, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, inv: Invocation) -> int:
     data = inv.data_dir.resolve()
     run_dir = data / RUN_DIR
+    what = "stoppes" if args.stop else "starter"
     if foreign_run_dir(run_dir):  # neither start a server there nor stop the one it leads to
-        what = "stoppes" if args.stop else "starter"
         raise UserError(
             f"{run_dir} er en lenke eller eies av en annen bruker, så øktserveren {what} ikke "
             f"der. Fjern den (rm -r «{run_dir}») hvis du ikke vet hvorfor den er der."
         )
     if run_dir.exists() and not run_dir.is_dir():
-        what = "stoppes" if args.stop else "starter"
         raise UserError(
             f"{run_dir} er en fil, ikke øktserverens mappe, så øktserveren {what} ikke. "
             "Flytt fila et annet sted hvis du ikke vet hva den er; innloggingene virker imens, "

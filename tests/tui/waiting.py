@@ -38,7 +38,7 @@ def pilot_waits_for_the_app() -> Iterator[None]:
     to its bound of 1 s. Two such waits a key made most of the TUI tests' time sleep (one
     walk: 5.8 s, of which 1.4 s on the CPU). Here the wait ends as soon as no message waits in
     the app's or its screen's queues and no screen is loading: the question the app asks
-    itself before it lets a typed-ahead key go (`KeysInOrder.busy`), a screen's load
+    itself before it lets a typed-ahead key go (`KeysInOrder.key_must_wait`), a screen's load
     included, however long it takes on a loaded machine. What a test relies on beyond that
     (a save's check, a timer) is waited for by `settle` and `until` below."""
 
@@ -56,7 +56,7 @@ def pilot_waits_for_the_app() -> Iterator[None]:
 
     def busy(app: App) -> bool:
         resizing = app._resize_event is not None  # handed to the screens on a timer
-        return resizing or (isinstance(app, KeysInOrder) and (app.keys_held > 0 or app.busy()))
+        return resizing or (isinstance(app, KeysInOrder) and app.key_must_wait())
 
     def laid_out_late(app: App) -> bool:
         """Lay out and mark for painting what the screen's update timer (60 a second) would
