@@ -67,14 +67,19 @@ def _command_in(argv: Sequence[str]) -> str | None:
     """The command `argv` names, if it is one we have (None: build them all)."""
     tokens = iter(argv)
     for token in tokens:
-        if token in TAKES_VALUE:
+        if _takes_value(token):
             next(tokens, None)
         elif not token.startswith("-"):
             known = any(token in names for _, names in MODULES)
             return token if known else None
-        elif token in ("-h", "--help"):
+        elif token in ("-h", "--help", "--"):
             return None
     return None
+
+
+def _takes_value(token: str) -> bool:
+    """`--data`, or an abbreviation argparse takes for it (`--dat`), with its value next."""
+    return len(token) > 2 and any(option.startswith(token) for option in TAKES_VALUE)
 
 
 def _parser(command: str | None) -> argparse.ArgumentParser:

@@ -97,3 +97,26 @@ def test_a_command_line_builds_only_its_own_commands_parser() -> None:
         "fravaer_tui.cli.admin",
         "fravaer_tui.cli.common",
     ]
+
+
+def test_an_abbreviated_option_before_the_command_still_finds_it() -> None:
+    """argparse takes `--dat` for `--data`: its value («case») is not the command."""
+    assert json.loads(python(ONE_COMMAND, "--dat", "case", "--use", "A1", "keys", "list")) == [
+        "fravaer_tui.cli.common",
+        "fravaer_tui.cli.keys",
+    ]
+
+
+def test_the_options_taking_a_value_are_those_the_parser_has() -> None:
+    """`TAKES_VALUE` is how a command line's command is found before the parser is built;
+    an option added to the parser and not there would make its value look like a command."""
+    from fravaer_tui.cli import TAKES_VALUE, build_parser
+
+    parser = build_parser()
+    takes = {
+        option
+        for action in parser._actions
+        if action.option_strings and action.nargs != 0
+        for option in action.option_strings
+    }
+    assert takes == set(TAKES_VALUE)
