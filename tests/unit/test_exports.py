@@ -329,6 +329,28 @@ def test_a_folder_without_hard_links_still_gets_each_export_under_a_name_of_its_
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["hard links", "no hard links"])
+def test_a_folder_with_every_name_taken_is_refused_in_words_and_gets_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    """After 999 exports of one form on one day the next is refused, saying so; nothing is
+    overwritten and no temporary file is left behind, with or without hard links."""
+    stem = "=2026-11-20 Vedlegg 1"  # a name starting with «=» is a name like any other
+    taken = {f"{stem}.docx", *(f"{stem} ({n}).docx" for n in range(2, exports.MAX_VERSIONS + 1))}
+    for name in taken:
+        (tmp_path / name).write_bytes(b"old")
+    if not links:
+
+        def refused(*args: object, **kwargs: object) -> None:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", refused)
+    with pytest.raises(exports.UserError, match=f"{exports.MAX_VERSIONS} versjoner"):
+        exports.write_new_file(tmp_path, stem, ".docx", b"new")
+    assert {p.name for p in tmp_path.iterdir()} == taken
+    assert {p.read_bytes() for p in tmp_path.iterdir()} == {b"old"}
+
+
 def test_exports_killed_at_random_instants_leave_no_empty_or_half_document(
     demo_dir: Path, tmp_path: Path
 ) -> None:
