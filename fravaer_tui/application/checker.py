@@ -42,10 +42,12 @@ def shared_check(
     dato: dt.date,
     cache: FileCache | None = None,
     classes: Collection[str] | None = None,
+    reasons: Collection[str] | None = None,
 ) -> SharedCheck:
     """The school's check at `dato` (only `classes`, when given), from the shared results
     where they are current. A session asks only for the classes its person may see: a
-    teacher's process neither computes nor reads the rest of the school's alerts."""
+    teacher's process neither computes nor reads the rest of the school's alerts. The
+    alerts of classes not in `reasons` (when given) are read without their reasons."""
     store = school.store
     fra = check_window_start(school.profile, dato)
     years = years_between(fra, dato)
@@ -72,7 +74,8 @@ def shared_check(
                     doc = _compute(school, dato, students, pairs, cache)
                     store.checks.save(dato, klasse, key, doc)
                     computed.append(klasse)
-        alerts += [checkcache.alert(a) for a in doc["varsler"]]
+        keep = reasons is None or klasse in reasons
+        alerts += [checkcache.alert(a, keep) for a in doc["varsler"]]
         figures |= {f[0]: checkcache.figures(f) for f in doc["tall"]}
     if computed:
         store.checks.prune(keep=dato)

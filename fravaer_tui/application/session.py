@@ -221,8 +221,10 @@ class Session(
         from fravaer_tui.application.checker import shared_check
 
         self.require_children()
-        shared = shared_check(self.school, dato, self.cache, self._visible_classes())
-        return self.visible(shared.result)
+        classes = self._visible_classes()
+        followed = {k for k in classes if self.follows_up(k)}
+        shared = shared_check(self.school, dato, self.cache, classes, followed)
+        return self.visible(shared.result)  # read without the reasons it may not see
 
     def flagged_in(self, klasse: str, dato: dt.date) -> frozenset[str]:
         """The students of `klasse` with an alert at `dato`, as this user may see them: one
@@ -239,4 +241,6 @@ class Session(
 
 def without_reasons(alert: Alert) -> Alert:
     """The alert as a faglærer sees it: the incidents, never why (DESIGN, Trust)."""
+    if all(e.reason is None for e in alert.evidence):
+        return alert  # read without them already (`Session.check`)
     return replace(alert, evidence=tuple(replace(e, reason=None) for e in alert.evidence))

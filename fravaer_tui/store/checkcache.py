@@ -135,7 +135,9 @@ _VALIDITIES = {v.value: v for v in Validity}
 _REASONS = {r.value: r for r in Reason}
 
 
-def alert(doc: dict[str, Any]) -> Alert:
+def alert(doc: dict[str, Any], reasons: bool = True) -> Alert:
+    """The alert stored in `doc`; without `reasons`, its evidence is read without them (as a
+    faglærer sees it), which costs nothing here and a second copy of the evidence later."""
     return Alert(
         elev=doc["elev"],
         klasse=doc["klasse"],
@@ -154,7 +156,7 @@ def alert(doc: dict[str, Any]) -> Alert:
                 klasse,
                 _MARK_TYPES[kind] if kind else None,
                 _VALIDITIES[validity] if validity else None,
-                _REASONS[reason] if reason else None,
+                _REASONS[reason] if reason and reasons else None,
                 minutter,
                 merknad,
             )
