@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -153,8 +153,9 @@ class FravaerApp(KeysInOrder):
             from fravaer_tui.screens.register import RegisterScreen
 
             reg = self.session.registration_for(slot.klasse, now.date(), slot.time)
-            lesson = LessonState(now.date(), slot, reg, own=True)
-            self.push_screen(RegisterScreen(lesson), callback=self._lessons_below)
+            register = RegisterScreen(LessonState(now.date(), slot, reg, own=True))
+            register.preload()  # the roll call's first frame has its rows: one paint
+            self.push_screen(register, callback=self._lessons_below)
         elif self._morning_first(now):
             from fravaer_tui.screens.overview import MorningScreen
 
@@ -183,6 +184,16 @@ class FravaerApp(KeysInOrder):
             found = _CSS_VARIABLES[key] = super().get_css_variables()
         self.theme_variables = dict(found)
         return dict(found)
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A resize to the size the app already has is let go; Textual's own handler comes
+        after this one (handlers run down the class order) and is skipped. Textual passes
+        every resize on to each screen, which lays out and paints in full again, and the
+        terminal's first report of its size comes after the first frame: a second full
+        paint of the roll call in every session of the morning rush, for nothing."""
+        if self._size is not None and event.size == self._size and self._resize_event is None:
+            event.prevent_default()
+            event.stop()
 
     def _lessons_below(self, _: object = None) -> None:
         """The first screen was closed: the day's lessons, under everything else."""

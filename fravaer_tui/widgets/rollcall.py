@@ -89,6 +89,19 @@ class RollCallTable(DataTable):
             self.add_row(*cells, key=row.elev)
         self.add_row("", Text("▶ Lagre føringen"), "enter · ctrl+s", "", "", key=SAVE_ROW)
         self.move_cursor(row=max(0, min(at, self.row_count - 1)))
+        self._measure_now()
+
+    def _measure_now(self) -> None:
+        """Work the table's size out now. Textual's DataTable does it when it next idles,
+        after the frame that shows the new rows, and then draws every cell again (its
+        caches are keyed by an update count that the measuring moves on): the roll call
+        drawn twice at every start. A DataTable without these internals (another Textual)
+        measures as before."""
+        if getattr(self, "_require_update_dimensions", False) and hasattr(self, "_new_rows"):
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def put(self, row: RollRow) -> None:
         """A row as it is now; cells that show the same are left alone. (Any changed cell

@@ -182,6 +182,40 @@ async def test_the_flags_are_in_the_first_frame_and_the_check_after_it_redraws_n
             app._check_lock.release()
 
 
+async def test_the_roll_call_is_drawn_once_at_start(demo_school: School, make_app) -> None:
+    """The roll call is not drawn again after its first frame (issue 10: every session of
+    the morning rush drew it three times). The table knows its size as soon as it has its
+    rows: Textual's DataTable measures when it next idles, after that frame, and then draws
+    every cell again. And the terminal's report of the size the app already has (it comes
+    after the first frame) lays nothing out again; a new size does."""
+    slot = lesson_at(demo_school, MONDAY, 3)
+    app = make_app(teacher_of(demo_school, slot), during(slot, MONDAY))
+    async with running(app) as pilot:
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        table = screen.query_one(DataTable)
+        rows = [screen._row(i, s) for i, s in enumerate(screen.students[:3], start=1)]
+        table.fill(rows)  # no await: nothing has idled since
+        assert table.virtual_size.height == len(rows) + 1 + table.header_height  # + save row
+        layouts = 0
+        lay_out = screen._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            lay_out(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]  # Textual's, counted
+        await settle(pilot, "the new rows")
+        layouts = 0
+        app.post_message(events.Resize(app.size, app.size))
+        await settle(pilot, "the terminal's report of the same size")
+        assert layouts == 0
+        await pilot.resize_terminal(app.size.width + 20, app.size.height)
+        await settle(pilot, "a wider terminal")
+        assert layouts > 0
+
+
 async def test_keys_that_arrive_together_act_in_the_order_typed(
     demo_school: School, make_app
 ) -> None:
