@@ -61,6 +61,17 @@ class Door:
 class AppScreen(Door, Screen[None]):
     """A full screen: worker failures are said; refused keys say why."""
 
+    _resumed_before = False
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        """Runs before Textual's own handler (handlers are called down the class order).
+        A screen's first resume comes right after its mount, where every node's styles
+        were worked out: Textual would work them out again for the whole screen (a
+        tenth of a start's CSS work). Later resumes are left as Textual has them."""
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
+
     def refusal(self, action: str) -> str | None:
         """Why `action` does not apply to this person here (None: it does)."""
         return None
@@ -98,6 +109,7 @@ class DataScreen(AppScreen, Generic[T]):
         super().__init__()
         self._generation = 0
         self.loaded = False
+        self._preloaded: tuple[T] | None = None
 
     def fetch(self) -> T:
         """Read what the screen shows (runs in a thread: no widgets here)."""
@@ -111,8 +123,23 @@ class DataScreen(AppScreen, Generic[T]):
     def _resumed(self) -> None:
         self.load()
 
+    def preload(self) -> None:
+        """Fetch now, on the UI thread, before the screen is shown: for the app's first
+        screen, which has nothing to show until its data is there. Its first frame then
+        shows the data, where a worker's data would come with a second layout and paint
+        (in every session of the morning rush). A fetch that fails here is left to the
+        worker, which fetches again and says why, as every load does."""
+        try:
+            self._preloaded = (self.fetch(),)
+        except Exception:  # noqa: BLE001 - said by the worker's fetch (`failed`)
+            self._preloaded = None
+
     def load(self) -> None:
         self._generation += 1
+        if self._preloaded is not None:
+            (data,), self._preloaded = self._preloaded, None
+            self._loaded(Loaded(data, self._generation))
+            return
         self._fetch(self._generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")

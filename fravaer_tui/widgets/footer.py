@@ -16,6 +16,7 @@ from collections.abc import Hashable
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
@@ -41,7 +42,12 @@ class Footer(TextualFooter):
         # roll call painted in full a second time, in every session of the morning rush.
         self._bindings_ready = True
         self._shown = self._showing()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and self.compact:
+                # Compact from the start: a key made compact after its mount (Textual binds
+                # the class to the footer's) has its styles worked out a second time.
+                widget.add_class("-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         if (
