@@ -71,7 +71,8 @@ def via_server(argv: list[str]) -> int | None:
     data, _ = request
     run_dir = os.path.join(data, RUN_DIR)
     try:
-        conn = _connect(run_dir) or _start_and_connect(data, run_dir)
+        clock = argv[2:4] if len(argv) == 6 else []  # `--now T`: checked by forced_app_request
+        conn = _connect(run_dir) or _start_and_connect(data, run_dir, clock)
     except OSError:
         return None
     if conn is None:
@@ -98,8 +99,9 @@ def foreign_run_dir(run_dir: str | os.PathLike[str]) -> bool:
     )
 
 
-def _start_and_connect(data: str, run_dir: str) -> socket.socket | None:
-    """Start the server (one client does; the others wait on the lock) and connect."""
+def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> socket.socket | None:
+    """Start the server (one client does; the others wait on the lock) and connect. A demo
+    school's training clock (`clock`: `--now T` or nothing) goes with it, for its warm-up."""
     import subprocess  # only the first login of a morning starts the server
 
     if not os.path.isdir(run_dir):
@@ -113,7 +115,7 @@ def _start_and_connect(data: str, run_dir: str) -> socket.socket | None:
         if conn is not None:
             return conn
         subprocess.Popen(
-            [sys.executable, "-m", "fravaer_tui.cli", "--data", data, "serve"],
+            [sys.executable, "-m", "fravaer_tui.cli", "--data", data, *clock, "serve"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

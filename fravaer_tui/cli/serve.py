@@ -76,7 +76,13 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
             "oppgradering), stopp den først: fravaer serve --stop"
         )
     _preload(data)
-    Server(data, run_dir, lambda: _warm_up(data, inv.now)).serve()
+    # The warm-up runs on the sessions' clock: a demo school's training clock comes with the
+    # request that sets it off, or with `serve --now` from the login that started the server.
+    Server(
+        data,
+        run_dir,
+        lambda asked: _warm_up(data, asked or inv.now, fixed=asked is not None or inv.now_given),
+    ).serve()
     return 0
 
 
@@ -110,16 +116,19 @@ def _preload(data: Path) -> None:
         Store(data).load_roster()
 
 
-def _warm_up(data: Path, now: dt.datetime) -> None:
+def _warm_up(data: Path, now: dt.datetime, fixed: bool = False) -> None:
     """One roll call run headless in the server, before the first child is forked: what
     every session would otherwise do first on its own (parse the CSS, fill the caches of
-    styles and text) is then done once, and inherited. Then what is loaded is kept for the
-    server's life out of the garbage collector's sight, so no child's collection walks it
-    (and writes to its pages, copying them). Only a head start: a failure is ignored."""
+    styles and text, compute the class's shared check) is then done once, and inherited.
+    Then what is loaded is kept for the server's life out of the garbage collector's sight,
+    so no child's collection walks it (and writes to its pages, copying them). Only a head
+    start: a failure is ignored. `fixed`: `now` is a clock set for training, which only a
+    demo school runs on (elsewhere there is no warm-up: it would check another day, and
+    prune the real day's shared results)."""
     with contextlib.suppress(Exception):
         import asyncio
 
-        asyncio.run(_one_roll_call(data, now))
+        asyncio.run(_one_roll_call(data, now, fixed))
     for thread in threading.enumerate():  # no thread may hold a lock when a child is forked
         if thread is not threading.current_thread():
             thread.join(timeout=10)
@@ -127,11 +136,13 @@ def _warm_up(data: Path, now: dt.datetime) -> None:
     gc.freeze()
 
 
-async def _one_roll_call(data: Path, now: dt.datetime) -> None:
+async def _one_roll_call(data: Path, now: dt.datetime, fixed: bool = False) -> None:
     from fravaer_tui.app import FravaerApp
     from fravaer_tui.application.school import open_school
 
     school = open_school(data)  # no clock: the warm-up writes nothing (no daily backup)
+    if fixed and not school.config.demo:
+        return
     day = school.calendar.on_or_next_school_day(now.date())
     slot = min(school.roster.slots_on(school.roster.classes[0], day), key=lambda s: s.time)
     moment = dt.datetime.combine(day, slot.start) + dt.timedelta(minutes=1)
@@ -180,7 +191,10 @@ def _stop(run_dir: Path) -> int:
 
 class Server:
     def __init__(
-        self, data: Path, run_dir: Path, warm_up: Callable[[], None] | None = None
+        self,
+        data: Path,
+        run_dir: Path,
+        warm_up: Callable[[dt.datetime | None], None] | None = None,
     ) -> None:
         self.data = data
         self.warm_up = warm_up
@@ -232,17 +246,17 @@ class Server:
                     continue  # a signal: `stopping` says whether to go on
                 if not ready:
                     if warm_up is not None:  # nobody waits: a good moment
-                        warm_up()
+                        warm_up(None)
                         warm_up = None
                         signal.set_wakeup_fd(self._wake_w)  # in case the warm-up's loop took it
                     continue
                 conn, _ = listener.accept()
                 with conn:
-                    if warm_up is not None and select.select([listener], [], [], RUSH)[0]:
-                        warm_up()
+                    rush = warm_up is not None and select.select([listener], [], [], RUSH)[0]
+                    self._accept(conn, warm_up if rush else None)
+                    if rush:
                         warm_up = None
                         signal.set_wakeup_fd(self._wake_w)
-                    self._accept(conn)
                 last = time.monotonic()
         finally:
             signal.set_wakeup_fd(-1)
@@ -263,7 +277,11 @@ class Server:
                     continue
             self.children.discard(pid)
 
-    def _accept(self, conn: socket.socket) -> None:
+    def _accept(
+        self, conn: socket.socket, warm_up: Callable[[dt.datetime | None], None] | None = None
+    ) -> None:
+        """Fork a child for the request on `conn`; first `warm_up`, on the request's clock
+        (a demo school's `--now`), when the server is to warm up before this child."""
         creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
         _, uid, _ = struct.unpack("3i", creds)
         if uid != os.getuid():
@@ -282,6 +300,8 @@ class Server:
             argv = self._argv(header)
             if len(fds) != 3:
                 return
+            if warm_up is not None:
+                warm_up(_asked_moment(argv))
             pid = os.fork()
             if pid == 0:
                 # The session must not hold the server's socket: if the server goes (kill -9,
@@ -315,6 +335,14 @@ class Server:
         ):
             raise ValueError("not the forced command's request")
         return [str(a) for a in argv]
+
+
+def _asked_moment(argv: list[str]) -> dt.datetime | None:
+    """The `--now` of a request (`--data DIR --now T ssh ID`), if it has a valid one."""
+    if len(argv) == 6 and argv[2] == "--now":
+        with contextlib.suppress(ValueError):
+            return dt.datetime.fromisoformat(argv[3])
+    return None
 
 
 def _child(conn: socket.socket, fds: list[int], argv: list[str], env: dict) -> None:

@@ -3,6 +3,7 @@ the app loaded, on a real terminal (a pty, as sshd gives one), as the person the
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from fravaer_tui.application.school import open_school
 from fravaer_tui.connect import RUN_DIR, SOCKET, build_id
 from tests.conftest import copy_school
 from tests.unit.test_trust import make_real
@@ -40,13 +42,19 @@ def _controlling_terminal() -> None:
 class Login:
     """`fravaer --data DIR ssh ANSATT_ID` on a pty of its own, as sshd runs the forced command."""
 
-    def __init__(self, data: Path, ansatt: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data: Path, ansatt: str, env: dict[str, str] | None = None, now: str = ""
+    ) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         environ = {k: v for k, v in os.environ.items() if k != "SSH_ORIGINAL_COMMAND"}
         environ |= {"TERM": "xterm-256color", **(env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "fravaer_tui.entry", "--data", str(data), "ssh", ansatt],
+            [
+                *(sys.executable, "-m", "fravaer_tui.entry", "--data", str(data)),
+                *(("--now", now) if now else ()),  # a demo school's training clock
+                *("ssh", ansatt),
+            ],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -210,6 +218,34 @@ def test_a_server_killed_midway_leaves_its_sessions_and_the_next_login_starts_an
     assert fresh and fresh != killed and alive(fresh)
     for login in (first, second):  # the first session outlived its server
         assert login.quit() == 0
+
+
+def test_the_server_warms_up_on_a_demo_schools_training_clock(demo_dir: Path) -> None:
+    """Training on the demo school runs on a set clock (`--now`). The server its first login
+    starts warms up (a roll call run headless, with its class's shared check) on that clock.
+    It ran on the wall clock: it checked another day and pruned the training day's shared
+    results, so every login after it checked its classes again (issue 10: the storm)."""
+    data = demo_dir.resolve()
+    school = open_school(data)
+    day = school.calendar.on_or_next_school_day(dt.date(2026, 11, 23))
+    warmed = school.roster.classes[0]  # the warm-up's class (`_one_roll_call`)
+    slot = next(
+        s
+        for k in school.roster.classes[1:]
+        for s in sorted(school.roster.slots_on(k, day), key=lambda s: s.time)
+        if warmed not in school.roster.staff_member(s.laerer).klasser
+        and all(t.laerer != s.laerer for t in school.roster.timetable if t.klasse == warmed)
+    )  # a teacher whose session does not check the warm-up's class itself
+    moment = dt.datetime.combine(day, slot.start) + dt.timedelta(minutes=1)
+    results = data / ".cache" / "sjekk"
+    login = Login(data, slot.laerer, now=moment.isoformat())
+    try:
+        login.wait_for(f"{slot.klasse} ·")
+        with_timeout(lambda: (results / day.isoformat() / f"{warmed}.json").exists(), 20)
+        assert sorted(p.name for p in results.iterdir()) == [day.isoformat()]
+        assert login.quit() == 0
+    finally:
+        stop_server(data)
 
 
 def test_a_second_server_is_refused_and_the_first_keeps_serving(school: Path) -> None:
