@@ -68,6 +68,9 @@ class _SharedParseCache:
         """The variables changed: the key changes with them, nothing to forget."""
 
 
+# Called once, when the first screen is drawn with its data: a session forked by the
+# server tells it so, and the next login of a rush starts (`cli.startgate`).
+FIRST_FRAME: list[Callable[[], None]] = []
 CHECK_INTERVAL = 60.0  # seconds between background checks, besides after every save
 JUMP_PAUSE = 1.0  # seconds: a row number typed on the register completes after this pause
 
@@ -173,7 +176,12 @@ class FravaerApp(KeysInOrder):
         first check back until the dialog closed."""
         if not self._first_check_asked:
             self._first_check_asked = True
-            self.call_after_refresh(self.run_checker)
+            self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        while FIRST_FRAME:
+            FIRST_FRAME.pop(0)()
+        self.run_checker()
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual works the theme's colours out again for every stylesheet update (~50

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fravaer_tui.cli.common import Invocation, Subparsers
+from fravaer_tui.cli.startgate import StartGate, Ticket, wait_turn
 from fravaer_tui.connect import NO_SERVER, RUN_DIR, SOCKET, build_id, foreign_run_dir
 from fravaer_tui.domain.sshkeys import is_safe_id
 from fravaer_tui.errors import UserError
@@ -202,6 +203,7 @@ class Server:
         self.run_dir = run_dir
         self.build = build_id()
         self.children: set[int] = set()
+        self.gate = StartGate()  # the sessions start in turn (`startgate`)
         self.stopping = False
         # SIGTERM wakes the loop through this pipe (signal.set_wakeup_fd): a select() that
         # a signal interrupts is resumed by Python, and `serve --stop` waited out its timeout.
@@ -239,7 +241,16 @@ class Server:
                 elif time.monotonic() - last > IDLE:
                     break
                 timeout = 1.0 if warm_up is None else 0.05
-                ready, _, _ = select.select([listener, self._wake_r], [], [], timeout)
+                holding = self.gate.timeout()
+                if holding is not None:
+                    timeout = min(timeout, holding)
+                watched = [listener, self._wake_r, *self.gate.watched()]
+                ready, _, _ = select.select(watched, [], [], timeout)
+                for fd in ready:
+                    if fd in self.gate.starting:  # a session drew its first screen
+                        self.gate.up(fd)
+                self.gate.expire()
+                ready = [fd for fd in ready if fd in (listener, self._wake_r)]
                 if self._wake_r in ready:
                     with contextlib.suppress(BlockingIOError):
                         os.read(self._wake_r, 512)
@@ -259,6 +270,7 @@ class Server:
                         signal.set_wakeup_fd(self._wake_w)
                 last = time.monotonic()
         finally:
+            self.gate.close()  # sessions waiting for their turn start now
             signal.set_wakeup_fd(-1)
             listener.close()
             with contextlib.suppress(FileNotFoundError):
@@ -276,6 +288,7 @@ class Server:
                 if done == 0:
                     continue
             self.children.discard(pid)
+            self.gate.gone(pid)
 
     def _accept(
         self, conn: socket.socket, warm_up: Callable[[dt.datetime | None], None] | None = None
@@ -302,7 +315,13 @@ class Server:
                 return
             if warm_up is not None:
                 warm_up(_asked_moment(argv))
-            pid = os.fork()
+            ticket = self.gate.ticket()
+            try:
+                pid = os.fork()
+            except OSError:
+                for fd in (ticket.go_r, ticket.go_w, ticket.up_r, ticket.up_w):
+                    os.close(fd)
+                raise
             if pid == 0:
                 # The session must not hold the server's socket: if the server goes (kill -9,
                 # a crash) while it runs, the next logins would queue on it for ever.
@@ -311,8 +330,10 @@ class Server:
                 signal.set_wakeup_fd(-1)  # nor its wake-up pipe: the session's signals are its own
                 os.close(self._wake_r)
                 os.close(self._wake_w)
-                _child(conn, fds, argv, header.get("env", {}))  # never returns
+                ticket = self.gate.in_child(ticket)
+                _child(conn, fds, argv, header.get("env", {}), ticket)  # never returns
             self.children.add(pid)
+            self.gate.queue(pid, ticket)
         except (ValueError, OSError):
             return
         finally:
@@ -345,7 +366,7 @@ def _asked_moment(argv: list[str]) -> dt.datetime | None:
     return None
 
 
-def _child(conn: socket.socket, fds: list[int], argv: list[str], env: dict) -> None:
+def _child(conn: socket.socket, fds: list[int], argv: list[str], env: dict, ticket: Ticket) -> None:
     """In the forked child: take the terminal, run the app as the person, report the code."""
     code = 1
     try:
@@ -369,6 +390,10 @@ def _child(conn: socket.socket, fds: list[int], argv: list[str], env: dict) -> N
         )
         conn.settimeout(None)
         threading.Thread(target=_follow_client, args=(conn,), daemon=True).start()
+        wait_turn(ticket)  # the sessions of a rush start in turn (`startgate`)
+        from fravaer_tui.app import FIRST_FRAME
+
+        FIRST_FRAME.append(lambda: os.close(ticket.up_w))  # drawn: the next one's turn
         # No garbage collection while the session starts (a tenth of its CPU, measured): what
         # it allocates then is its screen, kept; collection resumes once it is up.
         gc.disable()
