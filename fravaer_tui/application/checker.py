@@ -48,6 +48,31 @@ def shared_check(
     where they are current. A session asks only for the classes its person may see: a
     teacher's process neither computes nor reads the rest of the school's alerts. The
     alerts of classes not in `reasons` (when given) are read without their reasons."""
+    docs, computed = _class_results(school, dato, cache, classes)
+    alerts: list[Alert] = []
+    figures: dict[str, StudentFigures] = {}
+    for klasse, doc in docs:
+        keep = reasons is None or klasse in reasons
+        alerts += [checkcache.alert(a, keep) for a in doc["varsler"]]
+        figures |= {f[0]: checkcache.figures(f) for f in doc["tall"]}
+    result = CheckResult(
+        dato=dato, profile=school.profile.id, alerts=tuple(alerts), figures=figures
+    )
+    return SharedCheck(result, computed)
+
+
+def flagged(school: School, dato: dt.date, klasse: str, cache: FileCache | None = None) -> set[str]:
+    """The students of `klasse` with an alert at `dato`, from the shared results: who, not
+    the alerts (a roll call's first frame shows only that; the alerts come with the check)."""
+    docs, _ = _class_results(school, dato, cache, {klasse})
+    return {a["elev"] for _, doc in docs for a in doc["varsler"] if a["klasse"] == klasse}
+
+
+def _class_results(
+    school: School, dato: dt.date, cache: FileCache | None, classes: Collection[str] | None
+) -> tuple[list[tuple[str, dict]], list[str]]:
+    """Each class's stored results at `dato` (only `classes`, when given), computed first
+    where they are not current; and which classes this process computed."""
     store = school.store
     fra = check_window_start(school.profile, dato)
     years = years_between(fra, dato)
@@ -56,8 +81,7 @@ def shared_check(
     for student in school.roster.students:
         by_class.setdefault(student.klasse_i(year), []).append(student)
     extra = _global_key(school, dato)
-    alerts: list[Alert] = []
-    figures: dict[str, StudentFigures] = {}
+    docs: list[tuple[str, dict]] = []
     computed: list[str] = []
     for klasse in sorted(by_class, key=class_sort_key):
         if classes is not None and klasse not in classes:
@@ -74,15 +98,10 @@ def shared_check(
                     doc = _compute(school, dato, students, pairs, cache)
                     store.checks.save(dato, klasse, key, doc)
                     computed.append(klasse)
-        keep = reasons is None or klasse in reasons
-        alerts += [checkcache.alert(a, keep) for a in doc["varsler"]]
-        figures |= {f[0]: checkcache.figures(f) for f in doc["tall"]}
+        docs.append((klasse, doc))
     if computed:
         store.checks.prune(keep=dato)
-    result = CheckResult(
-        dato=dato, profile=school.profile.id, alerts=tuple(alerts), figures=figures
-    )
-    return SharedCheck(result, computed)
+    return docs, computed
 
 
 def _global_key(school: School, dato: dt.date) -> str:

@@ -233,10 +233,9 @@ class Session(
         self.require_children()
         if klasse not in self._visible_classes():
             return frozenset()
-        from fravaer_tui.application.checker import shared_check
+        from fravaer_tui.application.checker import flagged
 
-        shared = shared_check(self.school, dato, self.cache, {klasse})
-        return frozenset(a.elev for a in shared.result.alerts if a.klasse == klasse)
+        return frozenset(flagged(self.school, dato, klasse, self.cache))
 
 
 def without_reasons(alert: Alert) -> Alert:
