@@ -15,12 +15,13 @@ reached or started, it returns None and the caller runs the app in its own proce
 
 from __future__ import annotations
 
-import contextlib
+# The C modules under `socket` and `signal`, and no `json`: their Python layers and what
+# they import (enum, selectors, re) were a third of a forced login's start, paid forty
+# times over in a morning rush.
+import _signal
+import _socket
 import fcntl
-import json
 import os
-import signal
-import socket
 import sys
 import time
 
@@ -77,12 +78,14 @@ def via_server(argv: list[str]) -> int | None:
         return None
     if conn is None:
         return None
-    with conn:
+    try:
         return _session(conn, argv)
+    finally:
+        conn.close()
 
 
-def _connect(run_dir: str) -> socket.socket | None:
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+def _connect(run_dir: str) -> _socket.socket | None:
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         conn.connect(os.path.join(run_dir, SOCKET))
     except (FileNotFoundError, ConnectionRefusedError):
@@ -99,7 +102,7 @@ def foreign_run_dir(run_dir: str | os.PathLike[str]) -> bool:
     )
 
 
-def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> socket.socket | None:
+def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> _socket.socket | None:
     """Start the server (one client does; the others wait on the lock) and connect. A demo
     school's training clock (`clock`: `--now T` or nothing) goes with it, for its warm-up."""
     import subprocess  # only the first login of a morning starts the server
@@ -133,20 +136,21 @@ def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> socket.sock
         os.close(fd)
 
 
-def _session(conn: socket.socket, argv: list[str]) -> int | None:
+def _session(conn: _socket.socket, argv: list[str]) -> int | None:
     header = {
         "argv": argv,
         "env": {k: os.environ[k] for k in ENV_KEPT if k in os.environ},
         "build": build_id(),
     }
-    payload = json.dumps(header).encode() + b"\n"
+    payload = to_json(header).encode("utf-8") + b"\n"
+    terminal = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))  # as send_fds does
     try:
-        socket.send_fds(conn, [payload], [0, 1, 2])
+        conn.sendmsg([payload], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, terminal)])
     except OSError:
         return None
-    signal.signal(signal.SIGWINCH, lambda *_: _send(conn, b"W"))
-    for hangup in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(hangup, lambda *_: os._exit(129))  # the socket closes: the child ends
+    _signal.signal(_signal.SIGWINCH, lambda *_: _send(conn, b"W"))
+    for hangup in (_signal.SIGHUP, _signal.SIGTERM):
+        _signal.signal(hangup, lambda *_: os._exit(129))  # the socket closes: the child ends
     buffer = b""
     while True:
         try:
@@ -168,6 +172,29 @@ def _session(conn: socket.socket, argv: list[str]) -> int | None:
             return int(buffer[1 : buffer.index(b"\n")])
 
 
-def _send(conn: socket.socket, data: bytes) -> None:
-    with contextlib.suppress(OSError):
+def _send(conn: _socket.socket, data: bytes) -> None:
+    try:  # noqa: SIM105 - contextlib is not loaded here (see the imports)
         conn.send(data)
+    except OSError:
+        pass
+
+
+def to_json(value: object) -> str:
+    """The header as JSON (lists, dicts and strings; the server reads it with `json`). Any
+    string goes: quotes, backslashes, control characters and the lone surrogates that
+    undecodable bytes in argv or the environment become are written as escapes."""
+    if isinstance(value, str):
+        return '"' + "".join(map(_json_char, value)) + '"'
+    if isinstance(value, list):
+        return "[" + ",".join(map(to_json, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{to_json(k)}:{to_json(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"not in a header: {value!r}")
+
+
+def _json_char(c: str) -> str:
+    if c == '"' or c == "\\":
+        return "\\" + c
+    if c < " " or "\ud800" <= c <= "\udfff":
+        return f"\\u{ord(c):04x}"
+    return c

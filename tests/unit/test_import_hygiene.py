@@ -120,3 +120,18 @@ def test_the_options_taking_a_value_are_those_the_parser_has() -> None:
         for option in action.option_strings
     }
     assert takes == set(TAKES_VALUE)
+
+
+CLIENT = """
+import sys
+import fravaer_tui.entry, fravaer_tui.connect
+heavy = ("json", "re", "enum", "socket", "selectors", "signal", "contextlib", "subprocess")
+print(",".join(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_a_forced_logins_client_loads_only_what_python_has() -> None:
+    """The forced command hands its terminal to the session server (`connect`): forty of
+    them start in the same second in a morning rush, each paying for what it imports. It
+    loads no json, socket, signal or contextlib layer (nor the re and enum they load)."""
+    assert python(CLIENT).strip() == ""

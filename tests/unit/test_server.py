@@ -22,9 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fravaer_tui.application.school import open_school
-from fravaer_tui.connect import RUN_DIR, SOCKET, build_id
+from fravaer_tui.connect import RUN_DIR, SOCKET, build_id, to_json
 from tests.conftest import copy_school
 from tests.unit.test_trust import make_real
 
@@ -430,3 +432,12 @@ def test_a_stop_through_a_linked_run_folder_stops_no_other_schools_server(
         link.unlink()
     assert alive(other) and server_pid(served) == other
     assert login.quit() == 0
+
+
+ANY_TEXT = st.text(st.characters(exclude_categories=()))  # surrogates too (undecodable argv)
+
+
+@given(st.dictionaries(ANY_TEXT, ANY_TEXT | st.lists(ANY_TEXT)))
+def test_a_logins_header_is_json_the_server_reads_whatever_it_holds(header: dict) -> None:
+    """The client writes its header without the json module (`connect.to_json`)."""
+    assert json.loads(to_json(header).encode("utf-8")) == header
