@@ -31,6 +31,7 @@ from fravaer_tui.screens.lessons import day_title
 from fravaer_tui.screens.register_keeping import KeepingRollCall
 from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.labels import mark_text, short_mark
+from fravaer_tui.widgets.line import Line
 from fravaer_tui.widgets.prompt import InlinePrompt
 from fravaer_tui.widgets.rollcall import SAVE_ROW, RollCallTable, RollRow
 
@@ -79,9 +80,9 @@ class RegisterScreen(KeepingRollCall):
             id="title",
             classes="title",
         )
-        yield Static(id="status", classes="status")
+        yield Line(id="status", classes="status")
         yield RollCallTable(id="roster")
-        yield Static(id="detail", classes="detail")
+        yield Line(id="detail", classes="detail")
         yield InlinePrompt(id="inline")
         yield Footer()
 
@@ -216,8 +217,8 @@ class RegisterScreen(KeepingRollCall):
             state += " · " + self.draft_note
         flagged = sum(1 for s in self.students if self._flagged(s))
         warn = f" · ⚠ {flagged} over terskel" if flagged else ""
-        status = self.query_one("#status", Static)
-        status.update(f"{state} · {summary}{warn}")
+        status = self.query_one("#status", Line)
+        status.say(f"{state} · {summary}{warn}")
         status.set_class(self.dirty, "dirty")
         status.set_class(self.saved is not None and not self.dirty, "saved")
         self._update_detail()
@@ -225,19 +226,19 @@ class RegisterScreen(KeepingRollCall):
     @on(DataTable.RowHighlighted)
     def _update_detail(self) -> None:
         """The row under the cursor, whole and in words (the table may shorten it)."""
-        detail = self.query_one("#detail", Static)
+        detail = self.query_one("#detail", Line)
         if self._digits:
-            detail.update(f"Til elev {self._digits}_   (enter eller et tall til)")
+            detail.say(f"Til elev {self._digits}_   (enter eller et tall til)")
             return
         student = self._current()
         if student is None or self.data is None:
-            detail.update("enter eller ctrl+s lagrer føringen" if self.ready else "")
+            detail.say("enter eller ctrl+s lagrer føringen" if self.ready else "")
             return
         row = self._row(self.students.index(student) + 1, student)
         parts = [f"{row.nr}. {student.navn}", row.mark, row.state]
         if row.earlier:
             parts.append(f"tidligere i dag {row.earlier}")
-        detail.update(" · ".join(p for p in parts if p))
+        detail.say(" · ".join(p for p in parts if p))
 
     # -- the row under the cursor -------------------------------------------------
 

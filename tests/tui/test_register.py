@@ -186,8 +186,9 @@ async def test_the_roll_call_is_drawn_once_at_start(demo_school: School, make_ap
     """The roll call is not drawn again after its first frame (issue 10: every session of
     the morning rush drew it three times). The table knows its size as soon as it has its
     rows: Textual's DataTable measures when it next idles, after that frame, and then draws
-    every cell again. And the terminal's report of the size the app already has (it comes
-    after the first frame) lays nothing out again; a new size does."""
+    every cell again. The terminal's report of the size the app already has (it comes after
+    the first frame) lays nothing out again, nor do the status and detail lines said again
+    in the same words (after the check); a new size does."""
     slot = lesson_at(demo_school, MONDAY, 3)
     app = make_app(teacher_of(demo_school, slot), during(slot, MONDAY))
     async with running(app) as pilot:
@@ -210,6 +211,9 @@ async def test_the_roll_call_is_drawn_once_at_start(demo_school: School, make_ap
         layouts = 0
         app.post_message(events.Resize(app.size, app.size))
         await settle(pilot, "the terminal's report of the same size")
+        assert layouts == 0
+        screen._update_status()  # what the check does when it arrives: the same words again
+        await settle(pilot, "the status and the row under the cursor said again")
         assert layouts == 0
         await pilot.resize_terminal(app.size.width + 20, app.size.height)
         await settle(pilot, "a wider terminal")
