@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Header, Static
 
 from fravaer_tui.domain.model import Role, Staff
 from fravaer_tui.screens.base import Door
-from fravaer_tui.widgets.footer import Footer
+from fravaer_tui.widgets.footer import PaletteFooter
 
 ORDER = {Role.KONTAKTLAERER: 0, Role.FAGLAERER: 1, Role.AVDELINGSLEDER: 2, Role.REKTOR: 3}
 # drift works on the school's machinery, not with the children: not a person to be here
@@ -32,7 +32,7 @@ class UserPickerScreen(Door, Screen[Staff | None]):
             classes="title",
         )
         yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=True)
+        yield PaletteFooter(show_command_palette=True)
 
     def on_mount(self) -> None:
         school = self.app.school

@@ -20,6 +20,7 @@ from fravaer_tui.dialogs.unsaved import UnsavedDialog
 from fravaer_tui.domain.model import MarkType, Reason, Validity
 from fravaer_tui.screens.lessons import LessonsScreen
 from fravaer_tui.screens.register import RegisterScreen
+from fravaer_tui.widgets.footer import Footer
 from tests.tui.conftest import (
     LARGE,
     LONG_PAUSE,
@@ -432,6 +433,25 @@ async def test_u_marks_a_saved_absence_ugyldig_and_says_why_when_it_cannot(
     assert (mark.kind, mark.validity) == (MarkType.FRAVAER, None)
     kinds = [e["hva"] for e in demo_school.store.log.read()[-2:]]
     assert kinds == ["vurdering", "vurdering"]
+
+
+async def test_a_click_on_a_key_in_the_footer_presses_it(demo_school: School, make_app) -> None:
+    """The footer is one line of text (one widget, not one a key): a click on «→ Neste dag»
+    still goes to the next day, and a click between two keys does nothing."""
+    slot = faglaerer_lesson(demo_school, MONDAY)
+    app = make_app(teacher_of(demo_school, slot), dt.datetime.combine(MONDAY, dt.time(7, 0)))
+    async with running(app) as pilot:
+        lessons = app.screen
+        assert isinstance(lessons, LessonsScreen)
+        footer = lessons.query_one(Footer)
+        words = [description for _, _, description, _ in footer._shown]
+        start, end, _ = footer._keys[words.index("Neste dag")]
+        await pilot.click(Footer, offset=(end, 0))  # the space after it
+        await settle(pilot, "a click beside a key")
+        assert lessons.dato == MONDAY
+        await pilot.click(Footer, offset=(start, 0))
+        await settle(pilot, "a click on «Neste dag»")
+        assert lessons.dato == demo_school.calendar.next_school_day(MONDAY)
 
 
 async def test_a_faglaerer_starts_on_the_day_list_and_hears_why_keys_do_not_apply(
