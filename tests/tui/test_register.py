@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual import events
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
 from fravaer_tui.application.lessons import add_melding, registration_for
@@ -21,6 +22,7 @@ from fravaer_tui.domain.model import MarkType, Reason, Validity
 from fravaer_tui.screens.lessons import LessonsScreen
 from fravaer_tui.screens.register import RegisterScreen
 from fravaer_tui.widgets.footer import Footer
+from fravaer_tui.widgets.rollcall import DRAWN
 from tests.tui.conftest import (
     LARGE,
     LONG_PAUSE,
@@ -219,6 +221,48 @@ async def test_the_roll_call_is_drawn_once_at_start(demo_school: School, make_ap
         await pilot.resize_terminal(app.size.width + 20, app.size.height)
         await settle(pilot, "a wider terminal")
         assert layouts > 0
+
+
+def drawn(table: DataTable) -> list[list[tuple[str, object]]]:
+    """The table's lines as drawn now: each segment's text and style."""
+    lines = table.render_lines(Region(0, 0, table.size.width, table.size.height))
+    return [[(segment.text, segment.style) for segment in line] for line in lines]
+
+
+def drawn_anew(table: DataTable) -> list[list[tuple[str, object]]]:
+    """The same, with nothing kept: not the process's cells (`DRAWN`), nor the table's."""
+    DRAWN.clear()
+    table._clear_caches()
+    return drawn(table)
+
+
+async def test_cells_kept_from_other_roll_calls_are_drawn_as_this_one_would(
+    demo_school: School, make_app
+) -> None:
+    """A roll call keeps the cells it draws for the whole process (`DRAWN`: the session
+    server's warm-up draws them once for every session). Another roll call of the same class,
+    with other marks, the cursor elsewhere, or without the focus, shows what it would draw
+    with nothing kept."""
+    slot = lesson_at(demo_school, MONDAY, 2)
+    teacher = teacher_of(demo_school, slot)
+    first = make_app(teacher, during(slot, MONDAY))
+    async with running(first) as pilot:
+        table = first.screen.query_one(DataTable)
+        await pilot.press("1", "f", "2", "s", "enter", "3")  # 1 away, 2 late, cursor on 3
+        await settle(pilot, "marks and the cursor")
+        assert drawn(table) == drawn_anew(table)
+        assert "fravær" in str(table.get_row_at(0))
+    other = make_app(teacher, during(slot, MONDAY))  # the same class: the first one's draft
+    async with running(other) as pilot:
+        table = other.screen.query_one(DataTable)
+        assert drawn(table) == drawn_anew(table)
+        await pilot.press("1", "s", "enter", "2", "f")  # other marks where it drew them
+        await settle(pilot, "other marks")
+        assert "for sent" in str(table.get_row_at(0)) and "fravær" in str(table.get_row_at(1))
+        assert drawn(table) == drawn_anew(table)
+        other.screen.set_focus(None)
+        await settle(pilot, "the table without the focus")
+        assert drawn(table) == drawn_anew(table)
 
 
 async def test_keys_that_arrive_together_act_in_the_order_typed(
