@@ -250,6 +250,30 @@ def test_the_server_warms_up_on_a_demo_schools_training_clock(demo_dir: Path) ->
         stop_server(data)
 
 
+WARM_UP = """
+import datetime as dt, sys
+from pathlib import Path
+from fravaer_tui.cli.serve import _warm_up
+_warm_up(Path(sys.argv[1]), dt.datetime.fromisoformat(sys.argv[2]), fixed=sys.argv[3] == "fast")
+"""
+
+
+def test_a_real_schools_server_is_never_warmed_up_on_a_set_clock(school: Path) -> None:
+    """A real school runs on the wall clock: a server started with `--now` there (its forced
+    command refuses --now anyway) does not warm up on that clock, which would check another
+    day and prune the real day's shared results. On the wall clock, it warms up."""
+    results = school / ".cache" / "sjekk"
+    moment = dt.datetime(2026, 11, 23, 10, 24)
+
+    def warm_up(clock: str) -> list[str]:
+        args = [sys.executable, "-c", WARM_UP, str(school), moment.isoformat(), clock]
+        subprocess.run(args, cwd=REPO, check=True, timeout=120)
+        return sorted(p.name for p in results.iterdir()) if results.exists() else []
+
+    assert warm_up("fast") == []
+    assert warm_up("veggklokka") == [moment.date().isoformat()]
+
+
 def test_a_second_server_is_refused_and_the_first_keeps_serving(school: Path) -> None:
     """An admin starting `fravaer serve` by hand while one runs (two at once): the second
     would take the socket away from the first. It is refused in words; and a `.run` that is
