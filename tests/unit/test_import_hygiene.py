@@ -135,3 +135,19 @@ def test_a_forced_logins_client_loads_only_what_python_has() -> None:
     them start in the same second in a morning rush, each paying for what it imports. It
     loads no json, socket, signal or contextlib layer (nor the re and enum they load)."""
     assert python(CLIENT).strip() == ""
+
+
+PRELOAD = """
+import sys
+from pathlib import Path
+from fravaer_tui.cli.serve import _preload
+_preload(Path(sys.argv[1]))
+print(",".join(sorted(m for m in sys.modules if m.startswith("fravaer_tui.cli."))))
+"""
+
+
+def test_the_session_server_builds_only_the_forced_commands_parser(demo_dir: Path) -> None:
+    """The server loads what its sessions need before the first login of a rush is forked:
+    the forced command's parser (`ssh`), not every command's (0.1 s more of that wait)."""
+    loaded = python(PRELOAD, str(demo_dir)).strip().split(",")
+    assert loaded == [f"fravaer_tui.cli.{m}" for m in ("common", "serve", "ssh", "startgate")]
