@@ -131,7 +131,8 @@ def may_record_review(user: Staff, hvem: str, omfang: str, scope: str) -> bool:
 
 
 def teaches(roster: Roster, user: Staff, klasse: str) -> bool:
-    return any(s.laerer == user.id and s.klasse == klasse for s in roster.timetable)
+    """Whether the user has lessons with the class in the timetable."""
+    return klasse in roster.classes_taught_by(user.id)
 
 
 def may_see_alerts(roster: Roster, user: Staff, klasse: str) -> bool:

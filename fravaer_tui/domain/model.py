@@ -1,6 +1,8 @@
 """The school's words as values: students, staff, timetable, registrations, marks, meldinger.
 
 Pure data, no I/O and no clock. Dates are `datetime.date`; the caller passes "today".
+~400 lines: the school's vocabulary in one place (the enums, the people, the roster and
+its indexes, the marks), which every layer imports.
 """
 
 from __future__ import annotations
@@ -290,6 +292,9 @@ class Roster:
     _cache: dict[str, TimetableIndex] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _taught: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update({s.id: s for s in self.students})
@@ -322,6 +327,16 @@ class Roster:
     def lesson_minutes(self, klasse: str, dato: dt.date, time: int) -> int:
         """How long a lesson is on `dato` (`timetable`'s one rule for a lesson's length)."""
         return self.timetable_index.lesson_minutes(klasse, dato, time)
+
+    def classes_taught_by(self, ansatt_id: str) -> frozenset[str]:
+        """The classes a teacher has lessons with in `timetable`, by teacher, built on
+        first use and kept (asked for every class each time a session checks)."""
+        if not self._taught:
+            taught: dict[str, set[str]] = {}
+            for slot in self.timetable:
+                taught.setdefault(slot.laerer, set()).add(slot.klasse)
+            self._taught.update({t: frozenset(k) for t, k in taught.items()})
+        return self._taught.get(ansatt_id, frozenset())
 
     def students_in_year(self, klasse: str, skoleaar: str) -> list[Student]:
         """The students whose class in school year `skoleaar` is `klasse`."""

@@ -16,6 +16,7 @@ import pytest
 from fravaer_tui.application.lessons import current_lesson, lessons_on
 from fravaer_tui.application.school import open_school
 from fravaer_tui.cli import main
+from fravaer_tui.domain.access import teaches
 from fravaer_tui.domain.analysis import heatmap, mark_rows, totals
 from fravaer_tui.domain.csvio import (
     absences_to_registrations,
@@ -53,6 +54,19 @@ def test_the_roster_builds_its_index_once_and_answers_by_the_date() -> None:
     # callers without a date get the newest version
     assert [s.time for s in ROSTER.slots("8A", 1)] == [1, 2, 3]
     assert ROSTER.slot("8A", 1, 2) == ROSTER.slot_on("8A", NEW_MONDAY, 2)
+
+
+def test_who_teaches_a_class_is_read_from_the_newest_version(demo_school) -> None:
+    """`access.teaches` asks the roster's index of the classes a teacher has lessons with
+    in the newest timetable: the same answer as going through the timetable each time."""
+    roster = demo_school.roster
+    for person in roster.staff:
+        wanted = {s.klasse for s in roster.timetable if s.laerer == person.id}
+        assert roster.classes_taught_by(person.id) == wanted
+        assert {k for k in roster.classes if teaches(roster, person, k)} == wanted
+    assert roster.classes_taught_by("finnes-ikke") == frozenset()
+    assert ROSTER.classes_taught_by("t2") == {"8A"}  # the newest version's teacher
+    assert ROSTER.classes_taught_by("t1") == frozenset()  # only in the older version
 
 
 def test_one_rule_for_a_lessons_length() -> None:
