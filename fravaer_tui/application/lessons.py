@@ -102,17 +102,21 @@ def current_lesson(school: School, user: Staff, now: dt.datetime) -> Slot | None
     return None
 
 
-def registration_for(school: School, klasse: str, dato: dt.date, time: int) -> Registration | None:
-    for reg in school.store.month_registrations(klasse, dato):
+def registration_for(
+    school: School, klasse: str, dato: dt.date, time: int, cache: FileCache | None = None
+) -> Registration | None:
+    for reg in _month(school, klasse, dato, cache):
         if reg.dato == dato and reg.time == time:
             return reg
     return None
 
 
-def marks_on_day(school: School, klasse: str, dato: dt.date) -> dict[str, list[tuple[int, Mark]]]:
+def marks_on_day(
+    school: School, klasse: str, dato: dt.date, cache: FileCache | None = None
+) -> dict[str, list[tuple[int, Mark]]]:
     """Each student's marks registered that day, by period (context on the register)."""
     marks: dict[str, list[tuple[int, Mark]]] = {}
-    for reg in sorted(school.store.month_registrations(klasse, dato), key=lambda r: r.time):
+    for reg in sorted(_month(school, klasse, dato, cache), key=lambda r: r.time):
         if reg.dato != dato:
             continue
         for mark in reg.marks:
@@ -120,16 +124,25 @@ def marks_on_day(school: School, klasse: str, dato: dt.date) -> dict[str, list[t
     return marks
 
 
-def meldinger_on(school: School, klasse: str, dato: dt.date) -> dict[str, Melding]:
+def meldinger_on(
+    school: School, klasse: str, dato: dt.date, cache: FileCache | None = None
+) -> dict[str, Melding]:
     """The melding that decides each student's absence on `dato` (latest registered wins)."""
-    year = school_year_name(dato)
-    covering = [
-        m
-        for m in school.store.load_file(school.store.meldinger_path(year, klasse)).meldinger
-        if m.fra <= dato <= m.til
-    ]
+    path = school.store.meldinger_path(school_year_name(dato), klasse)
+    data = cache.load(school.store, path) if cache is not None else school.store.load_file(path)
+    covering = [m for m in data.meldinger if m.fra <= dato <= m.til]
     covering.sort(key=melding_order)
     return {m.elev: m for m in covering}
+
+
+def _month(
+    school: School, klasse: str, dato: dt.date, cache: FileCache | None
+) -> tuple[Registration, ...]:
+    """The class's registrations in `dato`'s month; through `cache` (a session's), a roll
+    call's opening reads the month's file once, not once for each question it asks."""
+    if cache is None:
+        return school.store.month_registrations(klasse, dato)
+    return cache.load(school.store, school.store.lesson_path(klasse, dato)).registrations
 
 
 def default_late_minutes(slot: Slot, now: dt.datetime) -> int:

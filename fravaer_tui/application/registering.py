@@ -58,20 +58,20 @@ class RegisteringMixin:
 
     def registration_for(self, klasse: str, dato: dt.date, time: int) -> Registration | None:
         self._require_register(klasse)
-        return lessons.registration_for(self.school, klasse, dato, time)
+        return lessons.registration_for(self.school, klasse, dato, time, self.cache)
 
     def marks_on_day(self, klasse: str, dato: dt.date) -> dict[str, list[tuple[int, Mark]]]:
         self._require_register(klasse)
-        return lessons.marks_on_day(self.school, klasse, dato)
+        return lessons.marks_on_day(self.school, klasse, dato, self.cache)
 
     def meldt_on(self, klasse: str, dato: dt.date) -> set[str]:
         """Students with a melding covering `dato` (who, not why): absent unless they turn up."""
         self._require_register(klasse)
-        return set(lessons.meldinger_on(self.school, klasse, dato))
+        return set(lessons.meldinger_on(self.school, klasse, dato, self.cache))
 
     def meldinger_on(self, klasse: str, dato: dt.date) -> dict[str, Melding]:
         self.require_follow_up(klasse, "meldinger")
-        return lessons.meldinger_on(self.school, klasse, dato)
+        return lessons.meldinger_on(self.school, klasse, dato, self.cache)
 
     def save_registration(
         self, klasse: str, dato: dt.date, time: int, marks: Iterable[Mark], now: dt.datetime

@@ -21,6 +21,10 @@ class FileCache:
     def __init__(self) -> None:
         self._files: dict[Path, tuple[tuple[int, int, int], YearData]] = {}
 
+    def __contains__(self, path: Path) -> bool:
+        """Whether `path` was read through this cache (and is kept, whatever its version)."""
+        return path in self._files
+
     def load(self, store: Store, path: Path) -> YearData:
         try:
             st = path.stat()

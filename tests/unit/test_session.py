@@ -8,7 +8,9 @@ import pytest
 
 from fravaer_tui.application.school import School, run_check
 from fravaer_tui.application.session import AccessDenied, Session
-from fravaer_tui.domain.model import Reason, Role, Validity
+from fravaer_tui.domain.model import Mark, MarkType, Reason, Role, Validity
+from fravaer_tui.domain.schoolcalendar import school_year_name
+from fravaer_tui.store import FileCache
 
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 12, 0)
@@ -152,3 +154,24 @@ def test_an_open_case_carries_over_the_summer(setup) -> None:
     assert not list((school.store.root / "2027-2028").glob("*/saker.json"))  # stays in its year
     session.close_case(changed, autumn, NOW)
     assert case.id not in {c.id for c in session.cases(autumn)}  # last year's closed ones go
+
+
+def test_a_roll_calls_opening_reads_its_files_through_the_sessions_cache(setup) -> None:
+    """The register asks four questions of one month's file and the class's meldinger
+    (`RegisterScreen.fetch`); through the session's cache each file is read once, and a
+    save (a new file) is read again."""
+    school, own, _, kontakt, *_ = setup
+    session = Session(school, kontakt, FileCache())
+    slot = school.roster.slots_on(own, TODAY)[0]
+    month = school.store.lesson_path(own, TODAY)
+    meldinger = school.store.meldinger_path(school_year_name(TODAY), own)
+    before = session.marks_on_day(own, TODAY)
+    assert session.registration_for(own, TODAY, slot.time) is not None
+    session.meldt_on(own, TODAY)
+    session.meldinger_on(own, TODAY)
+    assert month in session.cache and meldinger in session.cache
+    student = school.roster.students_in(own)[0]
+    session.save_registration(own, TODAY, slot.time, [Mark(student.id, MarkType.SENT, 5)], NOW)
+    after = session.marks_on_day(own, TODAY)
+    assert (slot.time, Mark(student.id, MarkType.SENT, 5)) in after[student.id]
+    assert after != before
