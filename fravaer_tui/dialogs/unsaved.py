@@ -15,7 +15,8 @@ class UnsavedDialog(AppDialog[str | None]):
     """Dismissed with "lagre", "forkast" or None (avbryt: stay, nothing lost)."""
 
     BINDINGS = [
-        Binding("l", "choose('lagre')", "Lagre", id="dialog_save"),
+        Binding("l,ctrl+s", "choose('lagre')", "Lagre", id="dialog_save"),  # ctrl+s: as on
+        # the roll call, where a teacher who left with esc presses it next
         Binding("f", "choose('forkast')", "Forkast", id="dialog_discard"),
         Binding("escape,a", "choose(None)", "Avbryt", id="dialog_cancel"),
     ]

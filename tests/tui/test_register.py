@@ -353,6 +353,24 @@ async def test_leaving_or_quitting_with_marks_not_saved_asks(demo_school: School
     assert saved is not None and saved.mark_for(fifth.id)
 
 
+async def test_ctrl_s_in_the_leave_dialog_saves_as_on_the_roll_call(
+    demo_school: School, make_app
+) -> None:
+    """«Vil du lagre føringen før du går ut?»: the roll call's own save key answers it, as
+    «l» does. Tried in a terminal: esc, then ctrl+s, did nothing and left the marks unsaved."""
+    slot = lesson_at(demo_school, MONDAY, 3)
+    fifth = demo_school.roster.students_in(slot.klasse)[4]
+    app = make_app(teacher_of(demo_school, slot), during(slot, MONDAY))
+    async with running(app) as pilot:
+        await pilot.press("5", "f", "escape")
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot, "the save and the way out")
+        assert isinstance(app.screen, LessonsScreen)
+    saved = registration_for(demo_school, slot.klasse, MONDAY, slot.time)
+    assert saved is not None and saved.mark_for(fifth.id)
+
+
 async def test_marks_not_saved_survive_the_app_and_come_back_as_a_draft(
     demo_school: School, make_app
 ) -> None:
