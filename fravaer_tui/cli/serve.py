@@ -273,6 +273,7 @@ class Server:
                     if rush:
                         warm_up = None
                         signal.set_wakeup_fd(self._wake_w)
+                        gc.enable()  # also when a refused request left no warm-up done
                 last = time.monotonic()
         finally:
             self.gate.close()  # sessions waiting for their turn start now

@@ -108,6 +108,7 @@ class Footer(Widget):
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._shown = self._showing()
+        self.refresh()  # a line, in case it was drawn before it knew the keys
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
