@@ -133,7 +133,7 @@ def _compute(
     with without_gc():
         for year, klasse in pairs:
             for path in store.class_files(year, klasse):
-                data = cache.load(store, path) if cache is not None else store.load_file(path)
+                data = store.read_file(path, cache)
                 regs.extend(data.registrations)
                 meldinger.extend(m for m in data.meldinger if m.elev in wanted)
                 cancelled.extend(data.cancelled)

@@ -74,9 +74,7 @@ def lessons_on(
             continue
         if not slots:
             continue
-        path = school.store.lesson_path(klasse, dato)
-        month = cache.load(school.store, path) if cache else school.store.load_file(path)
-        month = month.registrations
+        month = school.store.month_registrations(klasse, dato, cache)
         saved = {r.time: r for r in month if r.dato == dato}
         states += [
             LessonState(dato, s, saved.get(s.time), works_here or s.laerer == user.id)
@@ -105,7 +103,7 @@ def current_lesson(school: School, user: Staff, now: dt.datetime) -> Slot | None
 def registration_for(
     school: School, klasse: str, dato: dt.date, time: int, cache: FileCache | None = None
 ) -> Registration | None:
-    for reg in _month(school, klasse, dato, cache):
+    for reg in school.store.month_registrations(klasse, dato, cache):
         if reg.dato == dato and reg.time == time:
             return reg
     return None
@@ -116,7 +114,7 @@ def marks_on_day(
 ) -> dict[str, list[tuple[int, Mark]]]:
     """Each student's marks registered that day, by period (context on the register)."""
     marks: dict[str, list[tuple[int, Mark]]] = {}
-    for reg in sorted(_month(school, klasse, dato, cache), key=lambda r: r.time):
+    for reg in sorted(school.store.month_registrations(klasse, dato, cache), key=lambda r: r.time):
         if reg.dato != dato:
             continue
         for mark in reg.marks:
@@ -129,20 +127,9 @@ def meldinger_on(
 ) -> dict[str, Melding]:
     """The melding that decides each student's absence on `dato` (latest registered wins)."""
     path = school.store.meldinger_path(school_year_name(dato), klasse)
-    data = cache.load(school.store, path) if cache is not None else school.store.load_file(path)
-    covering = [m for m in data.meldinger if m.fra <= dato <= m.til]
+    covering = [m for m in school.store.read_file(path, cache).meldinger if m.fra <= dato <= m.til]
     covering.sort(key=melding_order)
     return {m.elev: m for m in covering}
-
-
-def _month(
-    school: School, klasse: str, dato: dt.date, cache: FileCache | None
-) -> tuple[Registration, ...]:
-    """The class's registrations in `dato`'s month; through `cache` (a session's), a roll
-    call's opening reads the month's file once, not once for each question it asks."""
-    if cache is None:
-        return school.store.month_registrations(klasse, dato)
-    return cache.load(school.store, school.store.lesson_path(klasse, dato)).registrations
 
 
 def default_late_minutes(slot: Slot, now: dt.datetime) -> int:

@@ -58,12 +58,16 @@ class RegistrationsMixin:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CorruptFileError(path, f"ugyldig post: {exc}") from None
 
+    def read_file(self, path: Path, cache: FileCache | None = None) -> YearData:
+        """`load_file`, through `cache` when given (re-read only when a save replaced it)."""
+        return cache.load(self, path) if cache is not None else self.load_file(path)
+
     def _load(self, paths: Iterable[Path], cache: FileCache | None = None) -> YearData:
         regs: list[Registration] = []
         meldinger: list[Melding] = []
         cancelled: list[CancelledLesson] = []
         for path in paths:
-            part = cache.load(self, path) if cache is not None else self.load_file(path)
+            part = self.read_file(path, cache)
             regs.extend(part.registrations)
             meldinger.extend(part.meldinger)
             cancelled.extend(part.cancelled)
@@ -72,9 +76,11 @@ class RegistrationsMixin:
     def load_year(self, skoleaar: str, cache: FileCache | None = None) -> YearData:
         return self._load(self.class_files(skoleaar), cache)
 
-    def month_registrations(self, klasse: str, dato: dt.date) -> tuple[Registration, ...]:
+    def month_registrations(
+        self, klasse: str, dato: dt.date, cache: FileCache | None = None
+    ) -> tuple[Registration, ...]:
         """The class's registrations in `dato`'s month, read without a lock."""
-        return self.load_file(self.lesson_path(klasse, dato)).registrations
+        return self.read_file(self.lesson_path(klasse, dato), cache).registrations
 
     def load_class(self, skoleaar: str, klasse: str) -> YearData:
         return self._load(self.class_files(skoleaar, klasse))
