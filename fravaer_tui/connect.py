@@ -52,7 +52,7 @@ def build_id() -> str:
 def forced_app_request(argv: list[str]) -> tuple[str, str] | None:
     """(data folder, ansatt id) when `argv` is the forced command opening the app:
     `--data DIR ssh ID`, or on a demo school for training `--data DIR --now T ssh ID`."""
-    if len(argv) == 6 and argv[2] == "--now":
+    if training_clock(argv):
         argv = [*argv[:2], *argv[4:]]
     if len(argv) != 4 or argv[0] != "--data" or argv[2] != "ssh":
         return None
@@ -64,6 +64,12 @@ def forced_app_request(argv: list[str]) -> tuple[str, str] | None:
     return (data, argv[3]) if os.path.isabs(data) else None
 
 
+def training_clock(argv: list[str]) -> list[str]:
+    """The `--now T` of a forced command with a demo school's training clock (`--data DIR
+    --now T ssh ID`), or nothing."""
+    return argv[2:4] if len(argv) == 6 and argv[2] == "--now" else []
+
+
 def via_server(argv: list[str]) -> int | None:
     """Run the app through the session server; None when it is not for the server."""
     request = forced_app_request(argv)
@@ -72,8 +78,7 @@ def via_server(argv: list[str]) -> int | None:
     data, _ = request
     run_dir = os.path.join(data, RUN_DIR)
     try:
-        clock = argv[2:4] if len(argv) == 6 else []  # `--now T`: checked by forced_app_request
-        conn = _connect(run_dir) or _start_and_connect(data, run_dir, clock)
+        conn = _connect(run_dir) or _start_and_connect(data, run_dir, training_clock(argv))
     except OSError:
         return None
     if conn is None:

@@ -32,7 +32,14 @@ from pathlib import Path
 
 from fravaer_tui.cli.common import Invocation, Subparsers
 from fravaer_tui.cli.startgate import StartGate, Ticket, wait_turn
-from fravaer_tui.connect import NO_SERVER, RUN_DIR, SOCKET, build_id, foreign_run_dir
+from fravaer_tui.connect import (
+    NO_SERVER,
+    RUN_DIR,
+    SOCKET,
+    build_id,
+    foreign_run_dir,
+    training_clock,
+)
 from fravaer_tui.domain.sshkeys import is_safe_id
 from fravaer_tui.errors import UserError
 
@@ -349,7 +356,7 @@ class Server:
     def _argv(self, header: dict) -> list[str]:
         """The forced command's own request, for this folder, and nothing else."""
         argv = header.get("argv")
-        if isinstance(argv, list) and len(argv) == 6 and argv[2] == "--now":
+        if isinstance(argv, list) and training_clock(argv):
             # a demo school's training clock: the child's ssh command refuses it elsewhere
             return [*map(str, argv[:4]), *self._argv({"argv": [*argv[:2], *argv[4:]]})[2:]]
         if (
@@ -366,9 +373,10 @@ class Server:
 
 def _asked_moment(argv: list[str]) -> dt.datetime | None:
     """The `--now` of a request (`--data DIR --now T ssh ID`), if it has a valid one."""
-    if len(argv) == 6 and argv[2] == "--now":
+    clock = training_clock(argv)
+    if clock:
         with contextlib.suppress(ValueError):
-            return dt.datetime.fromisoformat(argv[3])
+            return dt.datetime.fromisoformat(clock[1])
     return None
 
 

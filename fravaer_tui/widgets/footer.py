@@ -22,7 +22,6 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
-from textual.widgets._footer import FooterKey
 
 
 class PaletteFooter(TextualFooter):
@@ -45,16 +44,10 @@ class PaletteFooter(TextualFooter):
 
     def compose(self) -> ComposeResult:
         # The keys from the first frame on. Textual's footer is empty until the screen's
-        # first bindings signal, then rebuilds: a second layout of the whole screen, and the
-        # roll call painted in full a second time, in every session of the morning rush.
+        # first bindings signal, then rebuilds: a second layout of the whole screen.
         self._bindings_ready = True
         self._shown = self._showing()
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and self.compact:
-                # Compact from the start: a key made compact after its mount (Textual binds
-                # the class to the footer's) has its styles worked out a second time.
-                widget.add_class("-compact", update=False)
-            yield widget
+        yield from super().compose()
 
     def bindings_changed(self, screen: Screen) -> None:
         if (
