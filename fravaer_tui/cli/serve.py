@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from fravaer_tui.cli.common import Invocation, Subparsers
+from fravaer_tui.cli.common import Invocation, Subparsers, moment_arg
 from fravaer_tui.cli.startgate import StartGate, Ticket, wait_turn
 from fravaer_tui.connect import (
     NO_SERVER,
@@ -372,11 +372,12 @@ class Server:
 
 
 def _asked_moment(argv: list[str]) -> dt.datetime | None:
-    """The `--now` of a request (`--data DIR --now T ssh ID`), if it has a valid one."""
+    """The `--now` of a request (`--data DIR --now T ssh ID`), if it is one the session will
+    take (`moment_arg`: 2000–2099; a warm-up in year 1 crashed on the school year's start)."""
     clock = training_clock(argv)
     if clock:
-        with contextlib.suppress(ValueError):
-            return dt.datetime.fromisoformat(clock[1])
+        with contextlib.suppress(argparse.ArgumentTypeError):
+            return moment_arg(clock[1])
     return None
 
 

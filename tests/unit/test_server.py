@@ -274,6 +274,26 @@ def test_a_real_schools_server_is_never_warmed_up_on_a_set_clock(school: Path) -
     assert warm_up("veggklokka") == [moment.date().isoformat()]
 
 
+@pytest.mark.parametrize(
+    ("now", "taken"),
+    [
+        ("2026-11-23T10:24", dt.datetime(2026, 11, 23, 10, 24)),
+        ("0001-01-01T10:00", None),  # the warm-up crashed on the school year's start
+        ("9999-12-31T10:00", None),
+        ("=1+1", None),
+        ("2026-11-23T10:24+01:00", None),
+    ],
+)
+def test_a_requests_training_clock_is_taken_only_where_the_session_takes_it(
+    now: str, taken: dt.datetime | None
+) -> None:
+    """The warm-up runs on a request's `--now` only when it is one the session's own command
+    line takes (2000–2099, no time zone); any other runs on the server's clock."""
+    from fravaer_tui.cli.serve import _asked_moment
+
+    assert _asked_moment(["--data", "/skole", "--now", now, "ssh", "A1"]) == taken
+
+
 def test_a_second_server_is_refused_and_the_first_keeps_serving(school: Path) -> None:
     """An admin starting `fravaer serve` by hand while one runs (two at once): the second
     would take the socket away from the first. It is refused in words; and a `.run` that is
