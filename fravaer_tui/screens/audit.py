@@ -22,6 +22,7 @@ from fravaer_tui.domain.words import audit_kind, person
 from fravaer_tui.screens.base import DataScreen
 from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.labels import shorten
+from fravaer_tui.widgets.line import Line
 
 SHOWN = 500  # newest first; the CLI (`fravaer audit`) gives everything
 
@@ -46,7 +47,7 @@ class AuditScreen(DataScreen[list[dict[str, Any]]]):
             placeholder="Filter: navn eller id på elev/ansatt, og/eller fra-dato (dd.mm.åååå)",
             id="filter",
         )
-        yield Static(id="count", classes="status")
+        yield Line(id="count", classes="status")  # plain: it says back what was typed
         yield DataTable(id="audit", cursor_type="row")
         yield Footer()
 
@@ -87,10 +88,10 @@ class AuditScreen(DataScreen[list[dict[str, Any]]]):
     def _show(self, text: str) -> None:
         roster = self.school.roster
         wanted = parse_filter(text, roster)
-        count = self.query_one("#count", Static)
+        count = self.query_one("#count", Line)
         table = self.query_one(DataTable)
         if wanted.problem:
-            count.update(f"{wanted.problem} Filteret er ikke brukt.")
+            count.say(f"{wanted.problem} Filteret er ikke brukt.")
             count.set_class(True, "dirty")
             found = self.entries
         else:
@@ -98,7 +99,7 @@ class AuditScreen(DataScreen[list[dict[str, Any]]]):
             count.set_class(False, "dirty")
             more = f" (viser de {SHOWN} nyeste)" if len(found) > SHOWN else ""
             n = words.count(len(found), "endringer")
-            count.update(f"{n}{more} · enter viser en endring i sin helhet")
+            count.say(f"{n}{more} · enter viser en endring i sin helhet")
         self.shown = list(reversed(found[-SHOWN:]))
         table.clear()
         for i, entry in enumerate(self.shown):

@@ -79,6 +79,7 @@ class RegisterScreen(KeepingRollCall):
             f"{slot.start:%H:%M}–{slot.slutt:%H:%M} · {slot.fag}",
             id="title",
             classes="title",
+            markup=False,  # the subject as the timetable has it
         )
         yield Line(id="status", classes="status")
         yield RollCallTable(id="roster")

@@ -92,7 +92,7 @@ class StudentScreen(DataScreen[StudentData]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="title", classes="title")
+        yield Static(id="title", classes="title", markup=False)  # a name, as written
         with VerticalScroll(id="page"):
             yield Static(id="phones")
             yield Static(id="consents-title")

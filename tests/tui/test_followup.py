@@ -237,3 +237,6 @@ async def test_ledelsen_reads_the_audit_log_in_words(demo_dir: Path, make_app) -
         screen.query_one("#filter", Input).value = "30.02.2026"
         await settle(pilot)
         assert "ikke en gyldig dato" in str(screen.query_one("#count", Static).render())
+        screen.query_one("#filter", Input).value = "[/x]"  # said back as typed (it crashed)
+        await settle(pilot)
+        assert "«[/x]»" in str(screen.query_one("#count", Static).render())

@@ -8,11 +8,13 @@ stored after them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from textual import events
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
+from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.lessons import add_melding, registration_for
 from fravaer_tui.application.school import School
 from fravaer_tui.dialogs.help import HelpScreen
@@ -21,6 +23,7 @@ from fravaer_tui.dialogs.unsaved import UnsavedDialog
 from fravaer_tui.domain.model import MarkType, Reason, Validity
 from fravaer_tui.screens.lessons import LessonsScreen
 from fravaer_tui.screens.register import RegisterScreen
+from fravaer_tui.screens.student import StudentScreen
 from fravaer_tui.widgets.footer import Footer
 from fravaer_tui.widgets.rollcall import DRAWN
 from tests.tui.conftest import (
@@ -234,6 +237,32 @@ def drawn_anew(table: DataTable) -> list[list[tuple[str, object]]]:
     DRAWN.clear()
     table._clear_caches()
     return drawn(table)
+
+
+async def test_a_name_that_looks_like_markup_is_shown_as_written(demo_school: School) -> None:
+    """A student's name may hold «[» (the roster's import takes it): the roll call's row, the
+    line under it and the student's page show it as written. «[/b]» in the line under the
+    table, or in the page's title, crashed the screen (Textual's markup), and «[red]» would
+    have been taken for a colour."""
+    slot = lesson_at(demo_school, MONDAY, 3)
+    roster = demo_school.roster
+    first = roster.students_in(slot.klasse)[0]
+    named = replace(first, fornavn="=Ola [/b]", etternavn="[red]Nord")
+    students = tuple(named if s.id == first.id else s for s in roster.students)
+    school = replace(demo_school, roster=replace(roster, students=students))
+    app = FravaerApp(school, teacher_of(school, slot), clock=lambda: during(slot, MONDAY))
+    async with running(app) as pilot:
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        await settle(pilot, "the roll call")
+        assert "[red]Nord, =Ola [" in row_text(screen, first.id)  # shortened at 80 columns
+        assert text_of(screen, "#detail").startswith("1. =Ola [/b] [red]Nord")
+    kontakt = school.roster.kontaktlaerere(slot.klasse)[0]  # and on the student's page
+    app = FravaerApp(school, kontakt, clock=lambda: during(slot, MONDAY))
+    async with running(app) as pilot:
+        app.push_screen(StudentScreen(first.id, MONDAY))
+        await settle(pilot, "the student's page")
+        assert text_of(app.screen, "#title").startswith("=Ola [/b] [red]Nord · ")
 
 
 async def test_cells_kept_from_other_roll_calls_are_drawn_as_this_one_would(
