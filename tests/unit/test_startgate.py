@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import time
 from pathlib import Path
 
@@ -88,3 +89,21 @@ def test_a_start_that_hangs_lets_the_next_go_and_a_closing_server_lets_all_go(
     gate.close()
     serve(gate, pids)
     assert sorted(log.read_text().split("\n")[:-1]) == ["start 0", "start 1", "start 2"]
+
+
+def test_a_session_killed_before_its_first_screen_lets_the_next_go_at_once(
+    tmp_path: Path,
+) -> None:
+    """kill -9 of a starting session: its end of the pipe closes with it, and the next one
+    starts then, not after the turn's hold (a minute here)."""
+    log = tmp_path / "log"
+    gate = StartGate(slots=1, hold=60.0)
+    pids = [fork_session(gate, log, 0, drawn=False), fork_session(gate, log, 1)]
+    deadline = time.monotonic() + 10
+    while not log.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(pids[0], signal.SIGKILL)
+    started = time.monotonic()
+    serve(gate, pids)
+    assert log.read_text().split("\n")[:-1] == ["start 0", "start 1", "drawn 1"]
+    assert time.monotonic() - started < 5  # not the hold
