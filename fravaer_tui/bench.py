@@ -30,6 +30,7 @@ from pathlib import Path
 
 from fravaer_tui.application.checker import shared_check
 from fravaer_tui.application.demo import write_demo
+from fravaer_tui.application.keys import fravaer_program
 from fravaer_tui.application.lessons import save_registration
 from fravaer_tui.application.school import (
     School,
@@ -239,7 +240,7 @@ def storm_ready(
     env["TERM"] = "xterm-256color"
     if not server:
         env[NO_SERVER] = "1"
-    fravaer = [sys.executable, "-m", "fravaer_tui.entry"]
+    fravaer = fravaer_program()  # the forced command as `fravaer keys` writes it
     logins = []
     started = time.monotonic()
     for n in range(staff):

@@ -61,14 +61,16 @@ def fravaer_program() -> list[str]:
 
     The running `fravaer` script when that is what runs (its real path: a symlink in a
     folder someone else can write to must not decide what staff run), else this Python
-    with `-m fravaer_tui.cli` (the venv's own python, so the same installation).
+    with `-m fravaer_tui.entry` (the venv's own python, so the same installation): the
+    script's own first step, which hands a login to the session server. (`-m
+    fravaer_tui.cli` would skip it: every login would load the whole app by itself.)
     """
     script = sys.argv[0] if sys.argv else ""
     if script and Path(script).name == "fravaer":
         real = Path(os.path.realpath(script))
         if real.is_file() and os.access(real, os.X_OK):
             return [str(real)]
-    return [os.path.abspath(sys.executable), "-m", "fravaer_tui.cli"]
+    return [os.path.abspath(sys.executable), "-m", "fravaer_tui.entry"]
 
 
 def staff_for_key(school: School, ansatt_id: str) -> Staff:

@@ -25,6 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fravaer_tui.application.keys import fravaer_program
 from fravaer_tui.application.school import open_school
 from fravaer_tui.connect import RUN_DIR, SOCKET, build_id, to_json
 from tests.conftest import copy_school
@@ -53,7 +54,8 @@ class Login:
         environ |= {"TERM": "xterm-256color", **(env or {})}
         self.proc = subprocess.Popen(
             [
-                *(sys.executable, "-m", "fravaer_tui.entry", "--data", str(data)),
+                *fravaer_program(),  # the forced command as `fravaer keys` writes it
+                *("--data", str(data)),
                 *(("--now", now) if now else ()),  # a demo school's training clock
                 *("ssh", ansatt),
             ],
