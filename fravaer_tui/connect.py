@@ -110,8 +110,6 @@ def foreign_run_dir(run_dir: str | os.PathLike[str]) -> bool:
 def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> _socket.socket | None:
     """Start the server (one client does; the others wait on the lock) and connect. A demo
     school's training clock (`clock`: `--now T` or nothing) goes with it, for its warm-up."""
-    import subprocess  # only the first login of a morning starts the server
-
     if not os.path.isdir(run_dir):
         os.mkdir(run_dir, 0o700)
     if foreign_run_dir(run_dir):
@@ -122,14 +120,7 @@ def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> _socket.soc
         conn = _connect(run_dir)  # another client started it while this one waited
         if conn is not None:
             return conn
-        subprocess.Popen(
-            [sys.executable, "-m", "fravaer_tui.cli", "--data", data, *clock, "serve"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # not ended with this SSH session
-            env={**os.environ, NO_SERVER: ""},
-        )
+        _spawn_server([sys.executable, "-m", "fravaer_tui.cli", "--data", data, *clock, "serve"])
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             conn = _connect(run_dir)
@@ -139,6 +130,27 @@ def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> _socket.soc
         return None
     finally:
         os.close(fd)
+
+
+def _spawn_server(argv: list[str]) -> None:
+    """Start `argv` as the server: in a session of its own (it outlives this SSH session),
+    on /dev/null, holding none of this process's files, as `subprocess.Popen` with
+    `start_new_session` would. Forked by hand, because `subprocess` and what it imports
+    (selectors, threading, locale, re) cost 30 ms of CPU, and in a morning rush every login
+    that finds no server yet would pay it while the server it waits for is loading."""
+    env = {**os.environ, NO_SERVER: ""}
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child execs or exits, and never returns
+        try:
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDWR)
+            for std in (0, 1, 2):
+                os.dup2(null, std)
+            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    # The server goes on after this login; the next login's process does not wait for it.
 
 
 def _session(conn: _socket.socket, argv: list[str]) -> int | None:
