@@ -137,19 +137,34 @@ def _spawn_server(argv: list[str]) -> None:
     on /dev/null, holding none of this process's files, as `subprocess.Popen` with
     `start_new_session` would. Forked by hand, because `subprocess` and what it imports
     (selectors, threading, locale, re) cost 30 ms of CPU, and in a morning rush every login
-    that finds no server yet would pay it while the server it waits for is loading."""
+    that finds no server yet would pay it while the server it waits for is loading. An exec
+    that fails raises OSError here, as Popen's would (the login then runs the app itself)."""
     env = {**os.environ, NO_SERVER: ""}
+    failed_r, failed_w = os.pipe()  # closed by a successful exec; else it carries the errno
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child execs or exits, and never returns
         try:
+            os.close(failed_r)
+            failed_w = fcntl.fcntl(failed_w, fcntl.F_DUPFD_CLOEXEC, 3)  # clear of 0, 1 and 2
             os.setsid()
             null = os.open(os.devnull, os.O_RDWR)
             for std in (0, 1, 2):
                 os.dup2(null, std)
-            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+            os.closerange(3, failed_w)
+            os.closerange(failed_w + 1, os.sysconf("SC_OPEN_MAX"))
             os.execve(argv[0], argv, env)
+        except OSError as exc:
+            os.write(failed_w, str(exc.errno).encode())
         finally:
             os._exit(127)
+    os.close(failed_w)
+    try:
+        failed = os.read(failed_r, 16)
+    finally:
+        os.close(failed_r)
+    if failed:
+        os.waitpid(pid, 0)
+        raise OSError(int(failed), os.strerror(int(failed)), argv[0])
     # The server goes on after this login; the next login's process does not wait for it.
 
 

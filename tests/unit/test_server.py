@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from fravaer_tui.application.keys import fravaer_program
 from fravaer_tui.application.school import open_school
-from fravaer_tui.connect import RUN_DIR, SOCKET, build_id, to_json
+from fravaer_tui.connect import RUN_DIR, SOCKET, START_TIMEOUT, build_id, to_json
 from tests.conftest import copy_school
 from tests.unit.test_trust import make_real
 
@@ -448,6 +448,25 @@ def test_the_login_that_starts_the_server_leaves_it_on_its_own(school: Path) -> 
     held = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir() if f.is_symlink()}
     assert {os.readlink(f"/proc/{pid}/fd/{n}") for n in (0, 1, 2)} == {os.devnull}
     assert str(marker) not in held
+
+
+def test_a_server_that_cannot_be_started_is_said_at_once(school: Path) -> None:
+    """A server program that cannot be run (an installation moved or half removed) raises
+    OSError in the login at once, as Popen did, so the login runs the app itself rather
+    than wait 20 s for a server that never comes; and no server is left behind."""
+    starter = STARTER.replace("conn = ", "sys.executable = '/nonexistent/python'\nconn = ")
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", starter, str(school), os.devnull],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert "FileNotFoundError" in done.stderr and "/nonexistent/python" in done.stderr
+    assert time.monotonic() - started < START_TIMEOUT
+    assert server_pid(school) is None
 
 
 def test_without_a_server_the_login_runs_on_its_own(school: Path) -> None:
