@@ -30,7 +30,6 @@ from pathlib import Path
 
 from fravaer_tui.application.checker import shared_check
 from fravaer_tui.application.demo import write_demo
-from fravaer_tui.application.keys import fravaer_program
 from fravaer_tui.application.lessons import save_registration
 from fravaer_tui.application.school import (
     School,
@@ -240,7 +239,11 @@ def storm_ready(
     env["TERM"] = "xterm-256color"
     if not server:
         env[NO_SERVER] = "1"
-    fravaer = fravaer_program()  # the forced command as `fravaer keys` writes it
+    # The forced command as `fravaer keys` writes it (imported here: the keys module loads
+    # OpenSSL's hashing, 5 MB that no session has, which `peak_rss_mb` would count).
+    from fravaer_tui.application.keys import fravaer_program
+
+    fravaer = fravaer_program()
     logins = []
     started = time.monotonic()
     for n in range(staff):
