@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
+import fcntl
 import gc
 import json
 import os
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
         )
     if args.stop:
         return _stop(run_dir)
-    if _answers(run_dir / SOCKET):
+    if _answers(run_dir / SOCKET) or _only_server(run_dir) is None:
         raise UserError(
             f"En øktserver kjører allerede for {data}. Vil du starte den på nytt (etter en "
             "oppgradering), stopp den først: fravaer serve --stop"
@@ -105,6 +107,37 @@ def _answers(path: Path) -> bool:
     finally:
         probe.close()
     return True
+
+
+SERVER_LOCK = "server.lock"
+SERVER_WAIT = 10.0  # seconds a new server waits for one that is ending
+
+
+def _only_server(run_dir: Path) -> int | None:
+    """The server's lock, held for its life, or None when another server serves meanwhile.
+
+    Two servers can start at once: a first login killed or hung up while its server loads
+    lets the next login start another, and neither finds a socket answering yet. The second
+    took the socket away, and the first ran on, unreachable, until its idle end (15 min).
+    The lock is a POSIX one: the server's own (a forked session does not inherit it) and
+    gone with the process however it ends. A server that holds it and is ending is waited
+    for, so the next login's server takes over at once."""
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(run_dir, 0o700)
+    fd = os.open(run_dir / SERVER_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    deadline = time.monotonic() + SERVER_WAIT
+    while True:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            if _answers(run_dir / SOCKET) or time.monotonic() > deadline:
+                os.close(fd)
+                return None
+            time.sleep(0.05)
+        else:
+            return fd  # kept open (unused) until the server ends: closing it would unlock
 
 
 def _preload(data: Path) -> None:

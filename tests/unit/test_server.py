@@ -325,6 +325,43 @@ def test_a_second_server_is_refused_and_the_first_keeps_serving(school: Path) ->
     assert list(elsewhere.iterdir()) == []
 
 
+def test_two_servers_started_at_once_leave_one_serving(school: Path) -> None:
+    """A first login killed (or hung up) while its server loads lets the next login start
+    another: two servers start before either answers. The second took the socket from the
+    first, which ran on unreachable for 15 minutes (found by killing a first login). Now one
+    serves, the other ends at once in words, and a login and a stop reach the one."""
+    cli = [sys.executable, "-m", "fravaer_tui.cli", "--data", str(school), "serve"]
+    servers = [
+        subprocess.Popen(
+            cli,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        with_timeout(lambda: any(p.poll() is not None for p in servers), 30)
+        refused = next(p for p in servers if p.poll() is not None)
+        running = next(p for p in servers if p is not refused)
+        assert refused.stderr is not None
+        assert refused.returncode == 1 and "En øktserver kjører allerede" in refused.stderr.read()
+        with_timeout(lambda: server_pid(school) == running.pid, 30)
+        login = Login(school, "A005")
+        login.wait_for("Håvard Rønning")
+        assert children(running.pid) != []
+        assert login.quit() == 0
+        stop_server(school)
+        assert running.wait(10) == 0
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+
+
 def test_a_dropped_connection_ends_its_session(served: Path) -> None:
     login = Login(served, "A005")
     login.wait_for("Håvard Rønning")
