@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, inv: Invocation) -> int:
         )
     if args.stop:
         return _stop(run_dir)
-    if _answers(run_dir / SOCKET) or _only_server(run_dir) is None:
+    if _answers(run_dir / SOCKET) or not _only_server(run_dir):
         raise UserError(
             f"En øktserver kjører allerede for {data}. Vil du starte den på nytt (etter en "
             "oppgradering), stopp den først: fravaer serve --stop"
@@ -113,8 +113,9 @@ SERVER_LOCK = "server.lock"
 SERVER_WAIT = 10.0  # seconds a new server waits for one that is ending
 
 
-def _only_server(run_dir: Path) -> int | None:
-    """The server's lock, held for its life, or None when another server serves meanwhile.
+def _only_server(run_dir: Path) -> bool:
+    """Whether this process now holds the server's lock, for its life (False: another
+    server serves meanwhile).
 
     Two servers can start at once: a first login killed or hung up while its server loads
     lets the next login start another, and neither finds a socket answering yet. The second
@@ -134,10 +135,10 @@ def _only_server(run_dir: Path) -> int | None:
                 raise
             if _answers(run_dir / SOCKET) or time.monotonic() > deadline:
                 os.close(fd)
-                return None
+                return False
             time.sleep(0.05)
         else:
-            return fd  # kept open (unused) until the server ends: closing it would unlock
+            return True  # `fd` stays open until the server ends: closing it would unlock
 
 
 def _preload(data: Path) -> None:
@@ -257,9 +258,7 @@ class Server:
             os.set_blocking(fd, False)
 
     def serve(self) -> None:
-        if not self.run_dir.is_dir():
-            os.mkdir(self.run_dir, 0o700)
-        path = self.run_dir / SOCKET
+        path = self.run_dir / SOCKET  # the folder: made by `_only_server`
         with contextlib.suppress(FileNotFoundError):
             path.unlink()  # a server killed before it could clean up
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
