@@ -120,11 +120,14 @@ def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> _socket.soc
         conn = _connect(run_dir)  # another client started it while this one waited
         if conn is not None:
             return conn
-        _spawn_server([sys.executable, "-m", "fravaer_tui.cli", "--data", data, *clock, "serve"])
+        server = _spawn_server(
+            [sys.executable, "-m", "fravaer_tui.cli", "--data", data, *clock, "serve"]
+        )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
+            ended = os.waitpid(server, os.WNOHANG)[0] != 0  # it refused to start: no wait
             conn = _connect(run_dir)
-            if conn is not None:
+            if conn is not None or ended:
                 return conn
             time.sleep(0.02)
         return None
@@ -132,7 +135,7 @@ def _start_and_connect(data: str, run_dir: str, clock: list[str]) -> _socket.soc
         os.close(fd)
 
 
-def _spawn_server(argv: list[str]) -> None:
+def _spawn_server(argv: list[str]) -> int:
     """Start `argv` as the server: in a session of its own (it outlives this SSH session),
     on /dev/null, holding none of this process's files, as `subprocess.Popen` with
     `start_new_session` would. Forked by hand, because `subprocess` and what it imports
@@ -165,7 +168,7 @@ def _spawn_server(argv: list[str]) -> None:
     if failed:
         os.waitpid(pid, 0)
         raise OSError(int(failed), os.strerror(int(failed)), argv[0])
-    # The server goes on after this login; the next login's process does not wait for it.
+    return pid  # the server goes on after this login, which does not wait for it
 
 
 def _session(conn: _socket.socket, argv: list[str]) -> int | None:

@@ -362,6 +362,25 @@ def test_two_servers_started_at_once_leave_one_serving(school: Path) -> None:
                 server.wait()
 
 
+def test_a_server_that_refuses_to_start_leaves_the_login_to_run_at_once(school: Path) -> None:
+    """A link where the server's lock goes (left by a careless admin, or planted): the
+    server refuses it in words and writes nothing through it, and the login that started
+    it sees it end and runs the app itself at once, not after the 20 s start timeout."""
+    target = school.parent / "ikke-min.txt"
+    target.write_text("urørt\n")
+    (school / RUN_DIR).mkdir(mode=0o700)
+    (school / RUN_DIR / "server.lock").symlink_to(target)
+    cli = [sys.executable, "-m", "fravaer_tui.cli", "--data", str(school), "serve"]
+    done = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "server.lock" in done.stderr
+    assert "Traceback" not in done.stderr
+    login = Login(school, "A005")
+    login.wait_for("Håvard Rønning", timeout=START_TIMEOUT / 2)
+    assert login.quit() == 0
+    assert server_pid(school) is None
+    assert target.read_text() == "urørt\n"
+
+
 def test_a_dropped_connection_ends_its_session(served: Path) -> None:
     login = Login(served, "A005")
     login.wait_for("Håvard Rønning")
