@@ -381,6 +381,21 @@ def test_a_server_that_refuses_to_start_leaves_the_login_to_run_at_once(school: 
     assert target.read_text() == "urørt\n"
 
 
+def test_a_training_clock_out_of_range_is_said_at_once(demo_dir: Path) -> None:
+    """`--now 9999-12-31T10:00` in a demo school's forced command: the server it starts
+    refuses the clock and ends, and the login says why at once (it waited 20 s before)."""
+    data = demo_dir.resolve()
+    try:
+        for when in ("9999-12-31T10:00", "0001-01-01T10:00"):
+            login = Login(data, "A005", now=when)
+            login.wait_for("utenfor datoene programmet kan bruke", timeout=START_TIMEOUT / 2)
+            assert login.proc.wait(5) == 2
+            os.close(login.master)
+        assert server_pid(data) is None
+    finally:
+        stop_server(data)
+
+
 def test_a_dropped_connection_ends_its_session(served: Path) -> None:
     login = Login(served, "A005")
     login.wait_for("Håvard Rønning")
