@@ -54,6 +54,17 @@ class LockTimeoutError(StoreError):
         self.path = path
 
 
+class LessonConflict(UserError):
+    """A roll call and a «not held» mark for the same lesson, found inside the file's lock:
+    a lesson registered was held, and a lesson marked not held gets no roll call. The
+    application says it in its own words (`held`: the lesson is registered)."""
+
+    def __init__(self, klasse: str, dato: object, time: int, held: bool) -> None:
+        what = "er ført, og en ført time er holdt" if held else "er merket som ikke holdt"
+        super().__init__(f"{klasse} {dato} {time}. time {what}. Ingenting er endret.")
+        self.held = held
+
+
 class AccessDenied(UserError):
     """The user's role does not give access to this (issue 4, «Who sees what»)."""
 

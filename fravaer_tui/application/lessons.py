@@ -35,7 +35,7 @@ from fravaer_tui.domain.schoolcalendar import (
     school_year_name,
     school_year_start,
 )
-from fravaer_tui.errors import UserError
+from fravaer_tui.errors import LessonConflict, UserError
 from fravaer_tui.store import FileCache
 
 EARLY_MINUTES = 10  # a lesson is "now" from 10 minutes before it starts until it ends
@@ -211,14 +211,6 @@ def save_registration(
             f"(fra {format_date(earliest)})."
         )
     slot = lesson_slot(school, klasse, dato, time)
-    from fravaer_tui.application.timetable import is_not_held
-
-    if is_not_held(school, klasse, dato, time):
-        raise UserError(
-            f"{klasse} {format_date(dato)} {time}. time er merket som ikke holdt (avlyst). "
-            f"Merk den som holdt først: fravaer register --class {klasse} "
-            f"--date {dato.isoformat()} --period {time} --held"
-        )
     members = {s.id for s in school.roster.students_in_year(klasse, school_year_name(dato))}
     # a coded remark in its one spelling (Hole's *mangler utstyr* counts for a rule)
     marks = tuple(replace(m, merknad=normalized_remark(m.merknad)) for m in marks)
@@ -234,7 +226,14 @@ def save_registration(
             text = problems[0].text
             raise UserError(f"{text[0].upper()}{text[1:]} (elev {mark.elev}).")
     reg = Registration(klasse=klasse, dato=dato, time=time, av=user, tid=now, marks=marks)
-    return school.store.save_registration(reg, now, keep_judgements)
+    try:
+        return school.store.save_registration(reg, now, keep_judgements)
+    except LessonConflict:  # checked inside the file's lock, where the roll call is saved
+        raise UserError(
+            f"{klasse} {format_date(dato)} {time}. time er merket som ikke holdt (avlyst). "
+            f"Merk den som holdt først: fravaer register --class {klasse} "
+            f"--date {dato.isoformat()} --period {time} --held"
+        ) from None
 
 
 # ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from fravaer_tui.domain.schoolcalendar import (
     school_year_name,
     school_year_start,
 )
-from fravaer_tui.errors import UserError
+from fravaer_tui.errors import LessonConflict, UserError
 
 
 def parse_school_year(text: str) -> str:
@@ -185,20 +185,11 @@ def set_lesson_held(
             f"{format_date(dato)} er en kortdag: skoledagen slutter etter {last}. time "
             f"(skole.toml), så {time}. time holdes ikke uansett."
         )
-    store = school.store
-    if not held:
-        registered = any(
-            r.dato == dato and r.time == time for r in store.month_registrations(klasse, dato)
-        )
-        if registered:
-            raise UserError(
-                f"{klasse} {format_date(dato)} {time}. time er ført, og en ført time er holdt. "
-                "Ingenting er endret."
-            )
     lesson = CancelledLesson(klasse, dato, time, user, now)
-    return store.set_not_held(lesson, held, user, now)
-
-
-def is_not_held(school: School, klasse: str, dato: dt.date, time: int) -> bool:
-    cancelled = school.store.load_file(school.store.lesson_path(klasse, dato)).cancelled
-    return any(c.dato == dato and c.time == time for c in cancelled)
+    try:
+        return school.store.set_not_held(lesson, held, user, now)
+    except LessonConflict:  # checked inside the file's lock: registered, so held
+        raise UserError(
+            f"{klasse} {format_date(dato)} {time}. time er ført, og en ført time er holdt. "
+            "Ingenting er endret."
+        ) from None

@@ -295,6 +295,9 @@ class Roster:
     _taught: dict[str, frozenset[str]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _in_year: dict[str, dict[str, tuple[Student, ...]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update({s.id: s for s in self.students})
@@ -339,10 +342,15 @@ class Roster:
         return self._taught.get(ansatt_id, frozenset())
 
     def students_in_year(self, klasse: str, skoleaar: str) -> list[Student]:
-        """The students whose class in school year `skoleaar` is `klasse`."""
-        return sorted(
-            (s for s in self.students if s.klasse_i(skoleaar) == klasse), key=lambda s: s.sort_key
-        )
+        """The students whose class in school year `skoleaar` is `klasse` (the year's classes
+        are made on first use and kept: every save asks, and the school has 600 students)."""
+        classes = self._in_year.get(skoleaar)
+        if classes is None:
+            grouped: dict[str, list[Student]] = {}
+            for student in sorted(self.students, key=lambda s: s.sort_key):
+                grouped.setdefault(student.klasse_i(skoleaar), []).append(student)
+            classes = self._in_year[skoleaar] = {k: tuple(v) for k, v in grouped.items()}
+        return list(classes.get(klasse, ()))
 
     def student(self, elev_id: str) -> Student | None:
         return self._by_id.get(elev_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fravaer_tui.domain.model import CancelledLesson, Melding, Registration
-from fravaer_tui.errors import CorruptFileError
+from fravaer_tui.errors import CorruptFileError, LessonConflict
 from fravaer_tui.store import codec
 from fravaer_tui.store.cache import FileCache
 from fravaer_tui.store.codec import CANCELLED, MELDINGER, REGISTRATIONS, YearData
@@ -96,9 +96,13 @@ class RegistrationsMixin:
         """Save one lesson's roll call, replacing an earlier one; the change is audited.
 
         `merge(old, new)` runs inside the lock, so it sees the registration as stored now.
+        A lesson marked not held is refused there too (`LessonConflict`): the file is read
+        once, and no «not held» can come between a check and the save.
         """
         with self.transaction(self.lesson_path(reg.klasse, reg.dato)) as tx:
             (part,) = tx
+            if part.cancelled(reg.dato, reg.time) is not None:
+                raise LessonConflict(reg.klasse, reg.dato.strftime("%d.%m.%Y"), reg.time, False)
             old = part.registration(reg.dato, reg.time)
             if merge is not None:
                 reg = merge(old, reg)
@@ -137,9 +141,13 @@ class RegistrationsMixin:
         self, lesson: CancelledLesson, held: bool, user: str, now: dt.datetime
     ) -> CancelledLesson | None:
         """Mark a lesson not held (avlyst), or held again; returns the mark it replaced.
-        Audited with before and after."""
+        Audited with before and after. A lesson registered is refused inside the lock
+        (`LessonConflict`): it was held."""
         with self.transaction(self.lesson_path(lesson.klasse, lesson.dato)) as tx:
             (part,) = tx
+            if not held and part.registration(lesson.dato, lesson.time) is not None:
+                day = lesson.dato.strftime("%d.%m.%Y")
+                raise LessonConflict(lesson.klasse, day, lesson.time, True)
             old = part.cancelled(lesson.dato, lesson.time)
             if held:
                 part.remove_cancelled(lesson.dato, lesson.time)

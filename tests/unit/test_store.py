@@ -19,6 +19,7 @@ import pytest
 from tinydb import TinyDB
 
 from fravaer_tui.domain.model import (
+    CancelledLesson,
     Foresatt,
     Holiday,
     Mark,
@@ -33,7 +34,13 @@ from fravaer_tui.domain.model import (
     Student,
     Validity,
 )
-from fravaer_tui.errors import CorruptFileError, LockTimeoutError, NewerSchemaError, StoreError
+from fravaer_tui.errors import (
+    CorruptFileError,
+    LessonConflict,
+    LockTimeoutError,
+    NewerSchemaError,
+    StoreError,
+)
 from fravaer_tui.store import Store, YearData
 from fravaer_tui.store.codec import safe_file_name
 from fravaer_tui.store.files import file_lock, read_tables
@@ -226,6 +233,28 @@ def test_registrations_round_trip_and_replace_returns_old(store: Store) -> None:
         assert part.registration(DAY, 1) == first
         assert part.put_registration(corrected) == first
     assert set(store.load_class(YEAR, "8A").registrations) == {corrected, second}
+
+
+def test_a_roll_call_and_not_held_never_meet_in_one_lesson(store: Store) -> None:
+    """DESIGN: «A lesson can be marked not held (avlyst)»; a lesson registered was held. The
+    store refuses each inside the file's lock, where the other is written, so no check made
+    before the lock can be overtaken, and a refusal leaves the file and the log untouched."""
+    cancelled = CancelledLesson("8A", DAY, 2, "kari", NOW)
+    assert store.set_not_held(cancelled, False, "kari", NOW) is None
+    path = store.lesson_path("8A", DAY)
+    before, entries = snapshot(path), len(store.log.read())
+
+    with pytest.raises(LessonConflict, match=r"8A 20\.11\.2026 2\. time er merket som ikke"):
+        store.save_registration(reg("8A", DAY, 2), NOW)
+    store.save_registration(reg("8A", DAY, 1), NOW)  # the lesson before it was held
+    after_save = snapshot(path)
+    with pytest.raises(LessonConflict, match="en ført time er holdt"):
+        store.set_not_held(CancelledLesson("8A", DAY, 1, "kari", NOW), False, "kari", NOW)
+
+    assert snapshot(path) == after_save and after_save != before
+    assert [e["hva"] for e in store.log.read()][entries:] == ["registrering"]
+    assert lessons(store.load_class(YEAR, "8A")) == {(DAY, 1)}
+    assert [c.time for c in store.load_file(path).cancelled] == [2]
 
 
 def test_put_registrations_inserts_and_replaces_in_bulk(store: Store) -> None:
