@@ -70,11 +70,9 @@ def check(
     marked not held (their registrations, if any, count for nothing).
     """
     cancelled = [c for c in cancelled if c.dato <= dato]
-    lessons = Lessons(roster, calendar, (), cancelled)
+    not_held = {(c.klasse, c.dato, c.time) for c in cancelled}
     registrations = [
-        r
-        for r in registrations
-        if r.dato <= dato and not lessons.is_cancelled(r.klasse, r.dato, r.time)
+        r for r in registrations if r.dato <= dato and (r.klasse, r.dato, r.time) not in not_held
     ]
     lessons = Lessons(roster, calendar, registrations, cancelled)
     wanted = set(elever) if elever is not None else None

@@ -31,10 +31,13 @@ class Lessons:
         for c in cancelled:
             self.cancelled[(c.klasse, c.dato)].add(c.time)
         self.registered_periods: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+        not_held = self.cancelled
         for reg in registrations:
-            if reg.time not in self.cancelled.get((reg.klasse, reg.dato), ()):
-                self.registered_periods[(reg.klasse, reg.dato)].add(reg.time)
+            key = (reg.klasse, reg.dato)
+            if not not_held or reg.time not in not_held.get(key, ()):
+                self.registered_periods[key].add(reg.time)
         self._periods: dict[tuple[str, dt.date], frozenset[int]] = {}
+        self._on: dict[tuple[str, dt.date], int] = {}
         self._held: dict[tuple[str, dt.date, dt.date], int] = {}
 
     def is_cancelled(self, klasse: str, dato: dt.date, time: int) -> bool:
@@ -60,8 +63,12 @@ class Lessons:
         return found
 
     def on(self, klasse: str, dato: dt.date) -> int:
-        """Lessons the class held on `dato`."""
-        return len(self.periods(klasse, dato))
+        """Lessons the class held on `dato` (kept: a check asks ~10,000 times a class-day)."""
+        key = (klasse, dato)
+        count = self._on.get(key)
+        if count is None:
+            count = self._on[key] = len(self.periods(klasse, dato))
+        return count
 
     def held(self, klasse: str, fra: dt.date, til: dt.date) -> int:
         """Lessons the class had from `fra` to `til`, registered or not."""

@@ -81,14 +81,15 @@ class StudentCheck:
         self._hoyt: tuple[tuple[float, dt.date] | None] | None = None
         self.student = student
         self.elev = student.id
-        self.klasse = student.klasse_i(school_year_name(dato))
+        self.year = school_year_name(dato)
+        self.klasse = student.klasse_i(self.year)
         self.entries = entries
         self.lessons = lessons
         self.dato = dato
         self.kontakter = sorted(kontakter or [])
         self.absences = [e for e in entries if e.absent]
         self.late = [e for e in entries if e.kind is MarkType.SENT]
-        self.utstyr = [e for e in entries if e.merknad == Remark.MANGLER_UTSTYR.value]
+        self.utstyr = [e for e in entries if e.merknad == _MANGLER_UTSTYR]
         self.fractions = day_fractions(self.absences, lessons)
 
     def _alert(
@@ -288,10 +289,16 @@ class StudentCheck:
         Unknown: nothing registered for the class that day, or the student missed every
         lesson registered but fewer than half the day's lessons were registered.
         """
-        klasse = day[0].klasse if day else self.student.klasse_i(school_year_name(dato))
+        if not day:  # absent from nothing: a break, if the class registered anything
+            year = school_year_name(dato)
+            klasse = self.klasse if year == self.year else self.student.klasse_i(year)
+            return "brudd" if self.lessons.registered(klasse, dato) else "ukjent"
+        klasse = day[0].klasse
         registered = self.lessons.registered(klasse, dato)
         if registered == 0:
             return "ukjent"
+        if len(day) < registered:  # fewer marks than lessons registered: some attended
+            return "brudd"
         if any(e.validity is not Validity.IKKE_MELDT for e in day):
             return "brudd"
         missed = len({e.time for e in day})
@@ -319,6 +326,9 @@ def _innvilget_permisjon(e: Entry) -> bool:
 
 def _entry_order(e: Entry) -> tuple[dt.date, int]:
     return (e.dato, e.time)
+
+
+_MANGLER_UTSTYR = Remark.MANGLER_UTSTYR.value  # read once: an enum's `.value` is a descriptor
 
 
 RULES: dict[str, Callable[[StudentCheck, RuleDef], Alert | None]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from fravaer_tui.domain.model import Contact, MarkType, Reason, Validity
 
@@ -95,9 +96,10 @@ class CheckResult:
         return {a.elev for a in self.alerts}
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A mark in context, with its effective validity resolved."""
+class Entry(NamedTuple):
+    """A mark in context, with its effective validity resolved. A named tuple, not a frozen
+    dataclass: a check makes one a mark (25,000 at a 600-student school's year end), and a
+    frozen dataclass took 1.1 µs to make against 0.3 µs, a fifth of the whole check."""
 
     dato: dt.date
     time: int
