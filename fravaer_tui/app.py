@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 _CSS_VARIABLES: dict[str, dict[str, str]] = {}
 # CSS parsed once a process for each set of theme variables, by every app the process runs
-# (a session forked from the server finds it parsed there: `cli.serve.warm_up`)
+# (a session forked from the server finds it parsed there: `cli.serve._warm_up`)
 _PARSED: dict[tuple, list] = {}
 
 

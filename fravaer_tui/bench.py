@@ -325,27 +325,6 @@ def _register_marker(school: School, dato: dt.date, moment: dt.datetime, teacher
     return school.roster.students_in(slot.klasse)[0].etternavn
 
 
-# Runs in a fresh interpreter: imports, opens the store, starts the app headless on the
-# teacher's current lesson and prints the moment the register has its rows.
-READY_PROBE = """
-import asyncio, datetime as dt, sys, time
-from fravaer_tui.app import FravaerApp
-from fravaer_tui.screens.register import RegisterScreen
-from fravaer_tui.application.identity import identify
-from fravaer_tui.application.school import open_school
-
-async def main(folder, user, moment):
-    school = open_school(folder, clock=lambda: moment)
-    app = FravaerApp(school, identify(school, user=user), clock=lambda: moment)
-    async with app.run_test(size=(120, 40)) as pilot:
-        while not (isinstance(app.screen, RegisterScreen) and app.screen.ready):
-            await pilot.pause(0.002)
-        print(time.time(), flush=True)
-        await app.workers.wait_for_complete()
-
-asyncio.run(main(sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])))
-"""
-
 STORM = 40
 SESSIONS = 10
 

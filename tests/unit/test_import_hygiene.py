@@ -150,4 +150,6 @@ def test_the_session_server_builds_only_the_forced_commands_parser(demo_dir: Pat
     """The server loads what its sessions need before the first login of a rush is forked:
     the forced command's parser (`ssh`), not every command's (0.1 s more of that wait)."""
     loaded = python(PRELOAD, str(demo_dir)).strip().split(",")
-    assert loaded == [f"fravaer_tui.cli.{m}" for m in ("common", "serve", "ssh", "startgate")]
+    assert loaded == [
+        f"fravaer_tui.cli.{m}" for m in ("common", "serve", "sessionserver", "ssh", "startgate")
+    ]

@@ -291,7 +291,7 @@ def test_a_requests_training_clock_is_taken_only_where_the_session_takes_it(
 ) -> None:
     """The warm-up runs on a request's `--now` only when it is one the session's own command
     line takes (2000–2099, no time zone); any other runs on the server's clock."""
-    from fravaer_tui.cli.serve import _asked_moment
+    from fravaer_tui.cli.sessionserver import _asked_moment
 
     assert _asked_moment(["--data", "/skole", "--now", now, "ssh", "A1"]) == taken
 
