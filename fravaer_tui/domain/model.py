@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 # The timetable's values live in `timetable`, and are importable from here as before.
 from fravaer_tui.domain.timetable import CancelledLesson as CancelledLesson
@@ -394,9 +395,10 @@ def trinn_of(klasse: str) -> str:
     return str(int(digits)) if digits else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """A contact with home, logged by the kontaktlærer ("ringt foresatte", outcome, note)."""
+class Contact(NamedTuple):
+    """A contact with home, logged by the kontaktlærer ("ringt foresatte", outcome, note).
+    A named tuple: every check reads the year's contact log (5,000 calls in the demo's
+    600-student year), and a frozen dataclass took three times as long to make."""
 
     id: str
     elev: str

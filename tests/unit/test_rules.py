@@ -34,6 +34,7 @@ from fravaer_tui.domain.model import (
 )
 from fravaer_tui.domain.profiles import Profile, load_profile
 from fravaer_tui.domain.rules import Alert, CheckResult, Evidence, check
+from fravaer_tui.domain.rules.lessons import Lessons
 from fravaer_tui.domain.schoolcalendar import SchoolCalendar, months_window_start, semester_bounds
 from tests.unit.conftest import (
     CALENDAR_2026_2027,
@@ -1620,6 +1621,13 @@ def test_property_cancelled_lessons_short_days_and_contacts_never_break_the_chec
         cancelled=cancelled,
     )
     gone = {(c.klasse, c.dato, c.time) for c in cancelled}
+    # the count of lessons held (kept, and made without the set on an ordinary day) is
+    # always the size of the set of lessons held
+    counted_once = Lessons(ROSTER, calendar, s.registrations, cancelled)
+    as_sets = Lessons(ROSTER, calendar, s.registrations, cancelled)
+    for day in days:
+        for klasse in ("8A", "9B"):
+            assert counted_once.on(klasse, day) == len(as_sets.periods(klasse, day))
     fra = semester_bounds(s.dato)[0]
     for elev in ELEVER:
         counted = sum(
