@@ -299,6 +299,9 @@ class Roster:
     _in_year: dict[str, dict[str, tuple[Student, ...]]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _classes: list[tuple[str, ...]] = field(
+        default_factory=list, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update({s.id: s for s in self.students})
@@ -365,8 +368,11 @@ class Roster:
 
     @property
     def classes(self) -> tuple[str, ...]:
-        names = {s.klasse for s in self.students} | {s.klasse for s in self.timetable}
-        return tuple(sorted(names, key=class_sort_key))
+        """The school's classes in order (made on first use and kept: every save asks)."""
+        if not self._classes:
+            names = {s.klasse for s in self.students} | {s.klasse for s in self.timetable}
+            self._classes.append(tuple(sorted(names, key=class_sort_key)))
+        return self._classes[0]
 
     def students_in(self, klasse: str) -> list[Student]:
         return sorted((s for s in self.students if s.klasse == klasse), key=lambda s: s.sort_key)

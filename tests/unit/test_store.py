@@ -506,6 +506,26 @@ def test_audit_line_cut_by_a_crash_does_not_swallow_the_next_entry(store: Store)
     assert [e["hva"] for e in store.log.read()] == ["først", "etterpå"]
 
 
+def test_a_torn_audit_head_is_taken_as_lost_and_the_chain_stays_whole(store: Store) -> None:
+    """hode.json is rewritten in place (no temp file, no rename), sealed with the hash of its
+    fields. A head a crash left half new and half old can be valid JSON that names the
+    right file and size but the wrong newest hash: unsealed (tried), the next entry was
+    chained to that hash and the log no longer verified. It fails its seal: counts as lost."""
+    store.log.append([{"hva": "først"}], NOW)
+    store.log.append([{"hva": "andre"}], NOW)
+    head = store.root / "audit" / "hode.json"
+    fields = json.loads(head.read_bytes())
+    torn = fields["siste"][:32] + "0" * 32  # the new hash's first half, an old one's last
+    head.write_bytes(head.read_bytes().replace(fields["siste"].encode(), torn.encode()))
+    store.log.append([{"hva": "tredje"}], NOW)
+    assert store.log.verify().ok and store.log.verify().entries == 3
+    assert json.loads(head.read_bytes())["antall"] == 3  # and the head is whole again
+    head.unlink()
+    head.symlink_to(store.root / "elsewhere.json")  # a link planted at the head: not written
+    store.log.append([{"hva": "fjerde"}], NOW)
+    assert not (store.root / "elsewhere.json").exists() and store.log.verify().ok
+
+
 def test_save_registration_merges_inside_the_lock_and_audits(store: Store) -> None:
     first = reg("8A", DAY, 1, "kari", Mark("e1", MarkType.FRAVAER))
     assert store.save_registration(first, NOW) == (first, None)
