@@ -69,9 +69,13 @@ class AuditLog:
         return self.store.root / AUDIT_DIR
 
     def files(self) -> list[Path]:
-        if not self.root.is_dir():
+        """The monthly files, oldest first (listed, not globbed: every save asks)."""
+        try:
+            names = os.listdir(self.root)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p for p in self.root.glob("*.jsonl") if not p.name.startswith("."))
+        root = self.root
+        return [root / n for n in sorted(names) if n.endswith(".jsonl") and n[:1] != "."]
 
     # -- writing --------------------------------------------------------------------
 
