@@ -48,6 +48,7 @@ class LessonState:
     slot: Slot
     registration: Registration | None
     own: bool
+    not_held: bool = False  # marked not held (avlyst), and so not registered
 
     @property
     def registered(self) -> bool:
@@ -74,10 +75,17 @@ def lessons_on(
             continue
         if not slots:
             continue
-        month = school.store.month_registrations(klasse, dato, cache)
-        saved = {r.time: r for r in month if r.dato == dato}
+        month = school.store.read_file(school.store.lesson_path(klasse, dato), cache)
+        saved = {r.time: r for r in month.registrations if r.dato == dato}
+        gone = {c.time for c in month.cancelled if c.dato == dato}
         states += [
-            LessonState(dato, s, saved.get(s.time), works_here or s.laerer == user.id)
+            LessonState(
+                dato,
+                s,
+                saved.get(s.time),
+                works_here or s.laerer == user.id,
+                s.time in gone and s.time not in saved,
+            )
             for s in slots
         ]
     return sorted(
@@ -86,8 +94,11 @@ def lessons_on(
     )
 
 
-def current_lesson(school: School, user: Staff, now: dt.datetime) -> Slot | None:
-    """The lesson the user teaches right now (from a little before it starts), if any."""
+def current_lesson(
+    school: School, user: Staff, now: dt.datetime, cache: FileCache | None = None
+) -> Slot | None:
+    """The lesson the user teaches right now (from a little before it starts), if any; not
+    one marked not held (avlyst), which has no roll call to open."""
     if not school.calendar.is_school_day(now.date()):
         return None
     version = school.roster.version_on(now.date())  # the timetable valid today
@@ -96,6 +107,9 @@ def current_lesson(school: School, user: Staff, now: dt.datetime) -> Slot | None
             continue
         opens = dt.datetime.combine(now.date(), slot.start) - dt.timedelta(minutes=EARLY_MINUTES)
         if opens <= now < dt.datetime.combine(now.date(), slot.slutt):
+            month = school.store.read_file(school.store.lesson_path(slot.klasse, now.date()), cache)
+            if any(c.dato == now.date() and c.time == slot.time for c in month.cancelled):
+                return None
             return slot
     return None
 

@@ -54,7 +54,7 @@ class RegisteringMixin:
         return lessons.lessons_on(self.school, dato, self.user, self.cache)
 
     def current_lesson(self, now: dt.datetime) -> Slot | None:
-        return lessons.current_lesson(self.school, self.user, now)
+        return lessons.current_lesson(self.school, self.user, now, self.cache)
 
     def registration_for(self, klasse: str, dato: dt.date, time: int) -> Registration | None:
         self._require_register(klasse)

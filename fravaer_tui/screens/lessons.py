@@ -85,7 +85,10 @@ class LessonsScreen(DataScreen[DayData]):
         missing = sum(
             1
             for s in states
-            if s.own and not s.registered and dt.datetime.combine(s.dato, s.slot.start) <= now
+            if s.own
+            and not s.registered
+            and not s.not_held
+            and dt.datetime.combine(s.dato, s.slot.start) <= now
         )
         title = f"Timer {day_title(self.dato)}"
         if self.dato != now.date():
@@ -104,6 +107,8 @@ class LessonsScreen(DataScreen[DayData]):
                 status: str | Text = Text("✎ utkast, ikke lagret", style=warning)
             elif reg:
                 status = f"✓ ført {reg.tid:%H:%M} av {person(roster, reg.av, short=True)}"
+            elif state.not_held:
+                status = "○ ikke holdt (avlyst)"
             elif dt.datetime.combine(state.dato, slot.start) > now:
                 status = "· kommer"
             else:
@@ -130,7 +135,20 @@ class LessonsScreen(DataScreen[DayData]):
     def action_open(self) -> None:
         table = self.query_one(DataTable)
         if self.states and 0 <= table.cursor_row < len(self.states):
-            self.app.open_register(self.states[table.cursor_row])
+            state = self.states[table.cursor_row]
+            if state.not_held:
+                slot = state.slot
+                self.notify(
+                    f"{slot.klasse} {slot.time}. time {format_date(state.dato)} er merket som "
+                    "ikke holdt (avlyst), så den har ingen føring. Ble den holdt likevel, merk "
+                    f"den som holdt først: fravaer register --class {slot.klasse} --date "
+                    f"{state.dato.isoformat()} --period {slot.time} --held",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
+                return
+            self.app.open_register(state)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 from fravaer_tui.app import FravaerApp
 from fravaer_tui.application.lessons import add_melding, registration_for
 from fravaer_tui.application.school import School
+from fravaer_tui.application.timetable import set_lesson_held
 from fravaer_tui.dialogs.help import HelpScreen
 from fravaer_tui.dialogs.melding import MeldingDialog
 from fravaer_tui.dialogs.unsaved import UnsavedDialog
@@ -575,6 +576,36 @@ async def test_a_faglaerer_starts_on_the_day_list_and_hears_why_keys_do_not_appl
         assert "Hjelp" not in text and "denne hjelpen" not in text  # `?` not listed twice
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_a_lesson_not_held_is_said_on_the_day_list_and_never_opened(
+    demo_school: School, make_app
+) -> None:
+    """DESIGN: «A lesson can be marked not held (avlyst: trip, exam day)», and it is not
+    «ikke ført». A teacher who logs in during her lesson marked not held starts on the day
+    list (there is no roll call to take), which says so and does not count it as not
+    registered; enter on it says why it does not open, and how to mark it held."""
+    slot = faglaerer_lesson(demo_school, MONDAY)
+    set_lesson_held(
+        demo_school, slot.klasse, MONDAY, slot.time, False, "A001", during(slot, MONDAY)
+    )
+    app = make_app(teacher_of(demo_school, slot), during(slot, MONDAY))
+    async with running(app) as pilot:
+        lessons = app.screen
+        assert isinstance(lessons, LessonsScreen)  # not the roll call of a lesson not held
+        row = next(i for i, s in enumerate(lessons.states) if s.slot == slot)
+        cells = [str(c) for c in lessons.query_one(DataTable).get_row_at(row)]
+        assert cells[-1] == "○ ikke holdt (avlyst)"
+        title = text_of(lessons, "#title")
+        own_before = [
+            s for s in lessons.states if s.own and s.slot.start <= slot.start and s.slot != slot
+        ]
+        assert f"ikke ført: {len(own_before)}" in title
+        lessons.query_one(DataTable).move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is lessons
+        assert "er merket som ikke holdt (avlyst)" in said(app) and "--held" in said(app)
 
 
 async def test_permisjon_ahead_of_time_from_the_day_list(demo_school: School, make_app) -> None:
