@@ -135,10 +135,10 @@ def run_check(
     fra = check_window_start(school.profile, dato)
     if data is None:
         data = load_range(school, fra, dato, cache)
-    with without_gc():  # the contact log's 5,000 objects too: a collection walked the year
-        contacts = []
-        for year in years_between(fra, dato):  # the contact log decides each alert's status
-            contacts += school.store.load_followup(year)[1]
+    contacts = []
+    for year in years_between(fra, dato):  # the contact log decides each alert's status
+        contacts += school.store.load_followup(year)[1]
+    with without_gc():
         return check(
             school.roster,
             school.calendar,
