@@ -242,4 +242,4 @@ def without_reasons(alert: Alert) -> Alert:
     """The alert as a faglærer sees it: the incidents, never why (DESIGN, Trust)."""
     if all(e.reason is None for e in alert.evidence):
         return alert  # read without them already (`Session.check`)
-    return replace(alert, evidence=tuple(replace(e, reason=None) for e in alert.evidence))
+    return replace(alert, evidence=tuple(e._replace(reason=None) for e in alert.evidence))
