@@ -45,7 +45,7 @@ class CaseworkMixin:
         student = self._student(elev)
         self.require_follow_up(student.klasse, "kontaktloggen")
         self.log_read(elev, "kontaktlogg")
-        _, contacts = self.school.store.load_followup(school_year_name(dato), student.klasse)
+        contacts = self.school.store.load_contacts(school_year_name(dato), student.klasse)
         return sorted((c for c in contacts if c.elev == elev), key=lambda c: c.tid, reverse=True)
 
     def _years(self, dato: dt.date) -> list[str]:
@@ -60,7 +60,7 @@ class CaseworkMixin:
         classes = [klasse] if klasse is not None else self.followed_classes()
         for year in self._years(dato):
             for k in classes:
-                cases, _ = self.school.store.load_followup(year, k)
+                cases = self.school.store.load_cases(year, k)
                 found += [c for c in cases if year == this or c.status is CaseStatus.AAPEN]
         return found
 
@@ -74,7 +74,7 @@ class CaseworkMixin:
 
     def case(self, case_id: str, dato: dt.date) -> Case:
         for year in reversed(self._years(dato)):
-            all_cases, _ = self.school.store.load_followup(year)
+            all_cases = self.school.store.load_cases(year)
             case = next((c for c in all_cases if c.id == case_id), None)
             if case is not None:
                 self.require_follow_up(case.klasse, "saker")
@@ -83,13 +83,17 @@ class CaseworkMixin:
         raise UserError(f"Fant ingen sak «{case_id}».")
 
     def due_steps(
-        self, dato: dt.date, horizon_days: int = 0, result: CheckResult | None = None
+        self,
+        dato: dt.date,
+        horizon_days: int = 0,
+        result: CheckResult | None = None,
+        cases: list[Case] | None = None,
     ) -> list[DueStep]:
         """`result`: the check of `dato`; without it a step that `krever` a rule (Strand's
-        kartleggingssamtale) has no deadline."""
-        cases = self.cases(dato)
+        kartleggingssamtale) has no deadline. `cases`: `self.cases(dato)`, when the caller
+        has them already."""
         return followup.due_steps(
-            cases,
+            self.cases(dato) if cases is None else cases,
             self.school.profile,
             self.school.calendar,
             dato,

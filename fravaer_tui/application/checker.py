@@ -137,7 +137,7 @@ def _compute(
                 regs.extend(data.registrations)
                 meldinger.extend(m for m in data.meldinger if m.elev in wanted)
                 cancelled.extend(data.cancelled)
-            contacts += [c for c in store.load_followup(year, klasse)[1] if c.elev in wanted]
+            contacts += [c for c in store.load_contacts(year, klasse) if c.elev in wanted]
         result = check(
             school.roster,
             school.calendar,

@@ -234,7 +234,7 @@ class OverviewsMixin:
         result = result or self.check(dato)
         cases = self.cases(dato)
         open_cases = [c for c in cases if c.status is followup.CaseStatus.AAPEN]
-        due = self.due_steps(dato, horizon_days=7, result=result)
+        due = self.due_steps(dato, horizon_days=7, result=result, cases=cases)
         reports = [(c, r.dato) for c in open_cases for r in c.steps if r.step == "melding_ledelsen"]
         evaluations = [d for d in due if d.step.naar == "etter"]
         rules = [r.id for r in self.school.profile.rules]
@@ -258,5 +258,5 @@ class OverviewsMixin:
             classes=analysis.class_figures(self.school.roster, result, rules),
             unregistered=analysis.unregistered_by_teacher(missing),
             gjennomganger=self.due_reviews(dato),
-            oppgaver=self.due_tasks(dato, horizon_days=7),
+            oppgaver=self.due_tasks(dato, horizon_days=7, cases=cases),
         )

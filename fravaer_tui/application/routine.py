@@ -137,10 +137,14 @@ class RoutineMixin:
         self.require_follow_up(case.klasse, "saker")
         return followup.task_states(case, self.school.profile, self.school.calendar, dato)
 
-    def due_tasks(self, dato: dt.date, horizon_days: int = 0) -> list[DueTask]:
-        """Tracked items due by `dato` + horizon in the cases the user may see."""
+    def due_tasks(
+        self, dato: dt.date, horizon_days: int = 0, cases: list[Case] | None = None
+    ) -> list[DueTask]:
+        """Tracked items due by `dato` + horizon in the cases the user may see (`cases`:
+        those, when the caller has them already)."""
+        found = self.cases(dato) if cases is None else cases
         return followup.due_tasks(
-            self.cases(dato), self.school.profile, self.school.calendar, dato, horizon_days
+            found, self.school.profile, self.school.calendar, dato, horizon_days
         )
 
     def case_consents(

@@ -137,7 +137,7 @@ def run_check(
         data = load_range(school, fra, dato, cache)
     contacts = []
     for year in years_between(fra, dato):  # the contact log decides each alert's status
-        contacts += school.store.load_followup(year)[1]
+        contacts += school.store.load_contacts(year)
     with without_gc():
         return check(
             school.roster,
@@ -168,5 +168,5 @@ def due_steps(school: School, dato: dt.date) -> list[DueStep]:
     """Follow-up steps due on `dato` or overdue, in every case of the school (admin view)."""
     from fravaer_tui.domain import followup
 
-    cases, _ = school.store.load_followup(school_year_name(dato))
+    cases = school.store.load_cases(school_year_name(dato))
     return followup.due_steps(cases, school.profile, school.calendar, dato)

@@ -81,25 +81,33 @@ class FollowupMixin:
             part.db.table(CONTACTS).insert(codec.contact_doc(contact))
             tx.audit(planned, now)
 
-    def load_followup(
-        self, skoleaar: str, klasse: str | None = None
-    ) -> tuple[list[Case], list[Contact]]:
-        """Cases and contacts of one class (or all classes) in a school year."""
+    def load_cases(self, skoleaar: str, klasse: str | None = None) -> list[Case]:
+        """The cases of one class (or all classes) in a school year."""
+        return self._followup(skoleaar, klasse, CASES, codec.case)
+
+    def load_contacts(self, skoleaar: str, klasse: str | None = None) -> list[Contact]:
+        """The contact log of one class (or all classes) in a school year."""
+        return self._followup(skoleaar, klasse, CONTACTS, codec.contact)
+
+    def _followup(
+        self, skoleaar: str, klasse: str | None, table: str, decode: Callable[[Any], Any]
+    ) -> list[Any]:
+        """One table of the classes' saker.json, decoded. Cases and contacts share the file
+        but are read apart: every check reads the contacts (5,000 in the demo's year), and
+        the leaders' overview the cases, and neither needs the other decoded."""
         folder = self.root / skoleaar
         if klasse is not None:
             paths = [self.cases_path(skoleaar, klasse)]
         else:
             paths = sorted(folder.glob("*/saker.json")) if folder.is_dir() else []
-        cases: list[Case] = []
-        contacts: list[Contact] = []
+        found: list[Any] = []
         for path in paths:
             data = self.read_tables(path) or {}
             try:
-                cases.extend(codec.case(d) for d in data.get(CASES, {}).values())
-                contacts.extend(codec.contact(d) for d in data.get(CONTACTS, {}).values())
+                found.extend(decode(d) for d in data.get(table, {}).values())
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise CorruptFileError(path, f"ugyldig post: {exc}") from None
-        return cases, contacts
+        return found
 
     # samtykke (issue 13): in the class's saker.json, like the cases ----------------
 
