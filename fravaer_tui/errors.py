@@ -59,7 +59,7 @@ class LessonConflict(UserError):
     a lesson registered was held, and a lesson marked not held gets no roll call. The
     application says it in its own words (`held`: the lesson is registered)."""
 
-    def __init__(self, klasse: str, dato: object, time: int, held: bool) -> None:
+    def __init__(self, klasse: str, dato: str, time: int, held: bool) -> None:
         what = "er ført, og en ført time er holdt" if held else "er merket som ikke holdt"
         super().__init__(f"{klasse} {dato} {time}. time {what}. Ingenting er endret.")
         self.held = held

@@ -75,9 +75,7 @@ def lessons_on(
             continue
         if not slots:
             continue
-        month = school.store.read_file(school.store.lesson_path(klasse, dato), cache)
-        saved = {r.time: r for r in month.registrations if r.dato == dato}
-        gone = {c.time for c in month.cancelled if c.dato == dato}
+        saved, gone = _day_of_class(school, klasse, dato, cache)
         states += [
             LessonState(
                 dato,
@@ -107,11 +105,24 @@ def current_lesson(
             continue
         opens = dt.datetime.combine(now.date(), slot.start) - dt.timedelta(minutes=EARLY_MINUTES)
         if opens <= now < dt.datetime.combine(now.date(), slot.slutt):
-            month = school.store.read_file(school.store.lesson_path(slot.klasse, now.date()), cache)
-            if any(c.dato == now.date() and c.time == slot.time for c in month.cancelled):
-                return None
-            return slot
+            _, gone = _day_of_class(school, slot.klasse, now.date(), cache)
+            return None if slot.time in gone else slot
     return None
+
+
+def _day_of_class(
+    school: School, klasse: str, dato: dt.date, cache: FileCache | None
+) -> tuple[dict[int, Registration], set[int]]:
+    """The class's roll calls on `dato` by period, and its periods marked not held (avlyst),
+    from one read of the month file."""
+    month = school.store.read_file(school.store.lesson_path(klasse, dato), cache)
+    saved = {r.time: r for r in month.registrations if r.dato == dato}
+    return saved, {c.time for c in month.cancelled if c.dato == dato}
+
+
+def mark_held_command(klasse: str, dato: dt.date, time: int) -> str:
+    """The command that marks a lesson held again, for the messages about one not held."""
+    return f"fravaer register --class {klasse} --date {dato.isoformat()} --period {time} --held"
 
 
 def registration_for(
@@ -245,8 +256,7 @@ def save_registration(
     except LessonConflict:  # checked inside the file's lock, where the roll call is saved
         raise UserError(
             f"{klasse} {format_date(dato)} {time}. time er merket som ikke holdt (avlyst). "
-            f"Merk den som holdt først: fravaer register --class {klasse} "
-            f"--date {dato.isoformat()} --period {time} --held"
+            f"Merk den som holdt først: {mark_held_command(klasse, dato, time)}"
         ) from None
 
 

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from fravaer_tui.application.lessons import LessonState
+from fravaer_tui.application.lessons import LessonState, mark_held_command
 from fravaer_tui.domain.model import Student, class_sort_key
 from fravaer_tui.domain.schoolcalendar import format_date
 from fravaer_tui.domain.words import person
@@ -141,8 +141,7 @@ class LessonsScreen(DataScreen[DayData]):
                 self.notify(
                     f"{slot.klasse} {slot.time}. time {format_date(state.dato)} er merket som "
                     "ikke holdt (avlyst), så den har ingen føring. Ble den holdt likevel, merk "
-                    f"den som holdt først: fravaer register --class {slot.klasse} --date "
-                    f"{state.dato.isoformat()} --period {slot.time} --held",
+                    f"den som holdt først: {mark_held_command(slot.klasse, state.dato, slot.time)}",
                     severity="warning",
                     timeout=10,
                     markup=False,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from fravaer_tui.domain.formats import format_date
 from fravaer_tui.domain.model import CancelledLesson, Melding, Registration
 from fravaer_tui.errors import CorruptFileError, LessonConflict
 from fravaer_tui.store import codec
@@ -102,7 +103,7 @@ class RegistrationsMixin:
         with self.transaction(self.lesson_path(reg.klasse, reg.dato)) as tx:
             (part,) = tx
             if part.cancelled(reg.dato, reg.time) is not None:
-                raise LessonConflict(reg.klasse, reg.dato.strftime("%d.%m.%Y"), reg.time, False)
+                raise LessonConflict(reg.klasse, format_date(reg.dato), reg.time, False)
             old = part.registration(reg.dato, reg.time)
             if merge is not None:
                 reg = merge(old, reg)
@@ -146,8 +147,7 @@ class RegistrationsMixin:
         with self.transaction(self.lesson_path(lesson.klasse, lesson.dato)) as tx:
             (part,) = tx
             if not held and part.registration(lesson.dato, lesson.time) is not None:
-                day = lesson.dato.strftime("%d.%m.%Y")
-                raise LessonConflict(lesson.klasse, day, lesson.time, True)
+                raise LessonConflict(lesson.klasse, format_date(lesson.dato), lesson.time, True)
             old = part.cancelled(lesson.dato, lesson.time)
             if held:
                 part.remove_cancelled(lesson.dato, lesson.time)
